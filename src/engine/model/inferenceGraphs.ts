@@ -1,0 +1,82 @@
+// Inference graphs with the weights as initializers: the model.onnx step graph (log-probs), the
+// advance graph (state only), the score graph (log-prob of each target), and reading weights back.
+import { CellType, IO, ModelConfig, checkConfig, stateSize } from './modelConfig';
+import { outputHead, recurrentForward, WeightValues } from './network';
+import { decodeModel, encodeModel, GraphBuilder, tensorFloats, Value } from './onnxBuilder';
+import { checkWeights, layerNames, Weights, weightSpecs } from './weights';
+
+type Kind = 'step' | 'advance' | 'score';
+
+function buildInference(cfg: ModelConfig, w: Weights, kind: Kind): Uint8Array {
+  checkConfig(cfg);
+  checkWeights(cfg, w);
+  const g = new GraphBuilder(`recurrent_${kind}`);
+  const tokens = g.input(IO.tokens, 'int64', ['batch', 'time']);
+  const targets = kind === 'score' ? g.input(IO.targets, 'int64', ['batch', 'time']) : null;
+  const stateIn = g.input(IO.stateIn, 'float', [cfg.layers, 'batch', stateSize(cfg)]);
+  const values: WeightValues = new Map();
+  for (const spec of weightSpecs(cfg)) {
+    // The advance graph has no output head; leaving its weights out keeps ORT from warning.
+    if (kind === 'advance' && !/^(embed|l\d\.)/.test(spec.name)) continue;
+    values.set(spec.name, g.initializer(spec.name, w.get(spec.name)!.data, spec.dims));
+  }
+  const { layers, stateOut } = recurrentForward(g, cfg, g.transpose(tokens, [1, 0]), stateIn, values);
+  if (kind !== 'advance') {
+    const top = layers[layers.length - 1].y; // [T, B, H]
+    const rows = g.reshape(g.transpose(top, [1, 0, 2]), [-1, cfg.hiddenSize]); // [B·T, H] batch-major
+    const logProbs = g.op('LogSoftmax', [outputHead(g, values, rows).logits], { axis: 1 }, null); // [B·T, V]
+    const bt = g.op('Shape', [tokens], {}, [2], undefined, 'int64');
+    if (targets) {
+      const picked = g.op('GatherElements', [logProbs, g.reshape(targets, [-1, 1])], { axis: 1 }, null);
+      g.output(g.reshapeDynamic(picked, bt, ['batch', 'time']), IO.targetLogProbs);
+    } else {
+      const shape = g.concat([bt, g.constInt64([cfg.vocabSize])], 0);
+      g.output(g.reshapeDynamic(logProbs, shape, ['batch', 'time', cfg.vocabSize]), IO.logProbs);
+    }
+  }
+  g.output(stateOut, IO.stateOut);
+  return encodeModel(g, { 'recurrent.config': JSON.stringify(cfg) });
+}
+
+/** model.onnx (DESIGN §2): tokens int64 [B,T], state_in f32 [L,B,S] -> log_probs f32 [B,T,V], state_out [L,B,S]. */
+export function buildStepModel(cfg: ModelConfig, w: Weights): Uint8Array {
+  return buildInference(cfg, w, 'step');
+}
+
+/** tokens [B,T], state_in -> state_out only (fast priming of a document). */
+export function buildAdvanceModel(cfg: ModelConfig, w: Weights): Uint8Array {
+  return buildInference(cfg, w, 'advance');
+}
+
+/** tokens [B,T], targets int64 [B,T], state_in -> target_log_probs f32 [B,T], state_out (perplexity, eval). */
+export function buildScoreModel(cfg: ModelConfig, w: Weights): Uint8Array {
+  return buildInference(cfg, w, 'score');
+}
+
+const CELL_BY_GATES: Record<number, CellType> = { 1: 'rnn', 3: 'gru', 4: 'lstm' };
+
+/** Weights read back from a model.onnx written by buildStepModel (to fine-tune a saved model). */
+export function readWeights(onnx: Uint8Array): { cfg: ModelConfig; weights: Weights } {
+  const model = decodeModel(onnx);
+  const weights: Weights = new Map();
+  for (const t of model.graph?.initializer ?? []) {
+    if (!t.name || !/^(embed|l\d\.[WRB]|proj\.[Wb]|out\.b)$/.test(t.name)) continue;
+    weights.set(t.name, { dims: (t.dims ?? []).map(Number), data: tensorFloats(t) });
+  }
+  const embed = weights.get('embed');
+  const r0 = weights.get(layerNames(0).R);
+  if (!embed || embed.dims.length !== 2) throw new Error('no embedding "embed" [V,E] among the initializers');
+  if (!r0 || r0.dims.length !== 3) throw new Error(`no recurrent weight "${layerNames(0).R}" [1,G·H,H] among the initializers`);
+  const hiddenSize = r0.dims[2];
+  const cell = CELL_BY_GATES[r0.dims[1] / hiddenSize];
+  if (!cell) throw new Error(`"${layerNames(0).R}" has dims [${r0.dims}], which fit no cell type`);
+  const cfg: ModelConfig = {
+    cell,
+    vocabSize: embed.dims[0],
+    embedSize: embed.dims[1],
+    hiddenSize,
+    layers: weights.has(layerNames(1).W) ? 2 : 1,
+  };
+  checkWeights(cfg, weights);
+  return { cfg, weights };
+}

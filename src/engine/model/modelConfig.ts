@@ -1,0 +1,42 @@
+// The model's configuration, its derived sizes, and the tensor names of the graphs' inputs and outputs.
+
+export type CellType = 'rnn' | 'gru' | 'lstm';
+
+export interface ModelConfig {
+  cell: CellType;
+  vocabSize: number;
+  embedSize: number;
+  hiddenSize: number;
+  layers: 1 | 2;
+}
+
+/** Names of graph inputs and outputs shared by every graph of a model. */
+export const IO = {
+  tokens: 'tokens',
+  stateIn: 'state_in',
+  stateOut: 'state_out',
+  logProbs: 'log_probs',
+  targets: 'targets',
+  targetLogProbs: 'target_log_probs',
+  loss: 'loss',
+  gradNorm: 'grad_norm',
+} as const;
+
+/** Gate blocks in the ONNX weight layout: rnn 1, gru 3 (z,r,h), lstm 4 (i,o,f,c). */
+export function gateCount(cell: CellType): number {
+  return cell === 'rnn' ? 1 : cell === 'gru' ? 3 : 4;
+}
+
+/** Per-layer state width: H (rnn, gru) or 2H (lstm: h then c). */
+export function stateSize(cfg: ModelConfig): number {
+  return cfg.cell === 'lstm' ? 2 * cfg.hiddenSize : cfg.hiddenSize;
+}
+
+/** Throws a clear error for a configuration no graph can be built from. */
+export function checkConfig(cfg: ModelConfig): void {
+  if (!['rnn', 'gru', 'lstm'].includes(cfg.cell)) throw new Error(`unknown cell type "${cfg.cell}"`);
+  if (cfg.layers !== 1 && cfg.layers !== 2) throw new Error(`layers must be 1 or 2, got ${cfg.layers}`);
+  for (const k of ['vocabSize', 'embedSize', 'hiddenSize'] as const) {
+    if (!Number.isInteger(cfg[k]) || cfg[k] < 1) throw new Error(`${k} must be a positive integer, got ${cfg[k]}`);
+  }
+}

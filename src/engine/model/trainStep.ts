@@ -1,0 +1,139 @@
+// The whole training step as one ONNX graph: forward through the recurrent ops, mean cross-entropy,
+// backprop through time written out by hand (per-step work in a reverse Scan, every weight
+// gradient one large Gemm outside it), global-norm clipping and AdamW.
+import { cells, layerWeights, outputHead, recurrentForward, WeightValues } from './network';
+import { IO, ModelConfig, checkConfig, gateCount, stateSize } from './modelConfig';
+import { encodeModel, GraphBuilder, Value } from './onnxBuilder';
+import { weightSpecs } from './weights';
+
+export interface TrainStepOptions {
+  batch: number;
+  steps: number;
+  /** Global gradient-norm threshold; 0 or Infinity turns clipping off. */
+  clipNorm: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** Decoupled weight decay (AdamW), applied to matrices only. */
+  weightDecay: number;
+  /** Also output each raw gradient (before clipping) as `grad.<name>`; for tests. */
+  debugGradients?: boolean;
+}
+
+/**
+ * One training step as one graph. Inputs: every weight by name, Adam moments `m.<name>`,`v.<name>`,
+ * `step` f32 [] (1-based), `lr` f32 [], tokens int64 [B,T], targets int64 [B,T], state_in [L,B,S].
+ * Outputs: `new.<name>`, `new.m.<name>`, `new.v.<name>`, `loss` f32 [] (mean nats/token),
+ * `grad_norm` f32 [] (before clipping), state_out [L,B,S] (detached, feeds the next chunk).
+ */
+export function buildTrainStepModel(cfg: ModelConfig, opt: TrainStepOptions): Uint8Array {
+  checkConfig(cfg);
+  const { batch: B, steps: T } = opt;
+  if (!Number.isInteger(B) || B < 1 || !Number.isInteger(T) || T < 1) throw new Error(`batch and steps must be positive integers, got ${B}, ${T}`);
+  const { vocabSize: V, embedSize: E, hiddenSize: H, layers: L } = cfg;
+  const G = gateCount(cfg.cell);
+  const N = T * B;
+  const g = new GraphBuilder('recurrent_train');
+  const specs = weightSpecs(cfg);
+  const w: WeightValues = new Map(specs.map((s) => [s.name, g.input(s.name, 'float', s.dims)]));
+  const moments = specs.map((s) => ({ m: g.input(`m.${s.name}`, 'float', s.dims), v: g.input(`v.${s.name}`, 'float', s.dims) }));
+  const step = g.input('step', 'float', []);
+  const lr = g.input('lr', 'float', []);
+  const tokens = g.input(IO.tokens, 'int64', [B, T]);
+  const targets = g.input(IO.targets, 'int64', [B, T]);
+  const stateIn = g.input(IO.stateIn, 'float', [L, B, stateSize(cfg)]);
+
+  // Forward. Rows are time-major: row t·B + b is step t of sequence b.
+  const { layers, stateOut } = recurrentForward(g, cfg, g.transpose(tokens, [1, 0]), stateIn, w);
+  const tokenRows = g.reshape(g.transpose(tokens, [1, 0]), [N, 1]);
+  const targetRows = g.reshape(g.transpose(targets, [1, 0]), [N, 1]);
+  const top = g.reshape(layers[L - 1].y, [N, H]);
+  const { q, logits } = outputHead(g, w, top); // [N, E], [N, V]
+  const logProbs = g.op('LogSoftmax', [logits], { axis: 1 }, [N, V]);
+  const picked = g.op('GatherElements', [logProbs, targetRows], { axis: 1 }, [N, 1]);
+  const loss = g.unary('Neg', g.reduce('ReduceMean', picked));
+
+  // Output head backward. dL/dlogits = (softmax - onehot)/N is never formed: its two terms go
+  // through the Gemms and the one-hot part becomes gathers and scatter-adds of rows.
+  const inv = 1 / N;
+  const probs = g.unary('Exp', logProbs); // [N, V]
+  const embed = w.get('embed')!;
+  const dq = g.gemm(probs, embed, g.gather(embed, g.reshape(targetRows, [N])), { alpha: inv, beta: -inv }); // [N, E]
+  const grads = new Map<string, Value>();
+  grads.set('proj.W', g.gemm(dq, top, null, { transA: true })); // [E, H]
+  grads.set('proj.b', g.reduceSum(dq, [0]));
+  const outBias = g.mul(g.reduceSum(probs, [0]), g.constFloat(inv)); // [V]
+  grads.set('out.b', g.op('ScatterND', [outBias, targetRows, g.constFloat(new Array(N).fill(-inv), [N])], { reduction: 'add' }, [V]));
+  const embedAsOutput = g.gemm(probs, q, null, { transA: true, alpha: inv }); // [V, E], minus the one-hot rows below
+  let dy = g.matmul(dq, w.get('proj.W')!); // [N, H] dL/d(top layer outputs)
+
+  // Recurrent layers, top to bottom.
+  const cell = cells[cfg.cell];
+  for (let l = L - 1; l >= 0; l--) {
+    const lw = layerWeights(w, l);
+    const { x, y, state0 } = layers[l];
+    const inSize = l === 0 ? E : H;
+    const x2 = g.reshape(x, [N, inSize]);
+    const y2 = g.reshape(y, [N, H]);
+    const [h0, c0] = cfg.cell === 'lstm' ? g.split(state0, 2, [H, H]).map((s) => g.reshape(s, [B, H])) : [g.reshape(state0, [B, H]), null];
+    const hPrev = T === 1 ? h0 : g.concat([h0, g.slice(y2, 0, 0, (T - 1) * B)], 0); // [N, H]
+    const W2d = g.reshape(lw.W, [G * H, inSize]);
+    const R2d = g.reshape(lw.R, [G * H, H]);
+    const [wb, rb] = g.split(g.reshape(lw.B, [2 * G * H]), 0, [G * H, G * H]);
+    const gx = g.gemm(x2, W2d, wb, { transB: true }); // [N, G·H]
+    const gh = g.gemm(hPrev, R2d, rb, { transB: true });
+    const { dgx, dgh } = cell.backward(g, { steps: T, batch: B, hidden: H, gx, gh, hPrev, y: y2, c0, dy, R2d });
+    grads.set(lw.W.name, g.reshape(g.gemm(dgx, x2, null, { transA: true }), [1, G * H, inSize]));
+    grads.set(lw.R.name, g.reshape(g.gemm(dgh, hPrev, null, { transA: true }), [1, G * H, H]));
+    grads.set(lw.B.name, g.reshape(g.concat([g.reduceSum(dgx, [0]), g.reduceSum(dgh, [0])], 0), [1, 2 * G * H]));
+    dy = g.matmul(dgx, W2d); // [N, in]: dL/d(this layer's inputs)
+  }
+  // The embedding is used twice: input rows get dL/dx, and the tied output gets -q/N at each target.
+  const rows = g.concat([tokenRows, targetRows], 0); // [2N, 1]
+  const updates = g.concat([dy, g.mul(q, g.constFloat(-inv))], 0); // [2N, E]
+  grads.set('embed', g.op('ScatterND', [embedAsOutput, rows, updates], { reduction: 'add' }, [V, E]));
+
+  // Global-norm clipping (as torch.nn.utils.clip_grad_norm_) and AdamW with bias correction.
+  const gradNorm = g.unary('Sqrt', g.sum(specs.map((s) => g.reduce('ReduceSumSquare', grads.get(s.name)!))));
+  const clip = opt.clipNorm > 0 && Number.isFinite(opt.clipNorm);
+  const scale = clip ? g.min(g.constFloat(1), g.div(g.constFloat(opt.clipNorm), g.add(gradNorm, g.constFloat(1e-6)))) : null;
+  const one = g.constFloat(1);
+  const bc1 = g.sub(one, g.pow(g.constFloat(opt.beta1), step));
+  const bc2 = g.sub(one, g.pow(g.constFloat(opt.beta2), step));
+  const stepSize = g.div(lr, bc1);
+  const invSqrtBc2 = g.div(one, g.unary('Sqrt', bc2));
+  const gScale1 = scale ? g.mul(scale, g.constFloat(1 - opt.beta1)) : g.constFloat(1 - opt.beta1);
+  const gScale2 = scale ? g.mul(g.mul(scale, scale), g.constFloat(1 - opt.beta2)) : g.constFloat(1 - opt.beta2);
+  const decay = g.sub(one, g.mul(lr, g.constFloat(opt.weightDecay)));
+  specs.forEach((s, i) => {
+    const grad = grads.get(s.name)!;
+    const { m, v } = moments[i];
+    const m2 = g.add(g.mul(m, g.constFloat(opt.beta1)), g.mul(grad, gScale1));
+    const v2 = g.add(g.mul(v, g.constFloat(opt.beta2)), g.mul(g.mul(grad, grad), gScale2));
+    const denom = g.add(g.mul(g.unary('Sqrt', v2), invSqrtBc2), g.constFloat(opt.eps));
+    const update = g.mul(g.div(m2, denom), stepSize);
+    const kept = s.decay && opt.weightDecay !== 0 ? g.mul(w.get(s.name)!, decay) : w.get(s.name)!;
+    g.output(g.sub(kept, update), `new.${s.name}`);
+    g.output(m2, `new.m.${s.name}`);
+    g.output(v2, `new.v.${s.name}`);
+    if (opt.debugGradients) g.output(grad, `grad.${s.name}`);
+  });
+  g.output(loss, IO.loss);
+  g.output(gradNorm, IO.gradNorm);
+  g.output(stateOut, IO.stateOut);
+  return encodeModel(g, { 'recurrent.config': JSON.stringify(cfg), 'recurrent.train': JSON.stringify(opt) });
+}
+
+/**
+ * Model FLOPs of one training step per token: 3 × the forward pass's multiply-adds × 2
+ * (backward ≈ 2 × forward), counting the input and recurrent gate products, the projection and
+ * the tied output layer. The gate recomputation and elementwise work are overhead, not model FLOPs.
+ */
+export function trainStepFlopsPerToken(cfg: ModelConfig): number {
+  const { vocabSize: V, embedSize: E, hiddenSize: H, layers: L } = cfg;
+  const GH = gateCount(cfg.cell) * H;
+  let forward = 2 * E * GH + 2 * H * GH; // layer 0
+  if (L === 2) forward += 2 * H * GH + 2 * H * GH;
+  forward += 2 * H * E + 2 * E * V;
+  return 3 * forward;
+}
