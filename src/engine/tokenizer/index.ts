@@ -1,0 +1,3 @@
+// The tokenizer's public API: byte-level BPE, its trainer, and the incremental encoder.
+export { Tokenizer, DOC_TOKEN, FILE_TOKEN } from './tokenizer';
+export { trainTokenizer } from './trainTokenizer';
