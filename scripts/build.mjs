@@ -16,6 +16,7 @@ const common = {
 const entries = [
   { in: 'src/extension.ts', out: 'extension' },
   { in: 'src/engine/runtime/worker.ts', out: 'worker' },
+  { in: 'src/engine/runtime/trainProcess.ts', out: 'trainer' },
   { in: 'src/cli.ts', out: 'cli' },
   { in: 'test/suite/index.ts', out: 'test/suite/index' },
 ].filter((e) => existsSync(e.in));

@@ -1,15 +1,153 @@
 #!/usr/bin/env node
-// The `recurrent` command line: the same engine as the extension, headless.
-const usage = `usage: recurrent <train|eval|complete|simulate|bench> [options] PATH…`;
+// The `recurrent` command line: the same engine as the extension, headless. With --json the last
+// line of stdout is one JSON object (DESIGN.md §2); progress goes to stderr.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { EngineClient, defaultEngineClientOptions } from './engine/runtime/engineClient';
+import { readCorpus } from './engine/training/corpus';
+import { evaluateFolder } from './engine/training/evaluateFolder';
+import { fineTune } from './engine/training/fineTune';
+import { defaultCompleteOptions } from './engine/runtime/completeOptions';
 
-function main(argv: string[]): number {
-  const [command] = argv;
+const bundledModel = path.join(__dirname, '..', 'media', 'models', 'base');
+const workerPath = path.join(__dirname, 'worker.js');
+
+const usage = `usage: recurrent <command> [options]
+
+  eval     [--model DIR] [--by-language] [--json] PATH…      bits per character and perplexity
+  train    [--from DIR] --out DIR [--epochs N] [--max-minutes M] [--json] PATH…
+  complete [--model DIR] --file F --offset N [--json]         completions at a cursor offset
+  simulate [--model DIR] [--max-words N] [--json] PATH…       typing simulation against baselines
+  bench    [--model DIR] [--json]                             latency, throughput, training speed
+
+PATH is a file or a folder (read recursively with the training filters).
+--model defaults to the bundled base model.`;
+
+type Values = Record<string, string | boolean | undefined>;
+
+const commands: Record<string, (values: Values, paths: string[]) => Promise<object>> = {
+  async eval(v, paths) {
+    const files = requireFiles(paths);
+    return evaluateFolder(modelDir(v), files, { byLanguage: Boolean(v['by-language']), onProgress: progress });
+  },
+
+  async train(v, paths) {
+    if (typeof v.out !== 'string') throw new UsageError('train needs --out DIR');
+    const files = requireFiles(paths);
+    const abort = new AbortController();
+    process.once('SIGINT', () => abort.abort());
+    const result = await fineTune({
+      files,
+      fromDir: typeof v.from === 'string' ? v.from : bundledModel,
+      outDir: v.out,
+      options: {
+        ...(v.epochs ? { epochs: positive(v.epochs, '--epochs') } : {}),
+        ...(v['max-minutes'] ? { maxMinutes: positive(v['max-minutes'], '--max-minutes') } : {}),
+      },
+      description: `fine-tuned on ${paths.join(', ')}`,
+    }, (p) => {
+      if (p.phase === 'preparing') progress('reading and tokenizing…');
+      else if (p.phase === 'prepared') progress(`${p.files} files: ${p.trainTokens} training and ${p.validTokens} validation tokens`);
+      else progress(`step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(3)} ${Math.round(p.tokensPerSecond)} tok/s eta ${Math.round(p.etaSeconds)}s${p.validBitsPerChar ? ` valid ${p.validBitsPerChar.toFixed(3)} bpc` : ''}`);
+    }, abort.signal);
+    return {
+      trainTokens: result.trainTokens,
+      validTokens: result.validTokens,
+      before: result.before,
+      after: result.after,
+      tokensPerSecond: result.tokensPerSecond,
+      seconds: result.seconds,
+      stopped: result.stopped,
+      out: result.outDir,
+    };
+  },
+
+  async complete(v) {
+    if (typeof v.file !== 'string' || typeof v.offset !== 'string') throw new UsageError('complete needs --file F --offset N');
+    const text = fs.readFileSync(v.file, 'utf8');
+    const offset = Number(v.offset);
+    if (!Number.isInteger(offset) || offset < 0 || offset > text.length) throw new UsageError(`--offset must be an integer from 0 to ${text.length}`);
+    const client = new EngineClient(defaultEngineClientOptions(workerPath));
+    try {
+      await client.load(modelDir(v));
+      const result = await client.complete(path.resolve(v.file), text.slice(0, offset), defaultCompleteOptions());
+      return { word: result!.word, items: result!.items.map(({ word, probability }) => ({ word, probability })), inline: result!.inline };
+    } finally {
+      await client.dispose();
+    }
+  },
+
+  async simulate(v, paths) {
+    const { runSimulation } = await import('./engine/eval/runSimulation');
+    return runSimulation({ modelDir: modelDir(v), workerPath, files: requireFiles(paths), maxWords: v['max-words'] ? positive(v['max-words'], '--max-words') : undefined, onProgress: progress });
+  },
+
+  async bench(v) {
+    const { runBenchmarks } = await import('./engine/eval/bench');
+    return runBenchmarks({ modelDir: modelDir(v), workerPath, onProgress: progress });
+  },
+};
+
+class UsageError extends Error {}
+
+function modelDir(v: Values): string {
+  return typeof v.model === 'string' ? v.model : bundledModel;
+}
+
+function requireFiles(paths: string[]) {
+  if (!paths.length) throw new UsageError('give at least one file or folder');
+  for (const p of paths) if (!fs.existsSync(p)) throw new Error(`no such file or folder: ${p}`);
+  const { files } = readCorpus(paths);
+  if (!files.length) throw new Error(`no readable text files in ${paths.join(', ')}`);
+  return files;
+}
+
+function positive(value: string | boolean | undefined, name: string): number {
+  const n = Number(value);
+  if (!(n > 0)) throw new UsageError(`${name} must be a positive number`);
+  return n;
+}
+
+function progress(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h') {
     process.stdout.write(usage + '\n');
     return command ? 0 : 2;
   }
-  process.stderr.write(`recurrent: unknown command '${command}'\n${usage}\n`);
-  return 2;
+  const run = commands[command];
+  if (!run) {
+    process.stderr.write(`recurrent: unknown command '${command}'\n\n${usage}\n`);
+    return 2;
+  }
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' }, model: { type: 'string' }, from: { type: 'string' }, out: { type: 'string' },
+        epochs: { type: 'string' }, 'max-minutes': { type: 'string' }, file: { type: 'string' }, offset: { type: 'string' },
+        'max-words': { type: 'string' }, 'by-language': { type: 'boolean' },
+      },
+    });
+    const result = await run(values, positionals);
+    process.stdout.write(values.json ? JSON.stringify(result) + '\n' : formatHuman(result) + '\n');
+    return 0;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`recurrent ${command}: ${message}\n`);
+    if (e instanceof UsageError || (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') process.stderr.write(`\n${usage}\n`);
+    return 1;
+  }
 }
 
-process.exitCode = main(process.argv.slice(2));
+function formatHuman(result: object): string {
+  if ('table' in result && typeof result.table === 'string') return result.table;
+  return JSON.stringify(result, null, 2);
+}
+
+main(process.argv.slice(2)).then((code) => (process.exitCode = code));

@@ -1,10 +1,97 @@
 // Wires the engine to the editor: builds the parts, registers the contributions, owns the disposables.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { defaultEngineClientOptions, EngineClient } from './engine/runtime/engineClient';
+import { registerCompletionProvider } from './vscode/completionProvider';
+import { CompletionSource } from './vscode/completionSource';
+import { registerInlineCompletionProvider } from './vscode/inlineCompletionProvider';
+import { describeModel, ModelManager } from './vscode/modelManager';
+import { PerplexityStatusBar } from './vscode/perplexityStatusBar';
+import { SurprisalHighlighter } from './vscode/surprisalHighlighter';
+import { registerTrainCommand } from './vscode/trainCommand';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Recurrent', { log: true });
-  context.subscriptions.push(log);
-  log.info('[main] activated');
+/** What the extension-host tests reach through `exports`. */
+export interface RecurrentApi {
+  readonly client: EngineClient;
+  readonly models: ModelManager;
+  readonly statusBar: PerplexityStatusBar;
+  readonly surprisal: SurprisalHighlighter;
+  /** Settles when the first model has loaded (or failed to). */
+  readonly ready: Promise<unknown>;
 }
 
-export function deactivate(): void {}
+let client: EngineClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): RecurrentApi {
+  const log = vscode.window.createOutputChannel('Recurrent', { log: true });
+  client = new EngineClient(defaultEngineClientOptions(context.asAbsolutePath(path.join('dist', 'worker.js'))));
+  const workspaceDir = context.storageUri ? path.join(context.storageUri.fsPath, 'model') : undefined;
+  const models = new ModelManager(client, context.asAbsolutePath(path.join('media', 'models', 'base')), workspaceDir, log);
+  const source = new CompletionSource(client, log);
+  const statusBar = new PerplexityStatusBar(client, models);
+  const surprisal = new SurprisalHighlighter(statusBar);
+
+  let crashShown = false;
+  client.onDidCrash((e) => {
+    log.error(`[runtime] ${e.message}; restarting the engine`);
+    if (!crashShown) {
+      crashShown = true;
+      void vscode.window.showWarningMessage('The Recurrent engine stopped unexpectedly and is being restarted. Details are in the Recurrent output.');
+    }
+  });
+
+  context.subscriptions.push(
+    log,
+    models,
+    statusBar,
+    surprisal,
+    registerCompletionProvider(source),
+    registerInlineCompletionProvider(source),
+    registerTrainCommand(models, context.asAbsolutePath(path.join('dist', 'trainer.js')), log),
+    vscode.commands.registerCommand('recurrent.resetToBaseModel', async () => {
+      await models.resetToBase();
+      void vscode.window.showInformationMessage('Recurrent is using the bundled base model again.');
+    }),
+    vscode.commands.registerCommand('recurrent.showModelInfo', () => showModelInfo(models)),
+    vscode.workspace.onDidCloseTextDocument((d) => client?.close(d.uri.toString())),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('recurrent.modelPath')) void models.loadPreferred();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void models.loadPreferred()),
+  );
+
+  // The model loads in the worker; activation returns at once.
+  const ready = models.loadPreferred().then(
+    () => statusBar.refresh(0),
+    (e: Error) => {
+      log.error(`[model] ${e.message}`);
+      void vscode.window.showErrorMessage(`Recurrent could not load its model: ${e.message}`);
+    },
+  );
+  return { client, models, statusBar, surprisal, ready };
+}
+
+async function showModelInfo(models: ModelManager): Promise<void> {
+  const m = models.current;
+  if (!m) {
+    void vscode.window.showInformationMessage('Recurrent has no model loaded yet.');
+    return;
+  }
+  const meta = m.info.meta as { metrics?: { after?: { bitsPerChar?: number } }; training?: { files?: number; trainTokens?: number; seconds?: number } };
+  const lines = [
+    describeModel(m),
+    `Embedding ${m.info.embedSize}, hidden ${m.info.hiddenSize}, ${m.info.layers} layer(s).`,
+    meta.metrics?.after?.bitsPerChar ? `Validation: ${meta.metrics.after.bitsPerChar.toFixed(3)} bits per character.` : '',
+    meta.training?.files ? `Trained on ${meta.training.files} files in ${Math.round(meta.training.seconds ?? 0)} s.` : '',
+    `Folder: ${m.dir}`,
+  ].filter(Boolean);
+  const actions = m.kind === 'base' ? ['Train on Workspace'] : ['Train on Workspace', 'Reset to Base Model'];
+  const choice = await vscode.window.showInformationMessage('Recurrent model', { modal: true, detail: lines.join('\n') }, ...actions);
+  if (choice === 'Train on Workspace') await vscode.commands.executeCommand('recurrent.trainOnWorkspace');
+  if (choice === 'Reset to Base Model') await vscode.commands.executeCommand('recurrent.resetToBaseModel');
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.dispose();
+  client = undefined;
+}

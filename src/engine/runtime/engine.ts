@@ -1,0 +1,117 @@
+// The engine as the worker runs it: one loaded model, the persistent state of each open document,
+// and the requests of the protocol. Transport-free, so tests and the CLI can drive it directly.
+import { IncrementalEncoder } from '../tokenizer';
+import { scoreDocuments, summarize } from '../training/evaluate';
+import { DocumentState } from './documentState';
+import { LanguageModel } from './languageModel';
+import { CompleteOptions, CompletionResult, ModelInfo, ScoreResult, Stats, TextSync } from './protocol';
+import { defaultSearchOptions, searchWords } from './wordSearch';
+
+export class EngineError extends Error {
+  constructor(message: string, readonly code: 'resync' | 'cancelled' | 'no-model') {
+    super(message);
+  }
+}
+
+export class Engine {
+  private model?: LanguageModel;
+  private readonly documents = new Map<string, DocumentState>();
+
+  constructor(private readonly maxDocuments = 64) {}
+
+  async load(modelDir: string): Promise<ModelInfo> {
+    const next = await LanguageModel.load(modelDir);
+    const previous = this.model;
+    this.model = next;
+    this.documents.clear();
+    await previous?.dispose();
+    return this.info();
+  }
+
+  info(): ModelInfo {
+    const lm = this.requireModel();
+    return { dir: lm.dir, ...lm.cfg, meta: { ...lm.meta } };
+  }
+
+  /** Brings the document's text before the cursor up to date without running the model. */
+  sync(doc: string, sync: TextSync): DocumentState {
+    const lm = this.requireModel();
+    let state = this.documents.get(doc);
+    if (!state) {
+      if (sync.keep !== 0) throw new EngineError(`unknown document ${doc}`, 'resync');
+      state = new DocumentState(lm);
+    }
+    const text = state.text.slice(0, sync.keep) + sync.append;
+    if (sync.keep > state.text.length || text.length !== sync.length) {
+      this.documents.delete(doc);
+      throw new EngineError(`document ${doc} is out of step`, 'resync');
+    }
+    state.setText(text);
+    // Least recently used last: re-insert on every use.
+    this.documents.delete(doc);
+    this.documents.set(doc, state);
+    while (this.documents.size > this.maxDocuments) this.documents.delete(this.documents.keys().next().value!);
+    return state;
+  }
+
+  async complete(doc: string, sync: TextSync, options: CompleteOptions, signal?: AbortSignal): Promise<CompletionResult> {
+    const lm = this.requireModel();
+    const state = this.sync(doc, sync);
+    const ctx = await state.completionContext();
+    const result = await searchWords(lm, ctx, {
+      ...defaultSearchOptions(),
+      maxItems: options.maxItems,
+      documentWords: state.documentWords(ctx.headLength),
+      signal,
+    });
+    const best = result.items[0];
+    const inline = best && best.probability >= options.inlineMinProbability ? best.word.slice(result.typed.length) : '';
+    return { word: result.typed, items: result.items, inline, tokensFed: ctx.tokensFed };
+  }
+
+  close(doc: string): void {
+    this.documents.delete(doc);
+  }
+
+  /** Perplexity of a whole text from the start-of-document state; `between` runs between chunks. */
+  async score(text: string, surprising: number, between?: () => Promise<void>): Promise<ScoreResult> {
+    const lm = this.requireModel();
+    const encoder = new IncrementalEncoder(lm.tokenizer, text);
+    const ids = encoder.ids;
+    let perToken: Float32Array | undefined;
+    const score = summarize(await scoreDocuments(lm.scoreGraph, lm.tokenizer.docStartId, [{ ids, chars: text.length }], {
+      lanes: 1,
+      chunk: 256,
+      between,
+      onTokenLogProbs: surprising > 0 ? (_, lp) => (perToken = lp) : undefined,
+    }));
+    const result: ScoreResult = { chars: score.chars, tokens: score.tokens, bitsPerChar: score.bitsPerChar, perplexity: score.perplexity };
+    if (!perToken) return result;
+    const order = [...perToken.keys()].sort((a, b) => perToken![a] - perToken![b]).slice(0, surprising);
+    return {
+      ...result,
+      surprising: order.map((i) => ({
+        start: encoder.tokenOffset(i),
+        end: i + 1 < ids.length ? encoder.tokenOffset(i + 1) : text.length,
+        bits: -perToken![i] / Math.LN2,
+      })),
+    };
+  }
+
+  stats(): Stats {
+    let checkpointBytes = 0;
+    for (const d of this.documents.values()) checkpointBytes += d.checkpointBytes;
+    return { documents: this.documents.size, checkpointBytes, rssBytes: process.memoryUsage().rss };
+  }
+
+  async dispose(): Promise<void> {
+    this.documents.clear();
+    await this.model?.dispose();
+    this.model = undefined;
+  }
+
+  private requireModel(): LanguageModel {
+    if (!this.model) throw new EngineError('no model is loaded', 'no-model');
+    return this.model;
+  }
+}

@@ -1,0 +1,190 @@
+// The typed client of the engine worker, used by the extension host and the CLI alike: request ids,
+// timeouts, cancellation, text sync that sends only what changed, and restart after a crash or hang.
+import { Worker } from 'node:worker_threads';
+import { CompleteOptions, CompletionResult, FromWorker, ModelInfo, Request, ResultOf, ScoreResult, Stats, ToWorker } from './protocol';
+
+export interface EngineClientOptions {
+  /** Path of the bundled worker (dist/worker.js). */
+  readonly workerPath: string;
+  readonly timeoutMs: { readonly complete: number; readonly other: number };
+  /** Delays before successive restarts after crashes; the last one repeats. */
+  readonly restartDelaysMs: readonly number[];
+  /** JS heap cap of the worker; ORT's native memory comes on top. */
+  readonly maxHeapMb: number;
+}
+
+export function defaultEngineClientOptions(workerPath: string): EngineClientOptions {
+  return { workerPath, timeoutMs: { complete: 5_000, other: 120_000 }, restartDelaysMs: [250, 1_000, 5_000, 30_000], maxHeapMb: 512 };
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+interface Pending {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+export class EngineClient {
+  private worker?: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** Text before the cursor that the worker holds for each document. */
+  private readonly sent = new Map<string, string>();
+  private modelDir?: string;
+  private loaded?: Promise<ModelInfo>;
+  private crashes = 0;
+  private restartTimer?: NodeJS.Timeout;
+  private disposed = false;
+  private readonly crashListeners: ((error: Error) => void)[] = [];
+
+  constructor(private readonly options: EngineClientOptions) {}
+
+  /** Called when the worker dies or hangs; it is restarted by itself. */
+  onDidCrash(listener: (error: Error) => void): void {
+    this.crashListeners.push(listener);
+  }
+
+  /** Loads a model folder (also after any restart). Rejects with the loader's message. */
+  load(modelDir: string): Promise<ModelInfo> {
+    this.modelDir = modelDir;
+    this.sent.clear();
+    this.loaded = this.request({ kind: 'load', modelDir });
+    return this.loaded;
+  }
+
+  /** The model currently loaded, waiting for a load in flight. */
+  info(): Promise<ModelInfo> {
+    if (!this.loaded) return Promise.reject(new Error('no model is loaded'));
+    return this.loaded;
+  }
+
+  /** Completions for the end of `textBeforeCursor`; undefined when cancelled or superseded. */
+  async complete(doc: string, textBeforeCursor: string, options: CompleteOptions, signal?: AbortSignal): Promise<CompletionResult | undefined> {
+    await this.loaded;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const old = this.sent.get(doc) ?? '';
+      const keep = this.sent.has(doc) ? commonPrefixLength(old, textBeforeCursor) : 0;
+      this.sent.set(doc, textBeforeCursor);
+      try {
+        return await this.request({ kind: 'complete', doc, sync: { keep, append: textBeforeCursor.slice(keep), length: textBeforeCursor.length }, options }, signal);
+      } catch (e) {
+        if (e instanceof CancelledError) return undefined;
+        if ((e as { code?: string }).code !== 'resync') throw e;
+        this.sent.delete(doc);
+      }
+    }
+    throw new Error(`could not bring ${doc} in step with the engine`);
+  }
+
+  async score(text: string, surprising = 0, signal?: AbortSignal): Promise<ScoreResult> {
+    await this.loaded;
+    return this.request({ kind: 'score', text, surprising }, signal);
+  }
+
+  close(doc: string): void {
+    if (!this.sent.delete(doc) || !this.worker) return;
+    this.request({ kind: 'close', doc }).catch(() => undefined);
+  }
+
+  stats(): Promise<Stats> {
+    return this.request({ kind: 'stats' });
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    this.failAll(new Error('the engine was shut down'));
+    await this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  private request<K extends Request['kind']>(request: Extract<Request, { kind: K }>, signal?: AbortSignal): Promise<ResultOf[K]> {
+    if (this.disposed) return Promise.reject(new Error('the engine was shut down'));
+    if (signal?.aborted) return Promise.reject(new CancelledError());
+    if (!this.worker && this.restartTimer) return Promise.reject(new Error('the engine is restarting'));
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    const timeoutMs = request.kind === 'complete' ? this.options.timeoutMs.complete : this.options.timeoutMs.other;
+    return new Promise<ResultOf[K]>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`the engine did not answer '${request.kind}' within ${timeoutMs} ms`));
+        // A worker that does not answer is stuck in native code: replace it.
+        this.restart(new Error(`engine worker hung on '${request.kind}'`));
+      }, timeoutMs);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      signal?.addEventListener('abort', () => this.worker?.postMessage({ cancel: id } satisfies ToWorker), { once: true });
+      worker.postMessage({ id, request } satisfies ToWorker);
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.options.workerPath, { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb } });
+    worker.on('message', (m: FromWorker) => this.onMessage(m));
+    worker.on('error', (e) => this.restart(e));
+    worker.on('exit', (code) => {
+      if (this.worker === worker && !this.disposed) this.restart(new Error(`engine worker exited with code ${code}`));
+    });
+    this.worker = worker;
+    if (this.modelDir && this.crashes > 0) {
+      // A replacement worker starts empty: reload the model before anything else is asked of it.
+      const modelDir = this.modelDir;
+      this.sent.clear();
+      this.loaded = this.request({ kind: 'load', modelDir });
+      this.loaded.catch(() => undefined);
+    }
+    return worker;
+  }
+
+  private onMessage(m: FromWorker): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    clearTimeout(p.timer);
+    if (this.pending.size === 0) this.crashes = 0;
+    if (m.ok) p.resolve(m.result);
+    else if (m.code === 'cancelled') p.reject(new CancelledError());
+    else p.reject(Object.assign(new Error(m.error), { code: m.code }));
+  }
+
+  private restart(error: Error): void {
+    const dead = this.worker;
+    if (!dead || this.disposed) return;
+    this.worker = undefined;
+    dead.removeAllListeners();
+    void dead.terminate();
+    this.failAll(error);
+    const delays = this.options.restartDelaysMs;
+    const delay = delays[Math.min(this.crashes, delays.length - 1)];
+    this.crashes++;
+    for (const l of this.crashListeners) l(error);
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (!this.disposed && !this.worker) this.ensureWorker();
+    }, delay);
+    this.restartTimer.unref();
+  }
+
+  private failAll(error: Error): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(error);
+      this.pending.delete(id);
+    }
+  }
+}
+
+export function commonPrefixLength(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}

@@ -1,0 +1,210 @@
+// Word completion by prefix-constrained beam search over tokens: from the state at the last
+// pre-token boundary, find token sequences whose bytes continue the typed partial piece with
+// identifier bytes and then end (the next token starts a new word), ranked by probability.
+// Words already in the document are scored by the model too, so unseen identifiers rank by context.
+import { CompletionContext } from './documentState';
+import { isWordByte, LanguageModel } from './languageModel';
+
+export interface SearchOptions {
+  readonly maxItems: number;
+  readonly beamWidth: number;
+  /** Tokens a word may take beyond the typed part. */
+  readonly maxSteps: number;
+  /** Document words (distinct, most relevant first) to score when the search misses them. */
+  readonly documentWords: readonly string[];
+  readonly maxDocumentWords: number;
+  readonly signal?: AbortSignal;
+}
+
+export function defaultSearchOptions(): SearchOptions {
+  return { maxItems: 8, beamWidth: 8, maxSteps: 4, documentWords: [], maxDocumentWords: 16 };
+}
+
+export interface WordItem {
+  /** The whole word: the typed part and its completion. */
+  readonly word: string;
+  /** P(word | context, typed part), normalized over what the search explored. */
+  readonly probability: number;
+}
+
+export interface SearchResult {
+  /** The identifier part of the partial piece, already typed. */
+  readonly typed: string;
+  readonly items: WordItem[];
+}
+
+const utf8 = new TextEncoder();
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const wordTail = /[\p{L}\p{N}_$]*$/u;
+const wordShape = /^[\p{L}_$][\p{L}\p{N}_$]*$/u;
+
+interface Beam {
+  readonly bytes: Uint8Array;
+  readonly logp: number;
+  /** Index of this beam's row in the previous step's output, and the token that extends it. */
+  readonly parentRow: number;
+  readonly token: number;
+}
+
+/** Ranked words that complete the partial piece in `ctx`. */
+export async function searchWords(lm: LanguageModel, ctx: CompletionContext, options: SearchOptions): Promise<SearchResult> {
+  const typed = wordTail.exec(ctx.partial)![0];
+  const P = utf8.encode(ctx.partial);
+  const V = lm.cfg.vocabSize;
+  const found = new Map<string, number>(); // word -> log p (summed over segmentations)
+  let lostLogp = -Infinity;
+
+  const addWord = (bytes: Uint8Array, logp: number) => {
+    let text: string;
+    try {
+      text = strictUtf8.decode(bytes);
+    } catch {
+      return;
+    }
+    const word = typed + text.slice(ctx.partial.length);
+    if (word.length <= typed.length || !wordShape.test(word)) return;
+    found.set(word, logAdd(found.get(word) ?? -Infinity, logp));
+  };
+
+  // Beams hold bytes; candidates only (row, token, logp) until they make the cut.
+  let beams: Beam[] = [{ bytes: new Uint8Array(0), logp: 0, parentRow: 0, token: -1 }];
+  let rows = ctx.logProbs; // [beams, V]
+  let states = ctx.state; // [L, beams, S]
+  const maxSteps = options.maxSteps + Math.ceil(P.length / 2);
+  for (let stepIndex = 0; stepIndex < maxSteps; stepIndex++) {
+    if (options.signal?.aborted) throw new Error('cancelled');
+    const top = new TopK(options.beamWidth);
+    let extendedMass = 0; // probability of every consistent extension, kept or not
+    for (let b = 0; b < beams.length; b++) {
+      const beam = beams[b];
+      const lp = rows.subarray(b * V, (b + 1) * V);
+      const covered = beam.bytes.length >= P.length;
+      if (covered && beam.bytes.length > P.length) addWord(beam.bytes, beam.logp + logSumWhere(lp, lm.boundaryToken));
+      const beamP = Math.exp(beam.logp);
+      for (let t = 0; t < V; t++) {
+        if (covered ? !lm.wordToken[t] : !continuesPartial(beam.bytes, lm.tokenBytes[t], P)) continue;
+        const logp = beam.logp + lp[t];
+        extendedMass += beamP * Math.exp(lp[t]);
+        top.offer(logp, b, t);
+      }
+    }
+    // A beam that cannot beat the words already found is not worth a model run.
+    const worstKept = kthBest(found, options.maxItems);
+    const next: Beam[] = [];
+    let keptMass = 0;
+    for (const c of top.sorted()) {
+      if (c.logp <= worstKept) continue;
+      next.push({ bytes: concat(beams[c.row].bytes, lm.tokenBytes[c.token]), logp: c.logp, parentRow: c.row, token: c.token });
+      keptMass += Math.exp(c.logp);
+    }
+    if (extendedMass > keptMass) lostLogp = logAdd(lostLogp, Math.log(extendedMass - keptMass));
+    if (!next.length) break;
+    const out = await lm.step(next.map((c) => c.token), next.length, gatherStates(lm, states, beams.length, next.map((c) => c.parentRow)));
+    beams = next;
+    rows = out.logProbs;
+    states = out.state;
+    if (stepIndex === maxSteps - 1) {
+      for (let b = 0; b < beams.length; b++) {
+        const lp = rows.subarray(b * V, (b + 1) * V);
+        if (beams[b].bytes.length > P.length) addWord(beams[b].bytes, beams[b].logp + logSumWhere(lp, lm.boundaryToken));
+        lostLogp = logAdd(lostLogp, beams[b].logp + logSumWhere(lp, lm.wordToken));
+      }
+    }
+  }
+
+  await scoreDocumentWords(lm, ctx, typed, found, options);
+  const ranked = [...found.entries()].sort((a, b) => b[1] - a[1]);
+  let total = lostLogp;
+  for (const [, lp] of ranked) total = logAdd(total, lp);
+  return {
+    typed,
+    items: ranked.slice(0, options.maxItems).map(([word, lp]) => ({ word, probability: Math.exp(lp - total) })),
+  };
+}
+
+/** Words of the document that the search did not reach, scored exactly by the model. */
+async function scoreDocumentWords(lm: LanguageModel, ctx: CompletionContext, typed: string, found: Map<string, number>, options: SearchOptions): Promise<void> {
+  const lead = ctx.partial.slice(0, ctx.partial.length - typed.length);
+  const words = options.documentWords
+    .filter((w) => w.length > typed.length && w.startsWith(typed) && !found.has(w))
+    .slice(0, options.maxDocumentWords);
+  if (!words.length) return;
+  const encoded = words.map((w) => lm.tokenizer.encode(lead + w));
+  const T = Math.max(...encoded.map((e) => e.length));
+  const tokens = new Array<number>(words.length * T).fill(0);
+  encoded.forEach((ids, b) => ids.forEach((id, t) => (tokens[b * T + t] = id)));
+  const out = await lm.step(tokens, words.length, gatherStates(lm, ctx.state, 1, words.map(() => 0)));
+  const V = lm.cfg.vocabSize;
+  encoded.forEach((ids, b) => {
+    let logp = ctx.logProbs[ids[0]];
+    for (let t = 1; t < ids.length; t++) logp += out.logProbs[(b * T + t - 1) * V + ids[t]];
+    const end = out.logProbs.subarray((b * T + ids.length - 1) * V, (b * T + ids.length) * V);
+    found.set(words[b], logp + logSumWhere(end, lm.boundaryToken));
+  });
+}
+
+/** Whether `prefix + token` stays consistent with the partial bytes P and adds only word bytes past it. */
+function continuesPartial(prefix: Uint8Array, token: Uint8Array, P: Uint8Array): boolean {
+  const offset = prefix.length;
+  for (let i = 0; i < token.length; i++) {
+    const at = offset + i;
+    if (at < P.length) {
+      if (token[i] !== P[at]) return false;
+    } else if (!isWordByte(token[i])) return false;
+  }
+  return true;
+}
+
+/** The k best (logp, row, token) offers, kept by insertion: k is small. */
+class TopK {
+  private readonly items: { logp: number; row: number; token: number }[] = [];
+  constructor(private readonly k: number) {}
+  offer(logp: number, row: number, token: number): void {
+    const items = this.items;
+    if (items.length === this.k && logp <= items[items.length - 1].logp) return;
+    let i = items.length;
+    while (i > 0 && items[i - 1].logp < logp) i--;
+    items.splice(i, 0, { logp, row, token });
+    if (items.length > this.k) items.pop();
+  }
+  sorted(): readonly { logp: number; row: number; token: number }[] {
+    return this.items;
+  }
+}
+
+function gatherStates(lm: LanguageModel, states: Float32Array, batch: number, rows: readonly number[]): Float32Array {
+  const S = lm.stateSize;
+  const out = new Float32Array(lm.layers * rows.length * S);
+  for (let l = 0; l < lm.layers; l++) {
+    rows.forEach((r, i) => out.set(states.subarray((l * batch + r) * S, (l * batch + r + 1) * S), (l * rows.length + i) * S));
+  }
+  return out;
+}
+
+function logSumWhere(lp: Float32Array, mask: Uint8Array): number {
+  let max = -Infinity;
+  for (let i = 0; i < lp.length; i++) if (mask[i] && lp[i] > max) max = lp[i];
+  if (max === -Infinity) return max;
+  let sum = 0;
+  for (let i = 0; i < lp.length; i++) if (mask[i]) sum += Math.exp(lp[i] - max);
+  return max + Math.log(sum);
+}
+
+function logAdd(a: number, b: number): number {
+  if (a === -Infinity) return b;
+  if (b === -Infinity) return a;
+  const m = Math.max(a, b);
+  return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+}
+
+function kthBest(found: Map<string, number>, k: number): number {
+  if (found.size < k) return -Infinity;
+  return [...found.values()].sort((a, b) => b - a)[k - 1];
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

@@ -1,0 +1,125 @@
+// Bits per character and perplexity of a model on whole files, with the sequence-scoring graph.
+// Each file is scored from the start-of-document state: <|doc|> is fed first and predicts token 1.
+import * as ort from 'onnxruntime-node';
+import { int64Tensor } from '../runtime/ortSession';
+
+export interface Score {
+  readonly files: number;
+  readonly chars: number;
+  readonly tokens: number;
+  /** Total −log p of every token, in nats. */
+  readonly nats: number;
+}
+
+export interface Scored extends Score {
+  readonly bitsPerChar: number;
+  /** Per model token. */
+  readonly perplexity: number;
+}
+
+export function summarize(s: Score): Scored {
+  return {
+    ...s,
+    bitsPerChar: s.chars ? s.nats / Math.LN2 / s.chars : NaN,
+    perplexity: s.tokens ? Math.exp(s.nats / s.tokens) : NaN,
+  };
+}
+
+export interface ScoreGraph {
+  readonly session: ort.InferenceSession;
+  /** State width per layer and batch entry, and number of layers. */
+  readonly stateSize: number;
+  readonly layers: number;
+}
+
+export interface Document {
+  readonly ids: ArrayLike<number>;
+  readonly chars: number;
+}
+
+/**
+ * Scores documents packed into `lanes` parallel rows of `chunk` tokens: a lane takes the next
+ * document when its current one ends, at a chunk boundary, with its state zeroed there.
+ * `onTokenLogProbs` receives every scored token's log p, per document, in order, when given.
+ */
+export async function scoreDocuments(
+  graph: ScoreGraph,
+  docStartId: number,
+  docs: readonly Document[],
+  options: {
+    lanes?: number;
+    chunk?: number;
+    signal?: AbortSignal;
+    onTokenLogProbs?: (doc: number, logProbs: Float32Array) => void;
+    /** Awaited between chunks: lets a worker answer keystrokes during a long score. */
+    between?: () => Promise<void>;
+  } = {},
+): Promise<Score> {
+  const lanes = Math.max(1, Math.min(options.lanes ?? 16, docs.length));
+  const chunk = options.chunk ?? 256;
+  const { stateSize: S, layers: L } = graph;
+  const state = new Float32Array(L * lanes * S);
+  // Per lane: which document, and how far into it (position p means tokens [p, p+chunk) are inputs).
+  const laneDoc = new Int32Array(lanes).fill(-1);
+  const lanePos = new Int32Array(lanes);
+  let next = 0;
+  let nats = 0;
+  let tokens = 0;
+  const perDoc = options.onTokenLogProbs ? new Map<number, number[]>() : undefined;
+
+  const take = (lane: number) => {
+    while (next < docs.length && docs[next].ids.length === 0) next++;
+    laneDoc[lane] = next < docs.length ? next++ : -1;
+    lanePos[lane] = 0;
+    for (let l = 0; l < L; l++) state.fill(0, (l * lanes + lane) * S, (l * lanes + lane + 1) * S);
+  };
+  for (let lane = 0; lane < lanes; lane++) take(lane);
+
+  const inputs = new Array<number>(lanes * chunk);
+  const targets = new Array<number>(lanes * chunk);
+  while (laneDoc.some((d) => d >= 0)) {
+    if (options.signal?.aborted) throw new Error('cancelled');
+    await options.between?.();
+    for (let lane = 0; lane < lanes; lane++) {
+      const d = laneDoc[lane];
+      const ids = d >= 0 ? docs[d].ids : [];
+      for (let t = 0; t < chunk; t++) {
+        // Input at position p is <|doc|> for p = 0, else token p−1; the target is token p.
+        const p = lanePos[lane] + t;
+        const ok = p < ids.length;
+        inputs[lane * chunk + t] = ok ? (p === 0 ? docStartId : ids[p - 1]) : docStartId;
+        targets[lane * chunk + t] = ok ? ids[p] : 0;
+      }
+    }
+    const out = await graph.session.run({
+      tokens: int64Tensor(inputs, [lanes, chunk]),
+      targets: int64Tensor(targets, [lanes, chunk]),
+      state_in: new ort.Tensor('float32', state, [L, lanes, S]),
+    });
+    const logp = out.target_log_probs.data as Float32Array;
+    state.set(out.state_out.data as Float32Array);
+    for (let lane = 0; lane < lanes; lane++) {
+      const d = laneDoc[lane];
+      if (d < 0) continue;
+      const n = Math.min(chunk, docs[d].ids.length - lanePos[lane]);
+      const row = logp.subarray(lane * chunk, lane * chunk + n);
+      for (let t = 0; t < n; t++) nats -= row[t];
+      tokens += n;
+      if (perDoc) {
+        let list = perDoc.get(d);
+        if (!list) perDoc.set(d, (list = []));
+        for (let t = 0; t < n; t++) list.push(row[t]);
+      }
+      lanePos[lane] += chunk;
+      if (lanePos[lane] >= docs[d].ids.length) {
+        if (perDoc) {
+          options.onTokenLogProbs!(d, Float32Array.from(perDoc.get(d) ?? []));
+          perDoc.delete(d);
+        }
+        take(lane);
+      }
+    }
+  }
+  if (!Number.isFinite(nats)) throw new Error('the model produced a non-finite score');
+  return { files: docs.length, chars: docs.reduce((a, d) => a + d.chars, 0), tokens, nats };
+}

@@ -1,0 +1,112 @@
+// A whole training job as "Train on workspace" and `recurrent train` run it: read the model folder,
+// tokenize and split the files, train, and save the result as a new model folder (atomically).
+import * as os from 'node:os';
+import { loadModelFolder, saveModelFolder } from '../model';
+import { Tokenizer } from '../tokenizer';
+import { CorpusFile, splitByFile } from './corpus';
+import { Document } from './evaluate';
+import { defaultTrainOptions, train, TrainOptions, TrainProgress } from './trainer';
+
+export interface FineTuneRequest {
+  readonly files: readonly CorpusFile[];
+  readonly fromDir: string;
+  readonly outDir: string;
+  readonly options?: Partial<TrainOptions>;
+  /** Share of files (per source folder) held out to measure before and after. */
+  readonly validFraction?: number;
+  /** Recorded in model.json: what the model was adapted to. */
+  readonly description?: string;
+}
+
+export interface FineTuneResult {
+  readonly files: number;
+  readonly trainTokens: number;
+  readonly validTokens: number;
+  readonly before: { readonly bitsPerChar: number; readonly perplexity: number };
+  readonly after: { readonly bitsPerChar: number; readonly perplexity: number };
+  readonly tokensPerSecond: number;
+  readonly seconds: number;
+  readonly stopped: string;
+  readonly outDir: string;
+}
+
+export type FineTuneProgress =
+  | { readonly phase: 'preparing' }
+  | { readonly phase: 'prepared'; readonly files: number; readonly trainTokens: number; readonly validTokens: number }
+  | ({ readonly phase: 'training' } & TrainProgress);
+
+/** Fine-tunes the model in `fromDir` on the files; writes `outDir` only when training completes. */
+export async function fineTune(request: FineTuneRequest, onProgress?: (p: FineTuneProgress) => void, signal?: AbortSignal): Promise<FineTuneResult> {
+  const started = Date.now();
+  onProgress?.({ phase: 'preparing' });
+  const base = loadModelFolder(request.fromDir);
+  const tokenizer = Tokenizer.fromJSON(base.tokenizerJSON);
+  const toDoc = (text: string): Document => ({ ids: tokenizer.encode(text), chars: text.length });
+  const { train: trainFiles, valid: validFiles } = splitByFile(request.files, request.validFraction ?? 0.1);
+  let trainDocs = trainFiles.map((f) => toDoc(f.text));
+  let validDocs = validFiles.map((f) => toDoc(f.text));
+  if (!validDocs.length) {
+    // Too few files to hold one out: hold out the last tenth of each file's lines instead.
+    const heads: Document[] = [];
+    const tails: Document[] = [];
+    for (const f of trainFiles) {
+      const cut = tailCut(f.text);
+      heads.push(toDoc(f.text.slice(0, cut)));
+      if (cut < f.text.length) tails.push(toDoc(f.text.slice(cut)));
+    }
+    trainDocs = heads;
+    validDocs = tails;
+  }
+  const trainTokens = trainDocs.reduce((a, d) => a + d.ids.length, 0);
+  if (!trainDocs.length || trainTokens === 0) throw new Error('There is no text to train on.');
+  onProgress?.({ phase: 'prepared', files: request.files.length, trainTokens, validTokens: validDocs.reduce((a, d) => a + d.ids.length, 0) });
+  // Small workspaces get smaller batches so that an epoch still has steps to take.
+  const defaults = defaultTrainOptions();
+  const batch = Math.max(1, Math.min(request.options?.batch ?? defaults.batch, Math.floor(trainTokens / ((request.options?.steps ?? defaults.steps) * 4))));
+  const options: TrainOptions = { ...defaults, lr: 1e-3, warmupSteps: 20, epochs: 3, evalEverySteps: 100, ...request.options, batch };
+  const result = await train({
+    cfg: base.cfg,
+    weights: base.weights,
+    docStartId: tokenizer.docStartId,
+    train: trainDocs,
+    valid: validDocs,
+    options,
+    signal,
+    onProgress: (p) => onProgress?.({ phase: 'training', ...p }),
+  });
+  const measure = (s: { bitsPerChar: number; perplexity: number }) => ({ bitsPerChar: s.bitsPerChar, perplexity: s.perplexity });
+  const seconds = (Date.now() - started) / 1000;
+  saveModelFolder(request.outDir, {
+    cfg: base.cfg,
+    weights: result.weights,
+    tokenizerJSON: base.tokenizerJSON,
+    meta: {
+      parent: typeof base.meta.name === 'string' ? base.meta.name : request.fromDir,
+      name: request.description ?? 'fine-tuned',
+      created: new Date().toISOString(),
+      training: {
+        files: request.files.length, trainTokens: result.trainTokens, validTokens: validDocs.reduce((a, d) => a + d.ids.length, 0),
+        steps: result.steps, seconds, stopped: result.stopped, hardware: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`,
+        options,
+      },
+      metrics: { before: measure(result.before), after: measure(result.after) },
+    },
+  });
+  return {
+    files: request.files.length,
+    trainTokens: result.trainTokens,
+    validTokens: result.after.tokens,
+    before: measure(result.before),
+    after: measure(result.after),
+    tokensPerSecond: result.tokensPerSecond,
+    seconds,
+    stopped: result.stopped,
+    outDir: request.outDir,
+  };
+}
+
+function tailCut(text: string): number {
+  const cut = Math.floor(text.length * 0.9);
+  const newline = text.indexOf('\n', cut);
+  return newline < 0 ? cut : newline + 1;
+}

@@ -1,0 +1,21 @@
+// Ghost text: the rest of the current word when the model is confident; when the suggest widget is
+// open, the rest of its selected item instead, so the two never disagree.
+import * as vscode from 'vscode';
+import { CompletionSource } from './completionSource';
+import { isServed, readSettings } from './settings';
+
+export function registerInlineCompletionProvider(source: CompletionSource): vscode.Disposable {
+  const provider: vscode.InlineCompletionItemProvider = {
+    async provideInlineCompletionItems(document, position, context, token) {
+      const settings = readSettings(document);
+      if (!isServed(document, settings) || !settings.inlineEnable) return undefined;
+      const selected = context.selectedCompletionInfo;
+      if (selected) return [new vscode.InlineCompletionItem(selected.text, selected.range)];
+      const result = await source.get(document, position, token);
+      if (!result?.inline) return undefined;
+      const start = position.translate(0, -result.word.length);
+      return [new vscode.InlineCompletionItem(result.word + result.inline, new vscode.Range(start, position))];
+    },
+  };
+  return vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider);
+}

@@ -1,0 +1,41 @@
+// Reads the `recurrent.*` settings once per use, with defaults and clamping.
+import * as vscode from 'vscode';
+import { CompleteOptions } from '../engine/runtime/protocol';
+
+export interface Settings {
+  readonly enable: boolean;
+  readonly skipLanguages: readonly string[];
+  readonly inlineEnable: boolean;
+  readonly complete: CompleteOptions;
+  readonly modelPath: string;
+  readonly trainingExclude: readonly string[];
+  readonly maxFileBytes: number;
+  readonly maxTotalBytes: number;
+  readonly maxMinutes: number;
+}
+
+export function readSettings(scope?: vscode.ConfigurationScope): Settings {
+  const c = vscode.workspace.getConfiguration('recurrent', scope);
+  const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+  return {
+    enable: c.get('enable', true),
+    skipLanguages: c.get<string[]>('skipLanguages', []),
+    inlineEnable: c.get('inline.enable', true),
+    complete: {
+      maxItems: clamp(c.get('maxItems', 8), 1, 50),
+      inlineMinProbability: clamp(c.get('inline.minProbability', 0.5), 0, 1),
+      inlineNextWords: c.get('inline.nextWords', false),
+    },
+    // A restricted workspace must not point the extension at files of its choosing.
+    modelPath: vscode.workspace.isTrusted ? c.get('modelPath', '') : '',
+    trainingExclude: c.get<string[]>('training.exclude', []),
+    maxFileBytes: clamp(c.get('training.maxFileSizeKB', 512), 1, 64 * 1024) * 1024,
+    maxTotalBytes: clamp(c.get('training.maxTotalSizeMB', 50), 1, 4096) * 1024 * 1024,
+    maxMinutes: clamp(c.get('training.maxMinutes', 10), 0.1, 24 * 60),
+  };
+}
+
+/** Whether Recurrent serves this document at all. */
+export function isServed(document: vscode.TextDocument, settings = readSettings(document)): boolean {
+  return settings.enable && !settings.skipLanguages.includes(document.languageId);
+}
