@@ -3,3 +3,4 @@ export { CellType, ModelConfig, IO, stateSize, gateCount, checkConfig } from './
 export { Weights, WeightSpec, weightSpecs, initWeights, checkWeights } from './weights';
 export { buildStepModel, buildAdvanceModel, buildScoreModel, readWeights } from './inferenceGraphs';
 export { buildTrainStepModel, TrainStepOptions, trainStepFlopsPerToken } from './trainStep';
+export { saveModelFolder, loadModelFolder, tokenizerVocabSize, ModelFolder, ModelMeta, MODEL_FILES } from './modelFolder';

@@ -411,7 +411,8 @@ export function encodeModel(graph: GraphBuilder, metadata: Record<string, string
     graph: graph.toGraph(),
     metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
   };
-  return onnx.ModelProto.encode(model).finish();
+  const bytes = onnx.ModelProto.encode(model).finish(); // a Buffer under Node
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Parses an ONNX model; throws protobufjs' error on truncated or foreign bytes. */
