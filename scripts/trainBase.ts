@@ -1,0 +1,138 @@
+// `npm run train:base -- CORPUS [options]`: trains the bundled base model from scratch with a fixed
+// seed: tokenizer, then model, resumable from its checkpoint (a run can take more than one sitting).
+// Run it in the background with a log; the finished model folder replaces media/models/base.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { CellType, initWeights, ModelConfig, saveModelFolder } from '../src/engine/model';
+import { Tokenizer, trainTokenizer } from '../src/engine/tokenizer';
+import { readCorpus, splitByFile } from '../src/engine/training/corpus';
+import { mulberry32, shuffled } from '../src/engine/training/batches';
+import { Document } from '../src/engine/training/evaluate';
+import { evaluateFolder } from '../src/engine/training/evaluateFolder';
+import { defaultTrainOptions, train } from '../src/engine/training/trainer';
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      out: { type: 'string', default: 'media/models/base' },
+      work: { type: 'string', default: 'runs/base' },
+      vocab: { type: 'string', default: '8192' },
+      embed: { type: 'string', default: '128' },
+      hidden: { type: 'string', default: '384' },
+      layers: { type: 'string', default: '1' },
+      cell: { type: 'string', default: 'gru' },
+      epochs: { type: 'string', default: '1' },
+      'max-minutes': { type: 'string', default: '60' },
+      'tokenizer-sample-mb': { type: 'string', default: '30' },
+      'train-fraction': { type: 'string', default: '1' },
+      batch: { type: 'string', default: '32' },
+      steps: { type: 'string', default: '64' },
+      lr: { type: 'string', default: '0.003' },
+      seed: { type: 'string', default: '1' },
+    },
+  });
+  const corpusDir = positionals[0];
+  if (!corpusDir) throw new Error('usage: npm run train:base -- CORPUS_DIR [--out DIR] [--work DIR] [--vocab N] [--embed N] [--hidden N] [--cell gru|lstm|rnn] [--layers 1|2] [--max-minutes M]');
+  const work = values.work!;
+  fs.mkdirSync(work, { recursive: true });
+  const logFile = path.join(work, 'train.log');
+  const log = (m: string) => {
+    const line = `${new Date().toISOString()} ${m}`;
+    process.stderr.write(line + '\n');
+    fs.appendFileSync(logFile, line + '\n');
+  };
+  const seed = Number(values.seed);
+  const started = Date.now();
+
+  const corpus = readCorpus([corpusDir], { maxFileBytes: 2 * 1024 * 1024 });
+  const { train: trainFiles, valid: validFiles } = splitByFile(corpus.files, 0.05);
+  fs.writeFileSync(path.join(work, 'validation-files.txt'), validFiles.map((f) => path.join(corpusDir, f.path)).join('\n') + '\n');
+  log(`corpus: ${corpus.files.length} files (skipped ${JSON.stringify(corpus.skipped)}); ${trainFiles.length} train, ${validFiles.length} validation`);
+
+  // Tokenizer: trained on an even sample of the training files only, cached across sittings.
+  const tokenizerFile = path.join(work, `tokenizer-${values.vocab}.json`);
+  let tokenizer: Tokenizer;
+  if (fs.existsSync(tokenizerFile)) {
+    tokenizer = Tokenizer.load(tokenizerFile);
+  } else {
+    const budget = Number(values['tokenizer-sample-mb']) * 1e6;
+    const sample = shuffled(trainFiles, mulberry32(seed));
+    const texts: string[] = [];
+    let size = 0;
+    for (const f of sample) {
+      if (size + f.text.length > budget) continue;
+      texts.push(f.text);
+      size += f.text.length;
+    }
+    const t0 = Date.now();
+    tokenizer = trainTokenizer(texts, { vocabSize: Number(values.vocab) });
+    fs.writeFileSync(tokenizerFile, JSON.stringify(tokenizer.toJSON()));
+    log(`tokenizer: ${tokenizer.vocabSize} ids from ${texts.length} files (${(size / 1e6).toFixed(1)} MB) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  }
+
+  const t1 = Date.now();
+  const encode = (f: { text: string }): Document => ({ ids: Int32Array.from(tokenizer.encode(f.text)), chars: f.text.length });
+  const fraction = Number(values['train-fraction']);
+  const trainDocs = shuffled(trainFiles, mulberry32(seed + 1)).slice(0, Math.ceil(trainFiles.length * fraction)).map(encode);
+  const validDocs = validFiles.map(encode);
+  const count = (d: Document[]) => d.reduce((a, x) => a + x.ids.length, 0);
+  log(`encoded ${count(trainDocs)} train and ${count(validDocs)} validation tokens in ${((Date.now() - t1) / 1000).toFixed(0)} s`);
+
+  const cfg: ModelConfig = {
+    cell: values.cell as CellType,
+    vocabSize: tokenizer.vocabSize,
+    embedSize: Number(values.embed),
+    hiddenSize: Number(values.hidden),
+    layers: Number(values.layers) as 1 | 2,
+  };
+  const options = {
+    ...defaultTrainOptions(),
+    batch: Number(values.batch), steps: Number(values.steps), lr: Number(values.lr), epochs: Number(values.epochs),
+    maxMinutes: Number(values['max-minutes']), evalEverySteps: 1000, patience: 4, warmupSteps: 200, seed,
+  };
+  log(`model ${JSON.stringify(cfg)}; options ${JSON.stringify(options)}`);
+  const result = await train({
+    cfg,
+    weights: initWeights(cfg, seed),
+    docStartId: tokenizer.docStartId,
+    train: trainDocs,
+    valid: validDocs,
+    options,
+    checkpointFile: path.join(work, 'checkpoint.bin'),
+    onProgress: (p) => {
+      if (p.step % 100 === 0 || p.validBitsPerChar !== undefined) {
+        log(`step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(3)} ${Math.round(p.tokensPerSecond)} tok/s eta ${Math.round(p.etaSeconds / 60)} min${p.validBitsPerChar !== undefined ? ` valid ${p.validBitsPerChar.toFixed(4)} bpc` : ''}`);
+      }
+    },
+  });
+  log(`trained ${result.steps} steps (${result.stopped}): valid ${result.before.bitsPerChar.toFixed(4)} -> ${result.after.bitsPerChar.toFixed(4)} bpc, ${Math.round(result.tokensPerSecond)} tok/s`);
+
+  const modelDir = path.resolve(values.out!);
+  saveModelFolder(modelDir, {
+    cfg,
+    weights: result.weights,
+    tokenizerJSON: tokenizer.toJSON(),
+    meta: {
+      name: 'recurrent-base',
+      created: new Date().toISOString(),
+      parent: null,
+      training: {
+        corpus: 'shared/corpus (see README model card)', trainFiles: trainFiles.length, validFiles: validFiles.length,
+        trainTokens: result.trainTokens, steps: result.steps, stopped: result.stopped, seconds: (Date.now() - started) / 1000,
+        hardware: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`, options, history: result.history,
+      },
+      metrics: { validation: { bitsPerChar: result.after.bitsPerChar, perplexity: result.after.perplexity, tokens: result.after.tokens } },
+    },
+  });
+  const byLanguage = await evaluateFolder(modelDir, validFiles, { byLanguage: true });
+  fs.writeFileSync(path.join(work, 'validation.json'), JSON.stringify(byLanguage, null, 2));
+  log(`saved ${modelDir}; validation ${byLanguage.bitsPerChar.toFixed(4)} bpc; per language ${JSON.stringify(byLanguage.languages)}`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : e}\n`);
+  process.exit(1);
+});
