@@ -1,3 +1,4 @@
 // The tokenizer's public API: byte-level BPE, its trainer, and the incremental encoder.
 export { Tokenizer, DOC_TOKEN, FILE_TOKEN } from './tokenizer';
 export { trainTokenizer } from './trainTokenizer';
+export { IncrementalEncoder } from './incrementalEncoder';
