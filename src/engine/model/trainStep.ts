@@ -44,25 +44,27 @@ export function buildTrainStepModel(cfg: ModelConfig, opt: TrainStepOptions): Ui
   const stateIn = g.input(IO.stateIn, 'float', [L, B, stateSize(cfg)]);
 
   // Forward. Rows are time-major: row t·B + b is step t of sequence b.
-  const { layers, stateOut } = recurrentForward(g, cfg, g.transpose(tokens, [1, 0]), stateIn, w);
-  const tokenRows = g.reshape(g.transpose(tokens, [1, 0]), [N, 1]);
+  const tokensTM = g.transpose(tokens, [1, 0]); // [T, B]
+  const { layers, stateOut } = recurrentForward(g, cfg, tokensTM, stateIn, w);
+  const tokenRows = g.reshape(tokensTM, [N, 1]);
   const targetRows = g.reshape(g.transpose(targets, [1, 0]), [N, 1]);
   const top = g.reshape(layers[L - 1].y, [N, H]);
   const { q, logits } = outputHead(g, w, top); // [N, E], [N, V]
-  const logProbs = g.op('LogSoftmax', [logits], { axis: 1 }, [N, V]);
-  const picked = g.op('GatherElements', [logProbs, targetRows], { axis: 1 }, [N, 1]);
-  const loss = g.unary('Neg', g.reduce('ReduceMean', picked));
+  // Softmax once (each pass over [N, V] is memory-bound); -log p of the targets from the
+  // probabilities, floored at 1e-38 so an underflowed target reads as 87.5 nats rather than ∞.
+  const probs = g.op('Softmax', [logits], { axis: 1 }, [N, V]);
+  const picked = g.op('GatherElements', [probs, targetRows], { axis: 1 }, [N, 1]);
+  const loss = g.unary('Neg', g.reduce('ReduceMean', g.unary('Log', g.op('Max', [picked, g.constFloat(1e-38)], {}, [N, 1]))));
 
   // Output head backward. dL/dlogits = (softmax - onehot)/N is never formed: its two terms go
   // through the Gemms and the one-hot part becomes gathers and scatter-adds of rows.
   const inv = 1 / N;
-  const probs = g.unary('Exp', logProbs); // [N, V]
   const embed = w.get('embed')!;
   const dq = g.gemm(probs, embed, g.gather(embed, g.reshape(targetRows, [N])), { alpha: inv, beta: -inv }); // [N, E]
   const grads = new Map<string, Value>();
   grads.set('proj.W', g.gemm(dq, top, null, { transA: true })); // [E, H]
   grads.set('proj.b', g.reduceSum(dq, [0]));
-  const outBias = g.mul(g.reduceSum(probs, [0]), g.constFloat(inv)); // [V]
+  const outBias = g.reshape(g.matmul(g.constFloat(new Array(N).fill(inv), [1, N]), probs), [V]); // column sums / N
   grads.set('out.b', g.op('ScatterND', [outBias, targetRows, g.constFloat(new Array(N).fill(-inv), [N])], { reduction: 'add' }, [V]));
   const embedAsOutput = g.gemm(probs, q, null, { transA: true, alpha: inv }); // [V, E], minus the one-hot rows below
   let dy = g.matmul(dq, w.get('proj.W')!); // [N, H] dL/d(top layer outputs)
