@@ -1,0 +1,86 @@
+// `npm run test:e2e`: the browser end-to-end tests (test/e2e/**/*.e2e.test.ts, mocha). Packages the
+// VSIX (or reuses one newer than everything it is made of), installs it into a fresh code-server,
+// opens a copy of the fixture workspace, starts headless Chromium, and runs the tests against them.
+// Screenshots go to test-results/screenshots/.
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { launchChromiumServer } from './browser.mjs';
+import { installExtension, makeTempDir, repoRoot, run, startCodeServer, workbenchUrl } from './codeServer.mjs';
+import { packageVsix } from './package.mjs';
+
+const TARGET = 'linux-x64';
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(path).filter((name) => name !== 'test').map((name) => newestMtime(join(path, name))));
+}
+
+/** RECURRENT_VSIX if set; else the VSIX in the repository root if it is newer than dist/, media/,
+ *  package.json and .vscodeignore; else a freshly packaged one. */
+async function vsixUnderTest() {
+  if (process.env.RECURRENT_VSIX) return process.env.RECURRENT_VSIX;
+  const { name, version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  const vsix = join(repoRoot, `${name}-${version}-${TARGET}.vsix`);
+  const inputs = ['dist', 'media', 'package.json', '.vscodeignore'].map((p) => newestMtime(join(repoRoot, p)));
+  if (existsSync(vsix) && statSync(vsix).mtimeMs > Math.max(...inputs)) {
+    process.stderr.write(`[test:e2e] reusing ${relative(repoRoot, vsix)}\n`);
+    return vsix;
+  }
+  return packageVsix(TARGET);
+}
+
+/** Checks that the installed extension's onnxruntime-node loads (native binary and its library). */
+async function checkInstalledRuntime(extensionsDir) {
+  const folder = readdirSync(extensionsDir).find((name) => name.startsWith('recurrent-dev.recurrent-'));
+  if (!folder) throw new Error(`the VSIX did not install: ${readdirSync(extensionsDir).join(', ')}`);
+  const ort = join(extensionsDir, folder, 'node_modules', 'onnxruntime-node');
+  const out = await run(process.execPath, ['-e', `const ort = require(${JSON.stringify(ort)}); process.stdout.write(ort.env.versions.node ?? '?')`]);
+  process.stderr.write(`[test:e2e] installed ${folder}; its onnxruntime-node ${out.trim()} loads\n`);
+}
+
+async function main() {
+  const temp = makeTempDir('test-e2e');
+  const screenshots = join(repoRoot, 'test-results', 'screenshots');
+  rmSync(screenshots, { recursive: true, force: true });
+  let server;
+  let browserServer;
+  try {
+    const vsix = await vsixUnderTest();
+    const extensionsDir = join(temp, 'extensions');
+    await installExtension(vsix, extensionsDir);
+    await checkInstalledRuntime(extensionsDir);
+    const workspace = join(temp, 'workspace');
+    cpSync(join(repoRoot, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+    server = await startCodeServer({ extensionsDir });
+    browserServer = await launchChromiumServer(join(temp, 'browser'));
+    const env = {
+      ...process.env,
+      RECURRENT_E2E_BROWSER_WS: browserServer.wsEndpoint(),
+      RECURRENT_E2E_URL: workbenchUrl(server, { folder: workspace }),
+      RECURRENT_E2E_WORKSPACE: workspace,
+      RECURRENT_E2E_SCREENSHOTS: screenshots,
+    };
+    process.stderr.write(`[test:e2e] code-server ${server.url}\n`);
+    const mocha = join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js');
+    const args = [mocha, '--no-config', '--require', 'tsx/cjs', '--reporter', 'spec', '--timeout', '120000',
+      'test/e2e/**/*.e2e.test.ts', ...process.argv.slice(2)];
+    const code = await new Promise((resolve) => {
+      spawn(process.execPath, args, { cwd: repoRoot, env, stdio: 'inherit' }).on('exit', (c, signal) => resolve(c ?? signal));
+    });
+    if (existsSync(screenshots)) process.stderr.write(`[test:e2e] screenshots in ${relative(process.cwd(), screenshots)}/\n`);
+    return code === 0 ? 0 : 1;
+  } catch (error) {
+    process.stderr.write(`[test:e2e] ${error.stack ?? error}\n`);
+    if (server) process.stderr.write(`[test:e2e] code-server output:\n${server.output().slice(-4000)}\n`);
+    return 1;
+  } finally {
+    await browserServer?.close().catch(() => {});
+    await server?.stop();
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,148 @@
+// Drives the code-server workbench the way a person does (keyboard, palette, what is on screen) for
+// the browser end-to-end tests. scripts/testE2e.mjs starts code-server and Chromium and passes
+// their addresses in RECURRENT_E2E_* variables.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Where scripts/testE2e.mjs put things; throws when a test is run without it. */
+export function e2eEnv(): { browserWs: string; url: string; workspace: string; screenshots: string } {
+  const get = (key: string): string => {
+    const value = process.env[key];
+    if (!value) throw new Error(`${key} is not set: run the browser tests with npm run test:e2e`);
+    return value;
+  };
+  return {
+    browserWs: get('RECURRENT_E2E_BROWSER_WS'),
+    url: get('RECURRENT_E2E_URL'),
+    workspace: get('RECURRENT_E2E_WORKSPACE'),
+    screenshots: get('RECURRENT_E2E_SCREENSHOTS'),
+  };
+}
+
+const EDITOR = '.monaco-editor[data-uri]';
+const QUICK_INPUT = '.quick-input-widget';
+const QUICK_INPUT_ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
+const SUGGEST_ROWS = '.editor-widget.suggest-widget.visible .monaco-list-row';
+
+/** Opens the workbench in a new browser page and waits until the workspace's files are listed. */
+export async function openWorkbench(): Promise<{ browser: Browser; page: Page }> {
+  const env = e2eEnv();
+  const browser = await chromium.connect(env.browserWs);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(env.url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  return { browser, page };
+}
+
+/** Opens a workspace file (path relative to the workspace) with Quick Open and focuses its editor. */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  await quickInput(page, 'Control+P', relativePath);
+  const row = page.locator(QUICK_INPUT_ROWS).filter({ hasText: path.basename(relativePath) }).first();
+  await row.waitFor();
+  await page.keyboard.press('Enter');
+  const editor = page.locator(`${EDITOR}[data-uri$="${relativePath}"]`);
+  await editor.waitFor();
+  await editor.locator('.view-lines').click();
+}
+
+/** Types into the focused editor one key at a time, as a person would. */
+export async function typeText(page: Page, text: string, delayMs = 40): Promise<void> {
+  await page.keyboard.type(text, { delay: delayMs });
+}
+
+/** The text of the visible lines of the active editor (VS Code renders spaces as U+00A0). */
+export async function readEditorText(page: Page): Promise<string> {
+  const text = await page.locator(`${EDITOR}.focused .view-lines`).innerText();
+  return text.replace(/\u00a0/g, ' ');
+}
+
+/** Labels of the rows of the open suggest widget, top to bottom; [] when it is closed. */
+export async function readSuggestRows(page: Page): Promise<string[]> {
+  const rows = page.locator(SUGGEST_ROWS);
+  if (!(await rows.count())) return [];
+  return rows.locator('.label-name').allInnerTexts();
+}
+
+/** Opens the suggest widget (Ctrl+Space) and waits for at least one row. */
+export async function triggerSuggest(page: Page): Promise<string[]> {
+  await page.keyboard.press('Control+Space');
+  await page.locator(SUGGEST_ROWS).first().waitFor();
+  return readSuggestRows(page);
+}
+
+/** Texts of the status bar items, left to right (icons are not text). */
+export async function readStatusBar(page: Page): Promise<string[]> {
+  const items = await page.locator('.part.statusbar .statusbar-item').allInnerTexts();
+  return items.map((t) => t.trim()).filter(Boolean);
+}
+
+/** The rows the Command Palette offers for `query` (it stays open; Escape closes it). */
+export async function findCommands(page: Page, query: string): Promise<string[]> {
+  await quickInput(page, 'F1', `>${query}`);
+  await page.locator(QUICK_INPUT_ROWS).first().waitFor();
+  return page.locator(`${QUICK_INPUT_ROWS} .label-name`).allInnerTexts();
+}
+
+/** Runs a command by its palette title, e.g. "Recurrent: Show Model Info". */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  const labels = await findCommands(page, title);
+  const index = labels.findIndex((label) => label === title);
+  if (index < 0) throw new Error(`"${title}" is not in the Command Palette (offered: ${labels.join(' | ')})`);
+  await page.locator(QUICK_INPUT_ROWS).nth(index).click();
+  // The palette closes, or the command reuses it for a question of its own.
+  await page.waitForFunction((selector) => {
+    const input = document.querySelector<HTMLInputElement>(`${selector} .quick-input-box input`);
+    const widget = document.querySelector<HTMLElement>(selector);
+    return !widget || widget.style.display === 'none' || !input?.value.startsWith('>');
+  }, QUICK_INPUT);
+}
+
+/** Picks `label` in an open quick pick (after a command that asks). */
+export async function pickQuickInput(page: Page, label: string): Promise<void> {
+  await page.locator(QUICK_INPUT_ROWS).filter({ hasText: label }).first().click();
+}
+
+/** Shows the output channel `name` in the Output panel, retrying until an extension has created it
+ *  (extensions activate a little after the workbench shows); returns the panel's text lines. */
+export async function showOutputChannel(page: Page, name: string, timeoutMs = 60_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await runCommand(page, 'Output: Show Output Channels...');
+    const row = page.locator(QUICK_INPUT_ROWS).filter({ has: page.getByText(name, { exact: true }) });
+    await page.locator(QUICK_INPUT_ROWS).first().waitFor();
+    if (await row.count()) {
+      await row.first().click();
+      break;
+    }
+    await page.keyboard.press('Escape');
+    if (Date.now() > deadline) throw new Error(`no output channel "${name}" after ${timeoutMs / 1000} s`);
+    await page.waitForTimeout(1000);
+  }
+  const lines = page.locator('.part.panel .monaco-editor .view-lines .view-line');
+  await lines.first().waitFor();
+  return (await lines.allInnerTexts()).map((line) => line.replace(/\u00a0/g, ' '));
+}
+
+/** Messages of the notification toasts currently shown. */
+export async function readNotifications(page: Page): Promise<string[]> {
+  return page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
+}
+
+/** Saves a PNG of the page under test-results/screenshots/ and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const dir = e2eEnv().screenshots;
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+async function quickInput(page: Page, shortcut: string, text: string): Promise<void> {
+  await page.keyboard.press(shortcut);
+  const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
+  await input.waitFor();
+  await input.fill(text);
+}
