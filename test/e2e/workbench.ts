@@ -93,11 +93,12 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   if (index < 0) throw new Error(`"${title}" is not in the Command Palette (offered: ${labels.join(' | ')})`);
   await page.locator(QUICK_INPUT_ROWS).nth(index).click();
   // The palette closes, or the command reuses it for a question of its own.
-  await page.waitForFunction((selector) => {
-    const input = document.querySelector<HTMLInputElement>(`${selector} .quick-input-box input`);
-    const widget = document.querySelector<HTMLElement>(selector);
-    return !widget || widget.style.display === 'none' || !input?.value.startsWith('>');
-  }, QUICK_INPUT);
+  const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
+  const deadline = Date.now() + 10_000;
+  while ((await page.locator(QUICK_INPUT).isVisible()) && (await input.inputValue()).startsWith('>')) {
+    if (Date.now() > deadline) throw new Error(`the Command Palette stayed open after choosing "${title}"`);
+    await page.waitForTimeout(50);
+  }
 }
 
 /** Picks `label` in an open quick pick (after a command that asks). */
