@@ -240,7 +240,7 @@ export function workbenchUrl(server, { folder, extensionDevelopmentPath, extensi
   return `${server.origin}/?${params}`;
 }
 
-/** The `version` field of package.json. */
+/** The extension's package.json, parsed. */
 export function packageJson() {
   return JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 }
