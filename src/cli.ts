@@ -15,11 +15,13 @@ const workerPath = path.join(__dirname, 'worker.js');
 
 const usage = `usage: recurrent <command> [options]
 
-  eval     [--model DIR] [--by-language] [--json] PATH…      bits per character and perplexity
+  eval     [--model DIR] [--by-language] [--files-from LIST] [--json] PATH…
+                                                              bits per character and perplexity
   train    [--from DIR] --out DIR [--epochs N] [--max-minutes M] [--json] PATH…
   complete [--model DIR] --file F --offset N [--json]         completions at a cursor offset
-  simulate [--model DIR] [--max-words N] [--json] PATH…       typing simulation against baselines
-  bench    [--model DIR] [--json]                             latency, throughput, training speed
+  simulate [--model DIR] [--max-words N] [--ngram-train DIR] [--json] PATH…
+                                                              typing simulation against baselines
+  bench    [--model DIR] [--file F] [--json]                  latency, throughput, training speed
 
 PATH is a file or a folder (read recursively with the training filters).
 --model defaults to the bundled base model.`;
@@ -28,7 +30,8 @@ type Values = Record<string, string | boolean | undefined>;
 
 const commands: Record<string, (values: Values, paths: string[]) => Promise<object>> = {
   async eval(v, paths) {
-    const files = requireFiles(paths);
+    const listed = typeof v['files-from'] === 'string' ? fs.readFileSync(v['files-from'], 'utf8').split('\n').filter(Boolean) : [];
+    const files = requireFiles([...paths, ...listed]);
     return evaluateFolder(modelDir(v), files, { byLanguage: Boolean(v['by-language']), onProgress: progress });
   },
 
@@ -80,12 +83,16 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
 
   async simulate(v, paths) {
     const { runSimulation } = await import('./engine/eval/runSimulation');
-    return runSimulation({ modelDir: modelDir(v), workerPath, files: requireFiles(paths), maxWords: v['max-words'] ? positive(v['max-words'], '--max-words') : undefined, onProgress: progress });
+    return runSimulation({
+      modelDir: modelDir(v), workerPath, files: requireFiles(paths), onProgress: progress,
+      maxWords: v['max-words'] ? positive(v['max-words'], '--max-words') : undefined,
+      ngramTrain: typeof v['ngram-train'] === 'string' ? v['ngram-train'] : undefined,
+    });
   },
 
   async bench(v) {
     const { runBenchmarks } = await import('./engine/eval/bench');
-    return runBenchmarks({ modelDir: modelDir(v), workerPath, onProgress: progress });
+    return runBenchmarks({ modelDir: modelDir(v), workerPath, file: typeof v.file === 'string' ? v.file : undefined, onProgress: progress });
   },
 };
 
@@ -98,7 +105,7 @@ function modelDir(v: Values): string {
 function requireFiles(paths: string[]) {
   if (!paths.length) throw new UsageError('give at least one file or folder');
   for (const p of paths) if (!fs.existsSync(p)) throw new Error(`no such file or folder: ${p}`);
-  const { files } = readCorpus(paths);
+  const { files } = readCorpus(paths, { maxFileBytes: 2 * 1024 * 1024 });
   if (!files.length) throw new Error(`no readable text files in ${paths.join(', ')}`);
   return files;
 }
@@ -131,7 +138,8 @@ async function main(argv: string[]): Promise<number> {
       options: {
         json: { type: 'boolean' }, model: { type: 'string' }, from: { type: 'string' }, out: { type: 'string' },
         epochs: { type: 'string' }, 'max-minutes': { type: 'string' }, file: { type: 'string' }, offset: { type: 'string' },
-        'max-words': { type: 'string' }, 'by-language': { type: 'boolean' },
+        'max-words': { type: 'string' }, 'by-language': { type: 'boolean' }, 'ngram-train': { type: 'string' },
+        'files-from': { type: 'string' },
       },
     });
     const result = await run(values, positionals);

@@ -126,6 +126,8 @@ export class DocumentState {
     for (let i = this.checkpoints.length - 1; i >= 0; i--) {
       if (this.checkpoints[i].pos < target) { cp = this.checkpoints[i]; break; }
     }
+    // The state of the previous request is the nearest checkpoint of all while the user types on.
+    if (this.last && this.last.pos < target && this.last.pos > (cp?.pos ?? -1)) cp = this.last;
     let pos: number;
     let state: Float32Array;
     let fed = 0;

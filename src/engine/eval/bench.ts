@@ -1,0 +1,237 @@
+// `recurrent bench` / `npm run bench`: the figures of DESIGN.md §5, measured through the same client
+// the extension uses. Benchmarks print numbers; they assert nothing.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as ort from 'onnxruntime-node';
+import { buildTrainStepModel, initWeights, loadModelFolder, stateSize, trainStepFlopsPerToken } from '../model';
+import { defaultCompleteOptions } from '../runtime/completeOptions';
+import { defaultEngineClientOptions, EngineClient } from '../runtime/engineClient';
+import { createSession, int64Tensor } from '../runtime/ortSession';
+import { runTraining } from '../runtime/trainingClient';
+import { Tokenizer } from '../tokenizer';
+import { readCorpus } from '../training/corpus';
+
+export interface BenchOptions {
+  readonly modelDir: string;
+  readonly workerPath: string;
+  /** A real source file of about 2,000 lines (defaults to one from the shared corpus). */
+  readonly file?: string;
+  /** Keystrokes typed for the latency figures. */
+  readonly keystrokes?: number;
+  readonly onProgress?: (message: string) => void;
+}
+
+export interface BenchResult {
+  completionMs: { p50: number; p99: number; mean: number; keystrokes: number };
+  coldOpenMs: number;
+  stateTokensPerSecond: number;
+  fullPrefixMs: number;
+  persistentStateSpeedup: number;
+  tokenizerMBps: number;
+  train: { tokensPerSecond: number; modelGflops: number; matmulPeakGflops: number; mfu: number };
+  workerRssMB: number;
+  eventLoopLagMs: { p50: number; p99: number; max: number };
+  loadedCompletionMs: { p50: number; p99: number };
+  file: string;
+  lines: number;
+  table: string;
+}
+
+/** The shared corpus beside the checkout (dist/ is one level below the checkout). */
+const corpusDir = path.resolve(__dirname, '..', '..', 'shared', 'corpus');
+const defaultFile = path.join(corpusDir, 'c-sqlite', 'src', 'where.c');
+
+export async function runBenchmarks(o: BenchOptions): Promise<BenchResult> {
+  const say = o.onProgress ?? (() => undefined);
+  const file = o.file ?? defaultFile;
+  if (!fs.existsSync(file)) throw new Error(`${file} not found: pass a file of about 2,000 lines with --file`);
+  const fullText = fs.readFileSync(file, 'utf8');
+  const lines = fullText.split('\n');
+  const text = lines.slice(0, 2000).join('\n');
+  const rssBefore = process.memoryUsage().rss;
+  const client = new EngineClient(defaultEngineClientOptions(o.workerPath));
+  const opts = defaultCompleteOptions();
+  try {
+    say(`loading ${o.modelDir}`);
+    await client.load(o.modelDir);
+
+    // Cold open: a document seen for the first time, its whole text read to the end.
+    say('cold open of a 2,000-line file');
+    const cold: number[] = [];
+    for (let i = 0; i < 3; i++) cold.push(await timed(() => client.complete(`bench:cold${i}`, text, opts)));
+    const coldOpenMs = median(cold);
+    const tokens = Tokenizer.fromJSON(loadModelFolder(o.modelDir).tokenizerJSON).encode(text).length;
+
+    // Typing: the file open up to a point, then typed on one character at a time.
+    const keystrokes = o.keystrokes ?? 3000;
+    const start = Math.max(0, text.length - keystrokes);
+    say(`typing ${text.length - start} characters`);
+    await client.complete('bench:typing', text.slice(0, start), opts);
+    const latencies: number[] = [];
+    for (let i = start + 1; i <= text.length; i++) latencies.push(await timed(() => client.complete('bench:typing', text.slice(0, i), opts)));
+
+    // Without the persistent state every keystroke would read the whole prefix again.
+    const fullPrefix: number[] = [];
+    for (let i = 0; i < 5; i++) fullPrefix.push(await timed(() => client.complete(`bench:prefix${i}`, text.slice(0, text.length - i * 7), opts)));
+    const fullPrefixMs = median(fullPrefix);
+    const workerRssMB = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+
+    say('tokenizer speed');
+    const tokenizerMBps = measureTokenizer(o.modelDir, fullText);
+
+    say('training speed and the machine\'s MatMul peak');
+    const trainFigures = await measureTraining(o.modelDir);
+
+    say('typing at 20 keystrokes per second in 3 documents during a training run');
+    const loaded = await typingDuringTraining(client, o, text);
+
+    const completionMs = { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), mean: latencies.reduce((a, b) => a + b, 0) / latencies.length, keystrokes: latencies.length };
+    const result: Omit<BenchResult, 'table'> = {
+      completionMs,
+      coldOpenMs,
+      stateTokensPerSecond: tokens / (coldOpenMs / 1000),
+      fullPrefixMs,
+      persistentStateSpeedup: fullPrefixMs / completionMs.p50,
+      tokenizerMBps,
+      train: trainFigures,
+      workerRssMB,
+      eventLoopLagMs: loaded.lag,
+      loadedCompletionMs: loaded.completion,
+      file: path.relative(process.cwd(), file),
+      lines: Math.min(2000, lines.length),
+    };
+    return { ...result, table: formatBench(result) };
+  } finally {
+    await client.dispose();
+  }
+}
+
+async function typingDuringTraining(client: EngineClient, o: BenchOptions, text: string) {
+  const trainer = path.join(path.dirname(o.workerPath), 'trainer.js');
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'recurrent-bench-'));
+  const files = readCorpus([path.join(corpusDir, 'express'), path.join(corpusDir, 'koa')]).files;
+  const abort = new AbortController();
+  const training = runTraining(trainer, { files, fromDir: o.modelDir, outDir: out, options: { maxMinutes: 1 } }, undefined, abort.signal).catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 3000)); // let it get past tokenizing into training steps
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
+  const latencies: number[] = [];
+  const docs = ['a', 'b', 'c'];
+  const base = text.length - 400;
+  for (let i = 0; i < 300; i++) {
+    const doc = docs[i % 3];
+    const t0 = performance.now();
+    await client.complete(`bench:load-${doc}`, text.slice(0, base + Math.floor(i / 3)), defaultCompleteOptions());
+    const spent = performance.now() - t0;
+    latencies.push(spent);
+    await new Promise((r) => setTimeout(r, Math.max(0, 50 - spent)));
+  }
+  lag.disable();
+  abort.abort();
+  await training;
+  fs.rmSync(out, { recursive: true, force: true });
+  return {
+    lag: { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 },
+    completion: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) },
+  };
+}
+
+function measureTokenizer(modelDir: string, text: string): number {
+  const tokenizer = Tokenizer.fromJSON(loadModelFolder(modelDir).tokenizerJSON);
+  tokenizer.encode(text);
+  const t0 = performance.now();
+  let bytes = 0;
+  for (let i = 0; i < 5; i++) {
+    // A fresh tokenizer each round, so its piece cache starts cold as on a new file.
+    const fresh = Tokenizer.fromJSON(tokenizer.toJSON());
+    fresh.encode(text);
+    bytes += Buffer.byteLength(text);
+  }
+  return bytes / 1e6 / ((performance.now() - t0) / 1000);
+}
+
+async function measureTraining(modelDir: string) {
+  const { cfg } = loadModelFolder(modelDir);
+  const B = 32;
+  const T = 64;
+  const session = await createSession(buildTrainStepModel(cfg, { batch: B, steps: T, clipNorm: 1, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.01 }), 2);
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const [name, w] of initWeights(cfg, 1)) {
+    feeds[name] = new ort.Tensor('float32', w.data, w.dims);
+    feeds[`m.${name}`] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
+    feeds[`v.${name}`] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
+  }
+  const ids = Array.from({ length: B * T }, (_, i) => (i * 7919) % cfg.vocabSize);
+  feeds.tokens = int64Tensor(ids, [B, T]);
+  feeds.targets = int64Tensor(ids.map((x) => (x + 1) % cfg.vocabSize), [B, T]);
+  feeds.state_in = new ort.Tensor('float32', new Float32Array(cfg.layers * B * stateSize(cfg)), [cfg.layers, B, stateSize(cfg)]);
+  feeds.lr = new ort.Tensor('float32', Float32Array.of(1e-3), []);
+  let seconds = 0;
+  const steps = 12;
+  for (let i = 0; i < steps; i++) {
+    feeds.step = new ort.Tensor('float32', Float32Array.of(i + 1), []);
+    const t0 = performance.now();
+    const out = await session.run(feeds);
+    if (i >= 2) seconds += (performance.now() - t0) / 1000;
+    for (const k of Object.keys(feeds)) if (out[`new.${k}`]) feeds[k] = out[`new.${k}`];
+  }
+  await session.release();
+  const tokensPerSecond = ((steps - 2) * B * T) / seconds;
+  const modelGflops = (tokensPerSecond * trainStepFlopsPerToken(cfg)) / 1e9;
+  const matmulPeakGflops = await measureMatmulPeak();
+  return { tokensPerSecond, modelGflops, matmulPeakGflops, mfu: modelGflops / matmulPeakGflops };
+}
+
+/** The machine's fp32 MatMul rate through ORT on 2 threads: a chain of large square products. */
+async function measureMatmulPeak(): Promise<number> {
+  const { onnx } = await import('onnx-proto');
+  const N = 1024;
+  const chain = 8;
+  const nodes = [];
+  for (let i = 0; i < chain; i++) nodes.push(onnx.NodeProto.create({ opType: 'MatMul', input: [i === 0 ? 'x' : `y${i - 1}`, 'w'], output: [i === chain - 1 ? 'y' : `y${i}`], name: `mm${i}` }));
+  const tensorType = (name: string) => onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimValue: N }, { dimValue: N }] } } } });
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: onnx.GraphProto.create({ name: 'matmul_peak', node: nodes, input: [tensorType('x'), tensorType('w')], output: [tensorType('y')] }),
+  });
+  const session = await createSession(onnx.ModelProto.encode(model).finish(), 2);
+  const x = new Float32Array(N * N).map((_, i) => ((i % 7) - 3) / (N * 4));
+  const feeds = { x: new ort.Tensor('float32', x, [N, N]), w: new ort.Tensor('float32', x.slice(), [N, N]) };
+  await session.run(feeds);
+  let best = Infinity;
+  for (let i = 0; i < 5; i++) best = Math.min(best, await timed(() => session.run(feeds)));
+  await session.release();
+  return (2 * N * N * N * chain) / (best / 1000) / 1e9;
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+function median(values: readonly number[]): number {
+  return quantile(values, 0.5);
+}
+
+function formatBench(r: Omit<BenchResult, 'table'>): string {
+  const f = (x: number, d = 2) => x.toFixed(d);
+  return [
+    `file: ${r.file} (${r.lines} lines)`,
+    `completion latency        p50 ${f(r.completionMs.p50)} ms   p99 ${f(r.completionMs.p99)} ms   (${r.completionMs.keystrokes} keystrokes)`,
+    `cold open                 ${f(r.coldOpenMs, 1)} ms   (${Math.round(r.stateTokensPerSecond).toLocaleString('en-US')} tokens/s)`,
+    `re-reading the prefix     ${f(r.fullPrefixMs, 1)} ms per keystroke   → persistent state ${f(r.persistentStateSpeedup, 0)}× faster`,
+    `tokenizer                 ${f(r.tokenizerMBps, 1)} MB/s`,
+    `training                  ${Math.round(r.train.tokensPerSecond).toLocaleString('en-US')} tokens/s, ${f(r.train.modelGflops, 1)} GFLOP/s of ${f(r.train.matmulPeakGflops, 1)} peak → MFU ${f(r.train.mfu)}`,
+    `worker memory             ${f(r.workerRssMB, 0)} MB`,
+    `while training            completion p50 ${f(r.loadedCompletionMs.p50)} ms p99 ${f(r.loadedCompletionMs.p99)} ms; event-loop lag p99 ${f(r.eventLoopLagMs.p99)} ms (max ${f(r.eventLoopLagMs.max)})`,
+  ].join('\n');
+}

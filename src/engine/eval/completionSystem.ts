@@ -1,0 +1,14 @@
+// The contract between the typing simulation and anything that suggests words: the neural
+// engine (plugged in by the CLI) and the baselines of this folder.
+
+/** A word-completion system as the simulation drives it, one document at a time. */
+export interface CompletionSystem {
+  readonly name: string;
+  /** A new file starts (text before the cursor is empty). */
+  startFile(path: string): void | Promise<void>;
+  /** Ranked candidate words (best first, at most `limit`) for the word being typed at the end of
+   *  `textBeforeCursor`, whose typed part is `typed` (may be ""). Only text before the cursor exists. */
+  rank(textBeforeCursor: string, typed: string, limit: number): string[] | Promise<string[]>;
+  /** Optional inline ghost text (the rest of the current word, possibly more) or "". */
+  inline?(textBeforeCursor: string): string | Promise<string>;
+}

@@ -1,0 +1,11 @@
+// Typing simulation, its baselines and their n-gram model (DESIGN §4).
+
+export type { CompletionSystem } from './completionSystem';
+export { simulate, type ByK, type InlineMetrics, type SimulationOptions, type SimulationResult, type SystemMetrics } from './simulate';
+export { formatSimulationTable } from './formatSimulationTable';
+export { VscodeWords } from './vscodeWords';
+export { Frequency } from './frequency';
+export { NgramCache, defaultNgramCacheOptions, type NgramCacheOptions } from './ngramCache';
+export { NgramModel, type WordScores } from './ngramModel';
+export { defaultNgramOptions, type NgramOptions } from './ngramEstimate';
+export { findWords, isCompletionWord } from './words';

@@ -1,0 +1,187 @@
+// A trained word-level Kneser–Ney n-gram (estimated in ngramEstimate.ts) and its queries:
+// P(token | history), and the best words under a typed prefix without scoring the vocabulary.
+
+import { BOS_ID, UNK_ID, defaultNgramOptions, estimateNgram, type NgramData, type NgramOptions } from './ngramEstimate';
+import { isCompletionWord } from './words';
+
+/** Unigram-sorted candidate lists are cached for prefixes with more words than this. */
+const CACHED_RANGE = 256;
+
+/** Interpolated P(w | history) of every word of one prefix range; valid until the next `score`. */
+export interface WordScores {
+  /** P(id | history), for an id inside the scored range. */
+  prob(id: number): number;
+  /** The `limit` most probable completion words (ids, probabilities), best first, skipping `exclude`. */
+  top(limit: number, exclude: number): { ids: number[]; probs: number[] };
+}
+
+/** Word-level interpolated modified Kneser–Ney n-gram over the baselines' tokens. */
+export class NgramModel {
+  readonly order: number;
+  /** id → token: BOS, UNK, then every kept token in UTF-16 code-unit order. */
+  readonly vocabulary: readonly string[];
+  /** discounts[j − 1] = [D1, D2, D3+] of order j. */
+  readonly discounts: readonly (readonly number[])[];
+  private readonly data: NgramData;
+  private readonly ids: Map<string, number>;
+  /** 1 for tokens a completion may offer (words of ≥ 2 characters). */
+  private readonly candidate: Uint8Array;
+  private readonly byUnigram = new Map<number, Int32Array>();
+  // Scratch of `score`: accumulated higher-order mass per touched id.
+  private readonly acc: Float64Array;
+  private readonly mark: Uint32Array;
+  private stamp = 0;
+  private touched: number[] = [];
+  private lo = 0;
+  private hi = 0;
+
+  private constructor(data: NgramData) {
+    this.data = data;
+    this.order = data.order;
+    this.vocabulary = data.vocabulary;
+    this.discounts = data.discounts;
+    this.ids = new Map(data.vocabulary.map((t, id) => [t, id]));
+    this.candidate = Uint8Array.from(data.vocabulary, (t, id) => (id > UNK_ID && isCompletionWord(t) ? 1 : 0));
+    this.acc = new Float64Array(data.vocabulary.length);
+    this.mark = new Uint32Array(data.vocabulary.length);
+  }
+
+  /** Trains on `texts` (each a document: it starts after n − 1 BOS tokens). */
+  static train(texts: Iterable<string>, options: Partial<NgramOptions> = {}): NgramModel {
+    return new NgramModel(estimateNgram(texts, { ...defaultNgramOptions(), ...options }));
+  }
+
+  /** Id of `token`, or UNK. */
+  id(token: string): number {
+    return this.ids.get(token) ?? UNK_ID;
+  }
+
+  /** Id of `token`, or -1 when it is not in the vocabulary. */
+  knownId(token: string): number {
+    return this.ids.get(token) ?? -1;
+  }
+
+  /** Ids [lo, hi) of the vocabulary tokens that start with `prefix` (all but BOS, UNK for ""). */
+  prefixRange(prefix: string): [number, number] {
+    const v = this.vocabulary;
+    const first = UNK_ID + 1;
+    if (prefix === '') return [first, v.length];
+    let lo = first;
+    let hi = v.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (v[mid] < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    hi = v.length;
+    while (end < hi) {
+      const mid = (end + hi) >>> 1;
+      if (v[mid].startsWith(prefix)) end = mid + 1;
+      else hi = mid;
+    }
+    return [lo, end];
+  }
+
+  /** P(token | history) for token strings (unknown ones are UNK); history may be shorter than n − 1. */
+  prob(history: readonly string[], token: string): number {
+    const id = this.id(token);
+    return this.score(history.map((t) => this.id(t)), id, id + 1).prob(id);
+  }
+
+  /**
+   * Scores the tokens with ids in [lo, hi) after `history` (token ids, oldest first; missing
+   * context is BOS). Only n-grams inside the range are touched: the rest of a context's
+   * distribution is the unigram times one weight, so `top` needs only the best unigrams besides.
+   */
+  score(history: ArrayLike<number>, lo: number, hi: number): WordScores {
+    const { levels, unigram } = this.data;
+    this.stamp++;
+    this.touched.length = 0;
+    this.lo = lo;
+    this.hi = hi;
+    let weight = 1;
+    for (let j = this.order; j >= 2; j--) {
+      const c = this.context(history, j);
+      if (c < 0) continue; // unseen context: the lower order gets all the mass
+      const level = levels[j - 2];
+      let s = lowerBound(level.words, level.offsets[c], level.offsets[c + 1], lo);
+      const e = lowerBound(level.words, s, level.offsets[c + 1], hi);
+      for (; s < e; s++) {
+        const w = level.words[s];
+        if (this.mark[w] !== this.stamp) {
+          this.mark[w] = this.stamp;
+          this.acc[w] = 0;
+          this.touched.push(w);
+        }
+        this.acc[w] += weight * level.alpha[s];
+      }
+      weight *= level.gamma[c];
+    }
+    const prob = (id: number) => (this.mark[id] === this.stamp ? this.acc[id] : 0) + weight * unigram[id];
+    return { prob, top: (limit, exclude) => this.top(limit, exclude, prob) };
+  }
+
+  private top(limit: number, exclude: number, prob: (id: number) => number): { ids: number[]; probs: number[] } {
+    const ids: number[] = [];
+    const probs: number[] = [];
+    const offer = (id: number) => {
+      if (!this.candidate[id] || id === exclude) return;
+      const p = prob(id);
+      if (ids.length === limit && !(p > probs[limit - 1])) return;
+      if (ids.includes(id)) return;
+      let i = ids.length < limit ? ids.length : limit - 1;
+      for (; i > 0 && p > probs[i - 1]; i--) {
+        ids[i] = ids[i - 1];
+        probs[i] = probs[i - 1];
+      }
+      ids[i] = id;
+      probs[i] = p;
+    };
+    if (limit <= 0) return { ids, probs };
+    for (const id of this.touched) offer(id);
+    // Untouched words score weight·P1(w): the best `limit` unigrams cover them.
+    const byUnigram = this.unigramOrder(this.lo, this.hi);
+    for (let i = 0, taken = 0; i < byUnigram.length && taken < limit; i++) {
+      if (byUnigram[i] === exclude) continue;
+      offer(byUnigram[i]);
+      taken++;
+    }
+    return { ids, probs };
+  }
+
+  /** The completion words of [lo, hi) by descending unigram probability. */
+  private unigramOrder(lo: number, hi: number): Int32Array {
+    const key = lo * (this.vocabulary.length + 1) + hi;
+    const cached = this.byUnigram.get(key);
+    if (cached) return cached;
+    const ids: number[] = [];
+    for (let id = lo; id < hi; id++) if (this.candidate[id]) ids.push(id);
+    const p = this.data.unigram;
+    const sorted = Int32Array.from(ids.sort((a, b) => p[b] - p[a] || a - b));
+    if (hi - lo > CACHED_RANGE) this.byUnigram.set(key, sorted);
+    return sorted;
+  }
+
+  /** Context of order j: the entry of the last j − 1 tokens (a token id for j = 2), or -1. */
+  private context(history: ArrayLike<number>, j: number): number {
+    const back = (k: number) => (k <= history.length ? history[history.length - k] : BOS_ID);
+    let e = back(j - 1);
+    for (let m = 2; m < j && e >= 0; m++) {
+      const level = this.data.levels[m - 2];
+      const s = lowerBound(level.words, level.offsets[e], level.offsets[e + 1], back(j - m));
+      e = s < level.offsets[e + 1] && level.words[s] === back(j - m) ? s : -1;
+    }
+    return e;
+  }
+}
+
+/** First index in [s, e) of sorted `a` whose value is ≥ x. */
+function lowerBound(a: Int32Array, s: number, e: number, x: number): number {
+  while (s < e) {
+    const mid = (s + e) >>> 1;
+    if (a[mid] < x) s = mid + 1;
+    else e = mid;
+  }
+  return s;
+}

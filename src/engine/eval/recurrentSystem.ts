@@ -1,0 +1,32 @@
+// The neural engine as the typing simulation sees it: the same client and worker as the extension.
+import { EngineClient } from '../runtime/engineClient';
+import { CompleteOptions, CompletionResult } from '../runtime/protocol';
+import type { CompletionSystem } from './completionSystem';
+
+export class RecurrentSystem implements CompletionSystem {
+  readonly name = 'recurrent';
+  private doc = '';
+  private last?: { text: string; result: Promise<CompletionResult | undefined> };
+
+  constructor(private readonly client: EngineClient, private readonly options: CompleteOptions) {}
+
+  startFile(path: string): void {
+    if (this.doc) this.client.close(this.doc);
+    this.doc = `simulate:${path}`;
+  }
+
+  async rank(textBeforeCursor: string, _typed: string, limit: number): Promise<string[]> {
+    const result = await this.complete(textBeforeCursor);
+    return (result?.items ?? []).slice(0, limit).map((i) => i.word);
+  }
+
+  async inline(textBeforeCursor: string): Promise<string> {
+    return (await this.complete(textBeforeCursor))?.inline ?? '';
+  }
+
+  /** rank() and inline() at one position make one engine request, as the two editor providers do. */
+  private complete(text: string): Promise<CompletionResult | undefined> {
+    if (this.last?.text !== text) this.last = { text, result: this.client.complete(this.doc, text, this.options) };
+    return this.last.result;
+  }
+}

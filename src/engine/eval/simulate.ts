@@ -1,0 +1,188 @@
+// The typing simulation (DESIGN §4): files are typed top to bottom, and at every word each system
+// ranks candidates from the text before the cursor only; ranks become top-1/top-5/MRR per number
+// of typed characters k, keystrokes saved, and ghost-text precision.
+
+import type { CompletionSystem } from './completionSystem';
+import { charCount, findWords, leadingWordChars, prefixLength } from './words';
+
+/** One value per number of typed characters k = 0, 1, 2. */
+export interface ByK {
+  k0: number;
+  k1: number;
+  k2: number;
+}
+
+export interface SystemMetrics {
+  /** Share of positions where the word is first. */
+  top1: ByK;
+  /** Share of positions where the word is among the first five. */
+  top5: ByK;
+  /** Mean reciprocal rank (0 when the word is not in the list of `limit`). */
+  mrr: ByK;
+  /** 1 − Σ cost / Σ length: the user types until the word is first, then accepts with one key. */
+  keystrokesSaved: number;
+  /** rank() calls and their mean time (the caller's clock, ms). */
+  queries: number;
+  msPerQuery: number;
+}
+
+export interface InlineMetrics {
+  /** The system whose ghost text this is. */
+  system: string;
+  /** Positions where ghost text was shown. */
+  shown: number;
+  /** Shown ghost texts whose word part was exactly the rest of the word. */
+  accepted: number;
+  /** accepted / shown (0 when nothing was shown). */
+  precision: number;
+  /** Characters of words completed by accepted ghost text / all characters of the words. */
+  charsSaved: number;
+  queries: number;
+  msPerQuery: number;
+}
+
+export interface SimulationResult {
+  /** Word occurrences typed. */
+  words: number;
+  /** Their characters (code points): the denominator of keystrokes and characters saved. */
+  chars: number;
+  files: number;
+  /** Positions behind each k (words longer than k characters). */
+  positions: ByK;
+  /** Length of the ranked lists asked for. */
+  limit: number;
+  systems: Record<string, SystemMetrics>;
+  /** Ghost text of the first system that has `inline`; null when none has. */
+  inline: InlineMetrics | null;
+}
+
+export interface SimulationOptions {
+  /** Type only the first N word occurrences (in file order, across files). */
+  maxWords?: number;
+  /** Ranked list length (default 10: MRR@10). */
+  limit?: number;
+}
+
+interface Tally {
+  hits1: number[];
+  hits5: number[];
+  rr: number[];
+  cost: number;
+  queries: number;
+  ms: number;
+}
+
+/**
+ * Types `files` and measures every system on the same positions. For each word occurrence
+ * (`/[\p{L}_$][\p{L}\p{N}_$]*\/u`, whole, ≥ 2 characters) and k typed characters (k < length),
+ * each system ranks at k = 0, 1, 2, and beyond while the word is not yet first (keystrokes
+ * saved: accepted at the first k where it is first, cost k + 1; never first, cost = length).
+ * Ghost text is asked at every k until it is right; accepting it ends the word (so a right
+ * ghost text counts once per word, with the characters it completes).
+ */
+export async function simulate(
+  files: { path: string; text: string }[],
+  systems: CompletionSystem[],
+  opts: SimulationOptions = {},
+): Promise<SimulationResult> {
+  const limit = opts.limit ?? 10;
+  const maxWords = opts.maxWords ?? Infinity;
+  const names = new Set(systems.map((s) => s.name));
+  if (names.size !== systems.length) throw new Error('completion systems need distinct names');
+  const tallies = systems.map((): Tally => ({ hits1: [0, 0, 0], hits5: [0, 0, 0], rr: [0, 0, 0], cost: 0, queries: 0, ms: 0 }));
+  const ghost = systems.find((s) => s.inline);
+  const inline = { shown: 0, accepted: 0, saved: 0, queries: 0, ms: 0 };
+  const positions = [0, 0, 0];
+  let words = 0;
+  let chars = 0;
+  let fileCount = 0;
+
+  for (const file of files) {
+    if (words >= maxWords) break;
+    fileCount++;
+    for (const s of systems) await s.startFile(file.path);
+    for (const { start, word } of findWords(file.text)) {
+      if (words >= maxWords) break;
+      words++;
+      const length = charCount(word);
+      chars += length;
+      const firstAt: (number | null)[] = systems.map(() => null);
+      let ghostDone = !ghost;
+      for (let k = 0; k < length; k++) {
+        const cut = prefixLength(word, k);
+        const before = file.text.slice(0, start + cut);
+        const typed = word.slice(0, cut);
+        if (k <= 2) positions[k]++;
+        for (let i = 0; i < systems.length; i++) {
+          if (k > 2 && firstAt[i] !== null) continue;
+          const t = tallies[i];
+          const t0 = performance.now();
+          const list = await systems[i].rank(before, typed, limit);
+          t.ms += performance.now() - t0;
+          t.queries++;
+          const rank = list.slice(0, limit).indexOf(word) + 1;
+          if (rank === 1 && firstAt[i] === null) firstAt[i] = k;
+          if (k <= 2 && rank > 0) {
+            t.hits1[k] += rank === 1 ? 1 : 0;
+            t.hits5[k] += rank <= 5 ? 1 : 0;
+            t.rr[k] += 1 / rank;
+          }
+        }
+        if (!ghostDone && ghost?.inline) {
+          const t0 = performance.now();
+          const text = await ghost.inline(before);
+          inline.ms += performance.now() - t0;
+          inline.queries++;
+          if (text !== '') {
+            inline.shown++;
+            const rest = word.slice(cut);
+            if (leadingWordChars(text) === rest) {
+              inline.accepted++;
+              inline.saved += length - k;
+              ghostDone = true;
+            }
+          }
+        }
+        if (k >= 2 && ghostDone && firstAt.every((f) => f !== null)) break;
+      }
+      firstAt.forEach((f, i) => (tallies[i].cost += f === null ? length : f + 1));
+    }
+  }
+
+  const share = (v: number[]): ByK => ({
+    k0: positions[0] ? v[0] / positions[0] : 0,
+    k1: positions[1] ? v[1] / positions[1] : 0,
+    k2: positions[2] ? v[2] / positions[2] : 0,
+  });
+  const result: SimulationResult = {
+    words,
+    chars,
+    files: fileCount,
+    positions: { k0: positions[0], k1: positions[1], k2: positions[2] },
+    limit,
+    systems: {},
+    inline: ghost
+      ? {
+          system: ghost.name,
+          shown: inline.shown,
+          accepted: inline.accepted,
+          precision: inline.shown ? inline.accepted / inline.shown : 0,
+          charsSaved: chars ? inline.saved / chars : 0,
+          queries: inline.queries,
+          msPerQuery: inline.queries ? inline.ms / inline.queries : 0,
+        }
+      : null,
+  };
+  systems.forEach((s, i) => {
+    const t = tallies[i];
+    result.systems[s.name] = {
+      top1: share(t.hits1),
+      top5: share(t.hits5),
+      mrr: share(t.rr),
+      keystrokesSaved: chars ? 1 - t.cost / chars : 0,
+      queries: t.queries,
+      msPerQuery: t.queries ? t.ms / t.queries : 0,
+    };
+  });
+  return result;
+}
