@@ -82,7 +82,7 @@ export class Tokenizer {
   /** Hugging Face tokenizers JSON: byte-level BPE with our pre-tokenizer regex and the two specials. */
   toJSON(): object {
     // Null prototype: a token spelled "__proto__" must become a key, not the object's prototype.
-    const vocab: Record<string, number> = {};
+    const vocab: Record<string, number> = Object.create(null);
     for (let id = 0; id < this.vocabSize; id++) vocab[this.tokenString(id)] = id;
     const special = (id: number, content: string) => ({
       id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true,

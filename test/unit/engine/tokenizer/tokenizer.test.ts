@@ -117,6 +117,23 @@ describe('tokenizer', () => {
     }
   });
 
+  it('writes a token spelled "__proto__" into the vocab like any other', () => {
+    // Built by hand: merges "_"+"_", "__"+"p", … one character at a time.
+    const tokens: Uint8Array[] = Array.from({ length: 256 }, (_, b) => Uint8Array.of(b));
+    const merges: [number, number][] = [];
+    let last = 95; // "_"
+    for (const ch of '_proto__') {
+      merges.push([last, ch.charCodeAt(0)]);
+      tokens.push(Uint8Array.from([...tokens[last], ch.charCodeAt(0)]));
+      last = tokens.length - 1;
+    }
+    const t = new Tokenizer([...tokens, null, null], merges, { doc: tokens.length, file: tokens.length + 1 });
+    const json = JSON.parse(JSON.stringify(t.toJSON()));
+    assert.equal(json.model.vocab['__proto__'], last);
+    assert.equal(Object.keys(json.model.vocab).length, t.vocabSize);
+    assert.equal(Tokenizer.fromJSON(json).decode([last]), '__proto__');
+  });
+
   it('rejects malformed tokenizer.json with a clear error', () => {
     const good = () => JSON.parse(JSON.stringify(tok.toJSON()));
     assert.throws(() => Tokenizer.fromJSON(null), /not an object/);
