@@ -123,7 +123,7 @@ export async function showOutputChannel(page: Page, name: string, timeoutMs = 60
     await page.waitForTimeout(1000);
   }
   const lines = page.locator('.part.panel .monaco-editor .view-lines .view-line');
-  await lines.first().waitFor();
+  await lines.first().waitFor({ state: 'attached' });
   return (await lines.allInnerTexts()).map((line) => line.replace(/\u00a0/g, ' '));
 }
 

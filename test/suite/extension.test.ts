@@ -1,5 +1,5 @@
 // The extension as VS Code sees it: installed under its id, activated by its activation event in
-// the fixture workspace, and contributing its commands.
+// the fixture workspace, contributing and registering its commands.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 
@@ -37,6 +37,12 @@ describe('extension', () => {
     }
   });
 
+  it('registers its commands once active', async () => {
+    const registered = await vscode.commands.getCommands(true);
+    const missing = COMMANDS.filter((command) => !registered.includes(command));
+    assert.deepEqual(missing, [], `not registered: ${missing.join(', ')}`);
+  });
+
   it('runs in the fixture workspace', async () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'no workspace folder is open');
@@ -45,7 +51,6 @@ describe('extension', () => {
     assert.match(document.getText(), /export class Inventory/);
   });
 
-  // Later: once src/extension.ts registers the commands, assert they appear in
-  // vscode.commands.getCommands(true), and add suites for completion items, inline suggestions,
-  // the status bar and training (one *.test.ts file each, listed in index.ts).
+  // Later suites (one *.test.ts file each, listed in index.ts): completion items, inline
+  // suggestions, the status bar, training.
 });
