@@ -49,7 +49,14 @@ async function main() {
     process.stderr.write(`[test:vscode] code-server ${server.url}\n`);
     context = await launchChromium(join(temp, 'browser'));
     const page = context.pages()[0] ?? (await context.newPage());
-    const exitCode = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(code)));
+    // The workbench calls window.codeAutomationExit(code) when the extension-host tests end.
+    let settle;
+    const exitCode = new Promise((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    await page.exposeFunction('codeAutomationExit', (code) => settle.resolve(code));
+    page.once('crash', () => settle.reject(new Error('the workbench page crashed')));
+    page.once('close', () => settle.reject(new Error('the workbench page closed before the tests finished')));
     // Workbench log lines are console calls like ('%c INFO', 'color: …', format, ...args); in an
     // extension test run the extension host's console (mocha's reporter) arrives the same way.
     let printing = Promise.resolve();
