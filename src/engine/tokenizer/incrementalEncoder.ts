@@ -3,7 +3,7 @@
 // ones again, reusing the ids of everything else.
 
 import { wtf8Encode } from './bytes';
-import { scanPieces } from './preTokenizer';
+import { pieceEnd } from './preTokenizer';
 import type { Tokenizer } from './tokenizer';
 
 /**
@@ -24,10 +24,11 @@ export class IncrementalEncoder {
 
   constructor(private readonly tokenizer: Tokenizer, text: string) {
     this._text = text;
-    scanPieces(text, 0, (start, end) => {
-      this.push(start, tokenizer.encodePiece(text.slice(start, end)));
-      return true;
-    });
+    for (let i = 0; i < text.length; ) {
+      const end = pieceEnd(text, i);
+      this.push(i, tokenizer.encodeSlice(text, i, end));
+      i = end;
+    }
   }
 
   get text(): string {
@@ -63,14 +64,16 @@ export class IncrementalEncoder {
     let to = from; // old pieces [from, to) get replaced
     const newStarts: number[] = [];
     const newIds: (readonly number[])[] = [];
-    scanPieces(text, scanStart, (start, end) => {
+    for (let start = scanStart; start < text.length; ) {
+      const end = pieceEnd(text, start);
       newStarts.push(start);
-      newIds.push(this.tokenizer.encodePiece(text.slice(start, end)));
-      if (end < newEditEnd) return true;
+      newIds.push(this.tokenizer.encodeSlice(text, start, end));
+      start = end;
+      if (end < newEditEnd) continue;
       const oldEnd = end - delta;
       while (to < nPieces && this.starts[to] < oldEnd) to++;
-      return !(oldEnd >= oldEditEnd && (to === nPieces ? oldEnd === old.length : this.starts[to] === oldEnd));
-    });
+      if (oldEnd >= oldEditEnd && (to === nPieces ? oldEnd === old.length : this.starts[to] === oldEnd)) break;
+    }
     if (scanStart >= text.length) to = nPieces; // nothing left to scan: every old piece from `from` is gone
 
     // Replace the old pieces' ids; find the first token that differs from before.

@@ -5,7 +5,8 @@
 
 import { readFileSync } from 'node:fs';
 import { BYTE_TO_CHAR, CHAR_TO_BYTE, wtf8Decode, wtf8Encode } from './bytes';
-import { openTail, pretokenize, PRETOKENIZE_PATTERN } from './preTokenizer';
+import { PieceCache } from './pieceCache';
+import { openTail, pieceEnd, pretokenize, PRETOKENIZE_PATTERN } from './preTokenizer';
 
 /** Content of the document-start special token. */
 export const DOC_TOKEN = '<|doc|>';
@@ -17,8 +18,6 @@ export type Merge = readonly [number, number];
 
 /** Pieces longer than this (in UTF-16 units) are encoded without the cache: they rarely repeat. */
 const MAX_CACHED_PIECE = 64;
-/** The piece cache is dropped when it grows past this many entries, bounding memory in long sessions. */
-const MAX_CACHE_ENTRIES = 200_000;
 
 export class Tokenizer {
   readonly vocabSize: number;
@@ -31,7 +30,7 @@ export class Tokenizer {
   private readonly rankOf = new Map<number, number>();
   /** merge rank → id of the merged token */
   private readonly mergedId: Int32Array;
-  private readonly cache = new Map<string, number[]>();
+  private readonly cache = new PieceCache();
 
   /**
    * @param tokens bytes of every id (ids 0–255 must be the single bytes); specials map to null
@@ -120,22 +119,24 @@ export class Tokenizer {
   /** Token ids of `text` (no special tokens added). Lossless: decode(encode(s)) === s. */
   encode(text: string): number[] {
     const ids: number[] = [];
-    for (const piece of pretokenize(text)) {
-      const pieceIds = this.encodePiece(piece);
-      for (let i = 0; i < pieceIds.length; i++) ids.push(pieceIds[i]);
+    for (let i = 0; i < text.length; ) {
+      const end = pieceEnd(text, i);
+      const pieceIds = this.encodeSlice(text, i, end);
+      for (let k = 0; k < pieceIds.length; k++) ids.push(pieceIds[k]);
+      i = end;
     }
     return ids;
   }
 
-  /** Ids of one pre-token piece (cached). Callers must not modify the returned array. */
-  encodePiece(piece: string): readonly number[] {
-    const cached = this.cache.get(piece);
+  /** Ids of the single piece text[start, end) (cached). Callers must not modify the returned array. */
+  encodeSlice(text: string, start: number, end: number): readonly number[] {
+    if (end - start > MAX_CACHED_PIECE) return this.bpe(wtf8Encode(text.slice(start, end)));
+    const h = PieceCache.hash(text, start, end);
+    const cached = this.cache.get(text, start, end, h);
     if (cached) return cached;
+    const piece = text.slice(start, end);
     const ids = this.bpe(wtf8Encode(piece));
-    if (piece.length <= MAX_CACHED_PIECE) {
-      if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.clear();
-      this.cache.set(piece, ids);
-    }
+    this.cache.set(piece, h, ids);
     return ids;
   }
 

@@ -3,7 +3,7 @@
 // Deterministic: ties between equally frequent pairs go to the smaller (left id, right id).
 
 import { wtf8Encode } from './bytes';
-import { scanPieces } from './preTokenizer';
+import { pieceEnd } from './preTokenizer';
 import { DOC_TOKEN, FILE_TOKEN, Merge, Tokenizer } from './tokenizer';
 
 /** Learns a byte-level BPE vocabulary of `vocabSize` ids (256 bytes + merges + 2 specials). */
@@ -27,11 +27,12 @@ interface WordTable {
 function countWords(texts: Iterable<string>): WordTable {
   const counts = new Map<string, number>();
   for (const text of texts) {
-    scanPieces(text, 0, (start, end) => {
-      const piece = text.slice(start, end);
+    for (let i = 0; i < text.length; ) {
+      const end = pieceEnd(text, i);
+      const piece = text.slice(i, end);
       counts.set(piece, (counts.get(piece) ?? 0) + 1);
-      return true;
-    });
+      i = end;
+    }
   }
   const encoded: Uint8Array[] = [];
   const freqs: number[] = [];
