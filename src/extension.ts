@@ -4,11 +4,11 @@ import * as vscode from 'vscode';
 import { defaultEngineClientOptions, EngineClient } from './engine/runtime/engineClient';
 import { registerCompletionProvider } from './vscode/completionProvider';
 import { CompletionSource } from './vscode/completionSource';
-import { registerInlineCompletionProvider } from './vscode/inlineCompletionProvider';
+import { createInlineCompletionProvider } from './vscode/inlineCompletionProvider';
 import { describeModel, ModelManager } from './vscode/modelManager';
 import { PerplexityStatusBar } from './vscode/perplexityStatusBar';
 import { SurprisalHighlighter } from './vscode/surprisalHighlighter';
-import { registerTrainCommand } from './vscode/trainCommand';
+import { registerTrainCommands } from './vscode/trainCommand';
 
 /** What the extension-host tests reach through `exports`. */
 export interface RecurrentApi {
@@ -16,6 +16,8 @@ export interface RecurrentApi {
   readonly models: ModelManager;
   readonly statusBar: PerplexityStatusBar;
   readonly surprisal: SurprisalHighlighter;
+  /** The registered ghost-text provider (VS Code 1.100 has no command that runs these). */
+  readonly inlineProvider: vscode.InlineCompletionItemProvider;
   /** Settles when the first model has loaded (or failed to). */
   readonly ready: Promise<unknown>;
 }
@@ -30,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
   const source = new CompletionSource(client, log);
   const statusBar = new PerplexityStatusBar(client, models);
   const surprisal = new SurprisalHighlighter(statusBar);
+  const inlineProvider = createInlineCompletionProvider(source);
 
   let crashShown = false;
   client.onDidCrash((e) => {
@@ -46,8 +49,8 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
     statusBar,
     surprisal,
     registerCompletionProvider(source),
-    registerInlineCompletionProvider(source),
-    registerTrainCommand(models, context.asAbsolutePath(path.join('dist', 'trainer.js')), log),
+    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, inlineProvider),
+    registerTrainCommands(models, context.asAbsolutePath(path.join('dist', 'trainer.js')), log),
     vscode.commands.registerCommand('recurrent.resetToBaseModel', async () => {
       await models.resetToBase();
       void vscode.window.showInformationMessage('Recurrent is using the bundled base model again.');
@@ -68,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
       void vscode.window.showErrorMessage(`Recurrent could not load its model: ${e.message}`);
     },
   );
-  return { client, models, statusBar, surprisal, ready };
+  return { client, models, statusBar, surprisal, inlineProvider, ready };
 }
 
 async function showModelInfo(models: ModelManager): Promise<void> {

@@ -4,8 +4,8 @@ import * as vscode from 'vscode';
 import { CompletionSource } from './completionSource';
 import { isServed, readSettings } from './settings';
 
-export function registerInlineCompletionProvider(source: CompletionSource): vscode.Disposable {
-  const provider: vscode.InlineCompletionItemProvider = {
+export function createInlineCompletionProvider(source: CompletionSource): vscode.InlineCompletionItemProvider {
+  return {
     async provideInlineCompletionItems(document, position, context, token) {
       const settings = readSettings(document);
       if (!isServed(document, settings) || !settings.inlineEnable) return undefined;
@@ -17,5 +17,4 @@ export function registerInlineCompletionProvider(source: CompletionSource): vsco
       return [new vscode.InlineCompletionItem(result.word + result.inline, new vscode.Range(start, position))];
     },
   };
-  return vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider);
 }

@@ -8,19 +8,30 @@ import { ModelManager } from './modelManager';
 import { readSettings } from './settings';
 import { collectWorkspaceFiles } from './workspaceFiles';
 
-export function registerTrainCommand(models: ModelManager, trainerPath: string, log: vscode.LogOutputChannel): vscode.Disposable {
-  let running: Promise<FineTuneResult | undefined> | undefined;
-  return vscode.commands.registerCommand('recurrent.trainOnWorkspace', async () => {
-    if (running) {
-      void vscode.window.showInformationMessage('Recurrent is already training on this workspace.');
-      return running;
-    }
-    running = trainOnWorkspace(models, trainerPath, log).finally(() => (running = undefined));
-    return running;
-  });
+/** "Train on Workspace" and "Cancel Training"; running the first again joins the running job. */
+export function registerTrainCommands(models: ModelManager, trainerPath: string, log: vscode.LogOutputChannel): vscode.Disposable {
+  let running: { result: Promise<FineTuneResult | undefined>; abort: AbortController } | undefined;
+  const setTraining = (on: boolean) => void vscode.commands.executeCommand('setContext', 'recurrent.training', on);
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand('recurrent.trainOnWorkspace', () => {
+      if (running) {
+        void vscode.window.showInformationMessage('Recurrent is already training on this workspace.');
+        return running.result;
+      }
+      const abort = new AbortController();
+      setTraining(true);
+      const result = trainOnWorkspace(models, trainerPath, log, abort.signal).finally(() => {
+        running = undefined;
+        setTraining(false);
+      });
+      running = { result, abort };
+      return result;
+    }),
+    vscode.commands.registerCommand('recurrent.cancelTraining', () => running?.abort.abort()),
+  );
 }
 
-async function trainOnWorkspace(models: ModelManager, trainerPath: string, log: vscode.LogOutputChannel): Promise<FineTuneResult | undefined> {
+async function trainOnWorkspace(models: ModelManager, trainerPath: string, log: vscode.LogOutputChannel, cancel: AbortSignal): Promise<FineTuneResult | undefined> {
   if (!vscode.workspace.isTrusted) {
     const choice = await vscode.window.showWarningMessage('Training reads every file of the workspace. Trust this workspace first.', 'Manage Workspace Trust');
     if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
@@ -51,6 +62,8 @@ async function trainOnWorkspace(models: ModelManager, trainerPath: string, log: 
       }
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
+      cancel.addEventListener('abort', () => abort.abort());
+      if (cancel.aborted) abort.abort();
       let lastPercent = 0;
       try {
         const result = await runTraining(trainerPath, {

@@ -8,6 +8,9 @@ import Mocha from 'mocha';
 // lazily, after mocha has defined describe/it). run() fails on a test file missing from the list.
 const suiteFiles: Record<string, () => unknown> = {
   'extension.test.ts': () => require('./extension.test'),
+  'completion.test.ts': () => require('./completion.test'),
+  'statusBar.test.ts': () => require('./statusBar.test'),
+  'training.test.ts': () => require('./training.test'),
 };
 
 /** Fails when a *.test.ts file sits in test/suite (of the working tree the bundle was built from)

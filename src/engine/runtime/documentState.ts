@@ -6,14 +6,19 @@ import { LanguageModel } from './languageModel';
 
 const wordPattern = /[\p{L}_$][\p{L}\p{N}_$]*/gu;
 
-/** Distinct words (two characters or more) of a text, most frequent first. */
-export function documentWords(text: string, limit = 2000): string[] {
+export interface WordCount {
+  readonly word: string;
+  readonly count: number;
+}
+
+/** Distinct words (two characters or more) of a text with their counts, most frequent first. */
+export function documentWords(text: string, limit = 2000): WordCount[] {
   const counts = new Map<string, number>();
   // The tail matters most and bounds the cost on huge documents.
   for (const m of text.slice(-200_000).matchAll(wordPattern)) {
     if (m[0].length >= 2) counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
   }
-  return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([w]) => w);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([word, count]) => ({ word, count }));
 }
 
 export interface DocumentStateOptions {
@@ -54,7 +59,7 @@ export class DocumentState {
   private encoder: IncrementalEncoder;
   private checkpoints: Checkpoint[] = [];
   private last?: { pos: number; state: Float32Array; logProbs: Float32Array };
-  private words?: { upTo: number; words: string[] };
+  private words?: { upTo: number; words: WordCount[] };
 
   constructor(private readonly lm: LanguageModel, text = '', private readonly options = defaultDocumentStateOptions()) {
     this.encoder = new IncrementalEncoder(lm.tokenizer, text);
@@ -99,7 +104,7 @@ export class DocumentState {
   }
 
   /** Distinct words of the text before `upTo`, most frequent first; cached while that text stands. */
-  documentWords(upTo: number): string[] {
+  documentWords(upTo: number): WordCount[] {
     if (this.words?.upTo !== upTo) this.words = { upTo, words: documentWords(this.encoder.text.slice(0, upTo)) };
     return this.words.words;
   }

@@ -1,8 +1,10 @@
 // Word completion by prefix-constrained beam search over tokens: from the state at the last
 // pre-token boundary, find token sequences whose bytes continue the typed partial piece with
 // identifier bytes and then end (the next token starts a new word), ranked by probability.
-// Words already in the document are scored by the model too, so unseen identifiers rank by context.
-import { CompletionContext } from './documentState';
+// Words already in the document are scored by the model too, so unseen identifiers rank by context,
+// and the final ranking mixes in a cache of the document's own words (Grave et al. 2017, "Improving
+// neural language models with a continuous cache"): code repeats its identifiers.
+import { CompletionContext, WordCount } from './documentState';
 import { isWordByte, LanguageModel } from './languageModel';
 
 export interface SearchOptions {
@@ -10,14 +12,17 @@ export interface SearchOptions {
   readonly beamWidth: number;
   /** Tokens a word may take beyond the typed part. */
   readonly maxSteps: number;
-  /** Document words (distinct, most relevant first) to score when the search misses them. */
-  readonly documentWords: readonly string[];
+  /** The document's words with their counts, most frequent first. */
+  readonly documentWords: readonly WordCount[];
+  /** Document words the model scores exactly when the search missed them. */
   readonly maxDocumentWords: number;
+  /** Weight of the document-word cache in the mixture with the model. */
+  readonly cacheWeight: number;
   readonly signal?: AbortSignal;
 }
 
 export function defaultSearchOptions(): SearchOptions {
-  return { maxItems: 8, beamWidth: 8, maxSteps: 4, documentWords: [], maxDocumentWords: 16 };
+  return { maxItems: 8, beamWidth: 8, maxSteps: 4, documentWords: [], maxDocumentWords: 16, cacheWeight: 0.3 };
 }
 
 export interface WordItem {
@@ -112,22 +117,23 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
     }
   }
 
-  await scoreDocumentWords(lm, ctx, typed, found, options);
-  const ranked = [...found.entries()].sort((a, b) => b[1] - a[1]);
+  const cache = options.documentWords.filter((w) => w.word.length > typed.length && w.word.startsWith(typed));
+  await scoreDocumentWords(lm, ctx, typed, cache, found, options);
   let total = lostLogp;
-  for (const [, lp] of ranked) total = logAdd(total, lp);
-  return {
-    typed,
-    items: ranked.slice(0, options.maxItems).map(([word, lp]) => ({ word, probability: Math.exp(lp - total) })),
-  };
+  for (const lp of found.values()) total = logAdd(total, lp);
+  const cacheTotal = cache.reduce((a, w) => a + w.count, 0);
+  const lambda = cacheTotal > 0 ? options.cacheWeight : 0;
+  const mixed = new Map<string, number>();
+  for (const [word, lp] of found) mixed.set(word, (1 - lambda) * Math.exp(lp - total));
+  for (const w of cache) mixed.set(w.word, (mixed.get(w.word) ?? 0) + (lambda * w.count) / cacheTotal);
+  const ranked = [...mixed.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return { typed, items: ranked.slice(0, options.maxItems).map(([word, probability]) => ({ word, probability })) };
 }
 
 /** Words of the document that the search did not reach, scored exactly by the model. */
-async function scoreDocumentWords(lm: LanguageModel, ctx: CompletionContext, typed: string, found: Map<string, number>, options: SearchOptions): Promise<void> {
+async function scoreDocumentWords(lm: LanguageModel, ctx: CompletionContext, typed: string, cache: readonly WordCount[], found: Map<string, number>, options: SearchOptions): Promise<void> {
   const lead = ctx.partial.slice(0, ctx.partial.length - typed.length);
-  const words = options.documentWords
-    .filter((w) => w.length > typed.length && w.startsWith(typed) && !found.has(w))
-    .slice(0, options.maxDocumentWords);
+  const words = cache.map((w) => w.word).filter((w) => !found.has(w)).slice(0, options.maxDocumentWords);
   if (!words.length) return;
   const encoded = words.map((w) => lm.tokenizer.encode(lead + w));
   const T = Math.max(...encoded.map((e) => e.length));

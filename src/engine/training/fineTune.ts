@@ -3,7 +3,7 @@
 import * as os from 'node:os';
 import { loadModelFolder, saveModelFolder } from '../model';
 import { Tokenizer } from '../tokenizer';
-import { CorpusFile, splitByFile } from './corpus';
+import { CorpusFile } from './corpus';
 import { Document } from './evaluate';
 import { defaultTrainOptions, train, TrainOptions, TrainProgress } from './trainer';
 
@@ -12,7 +12,7 @@ export interface FineTuneRequest {
   readonly fromDir: string;
   readonly outDir: string;
   readonly options?: Partial<TrainOptions>;
-  /** Share of files (per source folder) held out to measure before and after. */
+  /** Share of each file (its last lines) held out to measure before and after. */
   readonly validFraction?: number;
   /** Recorded in model.json: what the model was adapted to. */
   readonly description?: string;
@@ -42,20 +42,14 @@ export async function fineTune(request: FineTuneRequest, onProgress?: (p: FineTu
   const base = loadModelFolder(request.fromDir);
   const tokenizer = Tokenizer.fromJSON(base.tokenizerJSON);
   const toDoc = (text: string): Document => ({ ids: tokenizer.encode(text), chars: text.length });
-  const { train: trainFiles, valid: validFiles } = splitByFile(request.files, request.validFraction ?? 0.1);
-  let trainDocs = trainFiles.map((f) => toDoc(f.text));
-  let validDocs = validFiles.map((f) => toDoc(f.text));
-  if (!validDocs.length) {
-    // Too few files to hold one out: hold out the last tenth of each file's lines instead.
-    const heads: Document[] = [];
-    const tails: Document[] = [];
-    for (const f of trainFiles) {
-      const cut = tailCut(f.text);
-      heads.push(toDoc(f.text.slice(0, cut)));
-      if (cut < f.text.length) tails.push(toDoc(f.text.slice(cut)));
-    }
-    trainDocs = heads;
-    validDocs = tails;
+  // Every file gives its last tenth (whole lines) to validation: a workspace is often a handful of
+  // files, and what matters is how well the model predicts more of the same code.
+  const trainDocs: Document[] = [];
+  const validDocs: Document[] = [];
+  for (const f of request.files) {
+    const cut = tailCut(f.text, request.validFraction ?? 0.1);
+    trainDocs.push(toDoc(f.text.slice(0, cut)));
+    if (cut < f.text.length) validDocs.push(toDoc(f.text.slice(cut)));
   }
   const trainTokens = trainDocs.reduce((a, d) => a + d.ids.length, 0);
   if (!trainDocs.length || trainTokens === 0) throw new Error('There is no text to train on.');
@@ -105,8 +99,8 @@ export async function fineTune(request: FineTuneRequest, onProgress?: (p: FineTu
   };
 }
 
-function tailCut(text: string): number {
-  const cut = Math.floor(text.length * 0.9);
+function tailCut(text: string, fraction: number): number {
+  const cut = Math.floor(text.length * (1 - fraction));
   const newline = text.indexOf('\n', cut);
   return newline < 0 ? cut : newline + 1;
 }

@@ -138,7 +138,8 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     let lanes = lanesOf(epoch);
     const chunksPerEpoch = Math.max(1, (lanes.length - 1) / o.steps);
     if (lanes.length === 0) throw new Error(`Too little text to train on: need more than ${o.batch * o.steps} tokens.`);
-    let totalSteps = resumed?.totalSteps ?? Math.round(chunksPerEpoch * o.epochs);
+    const plannedSteps = Math.round(chunksPerEpoch * o.epochs);
+    let totalSteps = resumed?.totalSteps ?? plannedSteps;
     const deadline = started + o.maxMinutes * 60_000;
 
     let state: ort.Tensor = new ort.Tensor('float32', new Float32Array(cfg.layers * o.batch * S), [cfg.layers, o.batch, S]);
@@ -146,6 +147,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     let lossCount = 0;
     let stopped: TrainResult['stopped'] = 'finished';
     const runStart = Date.now();
+    let window = { step, time: runStart };
     let runTokens = 0;
     const firstLoss: number[] = [];
 
@@ -183,10 +185,13 @@ export async function train(input: TrainInput): Promise<TrainResult> {
       lossCount++;
 
       const elapsed = (Date.now() - runStart) / 1000;
-      if (step === 20 && Date.now() + ((totalSteps - step) * elapsed * 1000) / Math.max(1, runTokens / (o.batch * o.steps)) > deadline) {
-        // The time limit would cut the schedule short: shrink it so the learning rate still decays.
-        const stepsPerSecond = runTokens / (o.batch * o.steps) / elapsed;
-        totalSteps = Math.max(step + 1, Math.floor(step + ((deadline - Date.now()) / 1000) * stepsPerSecond * 0.95));
+      if (step === 20 || step % 500 === 0) {
+        // When the time limit would cut the schedule short, fit the schedule to the time left (at the
+        // recent speed, which changes with the machine's load) so that the learning rate still decays.
+        const stepsPerSecond = (step - window.step) / Math.max(1e-3, (Date.now() - window.time) / 1000);
+        const reachable = Math.floor(step + ((deadline - Date.now()) / 1000) * stepsPerSecond * 0.97);
+        totalSteps = Math.max(step + 1, Math.min(plannedSteps, reachable));
+        window = { step, time: Date.now() };
       }
       const tokensPerSecond = runTokens / Math.max(elapsed, 1e-3);
       const atEval = step % o.evalEverySteps === 0 || step === totalSteps;

@@ -12,10 +12,10 @@ describe('searchWords', function () {
   });
   after(() => lm.dispose());
 
-  async function complete(text: string, documentWords: string[] = []) {
+  async function complete(text: string, cacheWeight = defaultSearchOptions().cacheWeight) {
     const doc = new DocumentState(lm, text);
     const ctx = await doc.completionContext();
-    return searchWords(lm, ctx, { ...defaultSearchOptions(), documentWords: documentWords.length ? documentWords : doc.documentWords(ctx.headLength) });
+    return searchWords(lm, ctx, { ...defaultSearchOptions(), documentWords: doc.documentWords(ctx.headLength), cacheWeight });
   }
 
   it('proposes only whole identifiers that continue what is typed, most probable first', async () => {
@@ -37,11 +37,23 @@ describe('searchWords', function () {
     }
   });
 
-  it('ranks an identifier seen only in this document, by the model', async () => {
+  it('ranks an identifier seen only in this document, by the model alone too', async () => {
     const text = 'const zqxWidgetFactory = make();\nzqxWidgetFactory.start();\nif (ready) zqx';
-    const result = await complete(text);
-    assert.equal(result.typed, 'zqx');
-    assert.ok(result.items.some((i) => i.word === 'zqxWidgetFactory'), JSON.stringify(result.items));
+    for (const cacheWeight of [0, 0.3]) {
+      const result = await complete(text, cacheWeight);
+      assert.equal(result.typed, 'zqx');
+      assert.ok(result.items.some((i) => i.word === 'zqxWidgetFactory'), JSON.stringify(result.items));
+    }
+  });
+
+  it('mixes in the document cache: a frequent document word gains at least its cache share', async () => {
+    const text = 'let total = 0;\ntotal += 1;\ntotal += 2;\nreturn tot';
+    const plain = await complete(text, 0);
+    const mixed = await complete(text, 0.3);
+    const p = (r: typeof plain) => r.items.find((i) => i.word === 'total')?.probability ?? 0;
+    // The cache holds only "total" among words starting with "tot": it gets all of the cache's weight.
+    assert.ok(Math.abs(p(mixed) - (0.7 * p(plain) + 0.3)) < 1e-6, `${p(plain)} -> ${p(mixed)}`);
+    assert.equal(mixed.items[0].word, 'total');
   });
 
   it('handles Unicode identifiers, CRLF, and a cursor after punctuation', async () => {

@@ -1,0 +1,102 @@
+// Completion through VS Code's own provider commands: the suggest list and the ghost text that the
+// extension contributes for a real document, in the model's order.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { openFixture, recurrent } from './helpers';
+
+function ours(list: vscode.CompletionList): vscode.CompletionItem[] {
+  return list.items.filter((i) => typeof i.detail === 'string' && i.detail.endsWith('· Recurrent'));
+}
+
+function probability(item: vscode.CompletionItem): number {
+  const m = /([<>]?)([\d.]+)%/.exec(item.detail ?? '');
+  assert.ok(m, `no probability in ${item.detail}`);
+  return Number(m[2]);
+}
+
+describe('completion', () => {
+  before(async () => {
+    await recurrent();
+  });
+
+  it('suggests words that continue what is typed, most probable first', async () => {
+    const editor = await openFixture('src', 'inventory.ts');
+    const document = editor.document;
+    // The cursor just after "this.it" in the last use of this.items.
+    const offset = document.getText().lastIndexOf('this.items') + 'this.it'.length;
+    const position = document.positionAt(offset);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position);
+    const items = ours(list);
+    assert.ok(items.length > 0, 'no Recurrent items');
+    assert.ok(list.isIncomplete, 'the list should be re-requested as the word grows');
+    const labels = items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    for (const label of labels) assert.ok(label.startsWith('it') && label.length > 2, `${label} does not continue "it"`);
+    assert.ok(labels.includes('items'), `items not among ${labels.join(', ')}`);
+    const sortTexts = items.map((i) => i.sortText!);
+    assert.deepEqual(sortTexts, [...sortTexts].sort());
+    const probabilities = items.map(probability);
+    assert.deepEqual(probabilities, [...probabilities].sort((a, b) => b - a));
+    const range = items[0].range as vscode.Range;
+    assert.equal(document.getText(range), 'it');
+  });
+
+  it('gives ghost text that completes the word when the model is confident', async () => {
+    const editor = await openFixture('src', 'inventory.ts');
+    const document = editor.document;
+    const offset = document.getText().lastIndexOf('existing.quantity') + 'existing.quan'.length;
+    const position = document.positionAt(offset);
+    // Any confidence will do here: what is checked is that ghost text continues the typed word.
+    await vscode.workspace.getConfiguration('recurrent').update('inline.minProbability', 0, vscode.ConfigurationTarget.Global);
+    try {
+      const api = await recurrent();
+      const source = new vscode.CancellationTokenSource();
+      const context: vscode.InlineCompletionContext = { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined };
+      const result = await api.inlineProvider.provideInlineCompletionItems(document, position, context, source.token);
+      const items = (Array.isArray(result) ? result : result?.items) ?? [];
+      assert.ok(items.length > 0, 'no ghost text');
+      const text = items[0].insertText as string;
+      assert.ok(text.startsWith('quan') && text.length > 4, `ghost text ${text}`);
+      assert.equal(document.getText(items[0].range!), 'quan');
+    } finally {
+      await vscode.workspace.getConfiguration('recurrent').update('inline.minProbability', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('shows the suggest widget\'s selected item as ghost text when both show', async () => {
+    const api = await recurrent();
+    const editor = await openFixture('src', 'inventory.ts');
+    const document = editor.document;
+    const offset = document.getText().lastIndexOf('existing.quantity') + 'existing.quan'.length;
+    const position = document.positionAt(offset);
+    const range = new vscode.Range(position.translate(0, -4), position);
+    const context: vscode.InlineCompletionContext = { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: { range, text: 'quantity' } };
+    const result = await api.inlineProvider.provideInlineCompletionItems(document, position, context, new vscode.CancellationTokenSource().token);
+    const items = (Array.isArray(result) ? result : result?.items) ?? [];
+    assert.equal(items.length, 1);
+    assert.equal(items[0].insertText, 'quantity');
+    assert.ok(items[0].range!.isEqual(range));
+  });
+
+  it('offers nothing for a language the settings skip', async () => {
+    const editor = await openFixture('src', 'inventory.ts');
+    await vscode.workspace.getConfiguration('recurrent').update('skipLanguages', ['typescript'], vscode.ConfigurationTarget.Global);
+    try {
+      const position = editor.document.positionAt(editor.document.getText().lastIndexOf('this.items') + 'this.it'.length);
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, position);
+      assert.equal(ours(list).length, 0);
+    } finally {
+      await vscode.workspace.getConfiguration('recurrent').update('skipLanguages', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('completes in an untitled document as it is typed', async () => {
+    const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: '' });
+    const editor = await vscode.window.showTextDocument(document);
+    const text = 'const message = compose();\nconsole.log(mess';
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), text));
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, document.positionAt(text.length));
+    const labels = ours(list).map((i) => i.label as string);
+    assert.ok(labels.includes('message'), `message not among ${labels.join(', ')}`);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+});
