@@ -6,6 +6,7 @@ describe('tokenizer round trip over the whole corpus', () => {
   it('decodes every corpus file back to its exact text', function () {
     const files = corpusFiles();
     if (files.length === 0) this.skip();
+    this.timeout(180_000); // ~8 s of CPU for 100 MB; generous for a machine shared by several jobs
     const tok = smallTokenizer();
     let chars = 0;
     for (const file of files) {
