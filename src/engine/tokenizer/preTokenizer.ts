@@ -1,17 +1,17 @@
-// The pre-tokenizer: one regular expression that cuts text into the pieces BPE works inside,
-// written so that the same pattern means the same thing in JavaScript and in Oniguruma (the engine
-// of Hugging Face tokenizers), and the completion split that depends on its rules.
+// The pre-tokenizer: the pattern that cuts text into the pieces BPE merges within (stored in
+// tokenizer.json, and written so it means the same in JavaScript and in Oniguruma, the engine of
+// Hugging Face tokenizers), a scanner that applies it fast, and the completion split built on it.
 //
 // Pieces, tried in this order at each position (explicit classes, never `\s`/`\w`, whose meaning
 // differs between the two engines):
 // - word: optional leading space, optional leading `_`s, then one camelCase hump: `[Upper]*[lower]
 //   [lower|digit]*` or `[Upper]+[digit]*`. So `getElementById` → `get` `Element` `By` `Id`,
-//   `snake_case` → `snake` `_case`, `HTMLElement` and `int32` stay whole. Why split humps: with an
-//   8k–16k vocabulary shared by code and prose, whole-identifier BPE spends merges on arbitrary
-//   fragments of long names and cuts the same word differently in different identifiers; humps give
-//   stable units (`Element` is `Element` in `createElement` and `HTMLElement`'s neighbours) that a
-//   small model can compose into identifiers it has never seen whole, and completion at `getElem`
-//   conditions the model on `get` and only has to search the tokens that extend `Elem`.
+//   `snake_case` → `snake` `_case`; `HTMLElement`, `int32` and `CONSTANT` stay whole.
+//   Why humps: a hump is cut the same way in every identifier it appears in (`Element` in
+//   `createElement`, `getElementById`), so a small model learns units it can combine into names it
+//   has never seen whole, and completing `getElem` conditions on `get` and only searches what extends
+//   `Elem`. It costs no length: on the same training sample whole-identifier pieces gave the same
+//   tokens per character (0.294 at 8192 ids; 0.272 vs 0.273 on code at 16384).
 // - `_` runs that start no word; digit groups of 1–3 with an optional leading space (numbers stay
 //   short and regular); punctuation runs with an optional leading space (` =`, `);`, ` //`).
 // - newline runs with the following indentation (`\n    `): indentation is one token and the first

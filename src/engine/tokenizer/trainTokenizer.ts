@@ -6,7 +6,10 @@ import { wtf8Encode } from './bytes';
 import { pieceEnd } from './preTokenizer';
 import { DOC_TOKEN, FILE_TOKEN, Merge, Tokenizer } from './tokenizer';
 
-/** Learns a byte-level BPE vocabulary of `vocabSize` ids (256 bytes + merges + 2 specials). */
+/**
+ * Learns a byte-level BPE vocabulary of `vocabSize` ids (256 bytes + merges + 2 specials), or fewer
+ * when no pair occurs at least `minFrequency` times (default 2).
+ */
 export function trainTokenizer(texts: Iterable<string>, options: { vocabSize: number; minFrequency?: number }): Tokenizer {
   const { vocabSize } = options;
   const minFrequency = options.minFrequency ?? 2;
