@@ -1,7 +1,7 @@
 // The whole training step as one ONNX graph: forward through the recurrent ops, mean cross-entropy,
 // backprop through time written out by hand (per-step work in a reverse Scan, every weight
 // gradient one large Gemm outside it), global-norm clipping and AdamW.
-import { cells, layerWeights, outputHead, recurrentForward, WeightValues } from './network';
+import { cells, layerWeights, recurrentForward, WeightValues } from './network';
 import { IO, ModelConfig, checkConfig, gateCount, stateSize } from './modelConfig';
 import { encodeModel, GraphBuilder, Value } from './onnxBuilder';
 import { weightSpecs } from './weights';
@@ -49,7 +49,11 @@ export function buildTrainStepModel(cfg: ModelConfig, opt: TrainStepOptions): Ui
   const tokenRows = g.reshape(tokensTM, [N, 1]);
   const targetRows = g.reshape(g.transpose(targets, [1, 0]), [N, 1]);
   const top = g.reshape(layers[L - 1].y, [N, H]);
-  const { q, logits } = outputHead(g, w, top); // [N, E], [N, V]
+  // The output bias rides along as an extra column (q·1, embed·out.b), so the logits Gemm need
+  // not first broadcast a bias over all of [N, V].
+  const embed = w.get('embed')!;
+  const q = g.gemm(top, w.get('proj.W')!, w.get('proj.b')!, { transB: true }); // [N, E]
+  const logits = g.gemm(g.concat([q, g.constFloat(new Array(N).fill(1), [N, 1])], 1), g.concat([embed, g.unsqueeze(w.get('out.b')!, [1])], 1), null, { transB: true }); // [N, V]
   // Softmax once (each pass over [N, V] is memory-bound); -log p of the targets from the
   // probabilities, floored at 1e-38 so an underflowed target reads as 87.5 nats rather than ∞.
   const probs = g.op('Softmax', [logits], { axis: 1 }, [N, V]);
@@ -59,7 +63,6 @@ export function buildTrainStepModel(cfg: ModelConfig, opt: TrainStepOptions): Ui
   // Output head backward. dL/dlogits = (softmax - onehot)/N is never formed: its two terms go
   // through the Gemms and the one-hot part becomes gathers and scatter-adds of rows.
   const inv = 1 / N;
-  const embed = w.get('embed')!;
   const dq = g.gemm(probs, embed, g.gather(embed, g.reshape(targetRows, [N])), { alpha: inv, beta: -inv }); // [N, E]
   const grads = new Map<string, Value>();
   grads.set('proj.W', g.gemm(dq, top, null, { transA: true })); // [E, H]
