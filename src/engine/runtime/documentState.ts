@@ -5,6 +5,7 @@ import { IncrementalEncoder } from '../tokenizer';
 import { LanguageModel } from './languageModel';
 
 const wordPattern = /[\p{L}_$][\p{L}\p{N}_$]*/gu;
+const wordTail = /[\p{L}\p{N}_$]*$/u;
 
 export interface WordCount {
   readonly word: string;
@@ -45,6 +46,9 @@ export interface CompletionContext {
   readonly partial: string;
   /** UTF-16 length of the text before the partial piece. */
   readonly headLength: number;
+  /** Identifier characters at the end of the head that belong to the word being typed: the
+   *  pre-tokenizer splits camelCase, so in `getEl` the head ends with `get` and the partial is `El`. */
+  readonly headWord: string;
   /** Tokens fed through the model to answer this request. */
   readonly tokensFed: number;
 }
@@ -97,10 +101,11 @@ export class DocumentState {
     const { head, partial } = this.lm.tokenizer.splitForCompletion(this.encoder.text);
     const headTokens = this.tokensBefore(head.length);
     const headLength = head.length;
-    if (this.last?.pos === headTokens) return { ...this.last, headTokens, partial, headLength, tokensFed: 0 };
+    const headWord = /^[\p{L}\p{N}_$]/u.test(partial) ? wordTail.exec(head)![0] : '';
+    if (this.last?.pos === headTokens) return { ...this.last, headTokens, partial, headLength, headWord, tokensFed: 0 };
     const { state, logProbs, tokensFed } = await this.feedTo(headTokens);
     this.last = { pos: headTokens, state, logProbs };
-    return { state, logProbs, headTokens, partial, headLength, tokensFed };
+    return { state, logProbs, headTokens, partial, headLength, headWord, tokensFed };
   }
 
   /** Distinct words of the text before `upTo`, most frequent first; cached while that text stands. */

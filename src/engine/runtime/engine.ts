@@ -61,7 +61,7 @@ export class Engine {
     const result = await searchWords(lm, ctx, {
       ...defaultSearchOptions(),
       maxItems: options.maxItems,
-      documentWords: state.documentWords(ctx.headLength),
+      documentWords: state.documentWords(ctx.headLength - ctx.headWord.length),
       signal,
     });
     const best = result.items[0];

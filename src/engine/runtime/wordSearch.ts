@@ -33,7 +33,7 @@ export interface WordItem {
 }
 
 export interface SearchResult {
-  /** The identifier part of the partial piece, already typed. */
+  /** The part of the word already typed before the cursor. */
   readonly typed: string;
   readonly items: WordItem[];
 }
@@ -53,7 +53,9 @@ interface Beam {
 
 /** Ranked words that complete the partial piece in `ctx`. */
 export async function searchWords(lm: LanguageModel, ctx: CompletionContext, options: SearchOptions): Promise<SearchResult> {
-  const typed = wordTail.exec(ctx.partial)![0];
+  // The search continues the partial piece; the word also takes the head's end (`get` of `getEl`).
+  const typedPiece = wordTail.exec(ctx.partial)![0];
+  const typed = ctx.headWord + typedPiece;
   const P = utf8.encode(ctx.partial);
   const V = lm.cfg.vocabSize;
   const found = new Map<string, number>(); // word -> log p (summed over segmentations)
@@ -118,7 +120,7 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
   }
 
   const cache = options.documentWords.filter((w) => w.word.length > typed.length && w.word.startsWith(typed));
-  await scoreDocumentWords(lm, ctx, typed, cache, found, options);
+  await scoreDocumentWords(lm, ctx, typedPiece, cache, found, options);
   let total = lostLogp;
   for (const lp of found.values()) total = logAdd(total, lp);
   const cacheTotal = cache.reduce((a, w) => a + w.count, 0);
@@ -131,11 +133,11 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
 }
 
 /** Words of the document that the search did not reach, scored exactly by the model. */
-async function scoreDocumentWords(lm: LanguageModel, ctx: CompletionContext, typed: string, cache: readonly WordCount[], found: Map<string, number>, options: SearchOptions): Promise<void> {
-  const lead = ctx.partial.slice(0, ctx.partial.length - typed.length);
+async function scoreDocumentWords(lm: LanguageModel, ctx: CompletionContext, typedPiece: string, cache: readonly WordCount[], found: Map<string, number>, options: SearchOptions): Promise<void> {
+  const lead = ctx.partial.slice(0, ctx.partial.length - typedPiece.length);
   const words = cache.map((w) => w.word).filter((w) => !found.has(w)).slice(0, options.maxDocumentWords);
   if (!words.length) return;
-  const encoded = words.map((w) => lm.tokenizer.encode(lead + w));
+  const encoded = words.map((w) => lm.tokenizer.encode(lead + w.slice(ctx.headWord.length)));
   const T = Math.max(...encoded.map((e) => e.length));
   const tokens = new Array<number>(words.length * T).fill(0);
   encoded.forEach((ids, b) => ids.forEach((id, t) => (tokens[b * T + t] = id)));

@@ -12,10 +12,10 @@ describe('searchWords', function () {
   });
   after(() => lm.dispose());
 
-  async function complete(text: string, cacheWeight = defaultSearchOptions().cacheWeight) {
+  async function complete(text: string, cacheWeight = defaultSearchOptions().cacheWeight, maxItems = 8) {
     const doc = new DocumentState(lm, text);
     const ctx = await doc.completionContext();
-    return searchWords(lm, ctx, { ...defaultSearchOptions(), documentWords: doc.documentWords(ctx.headLength), cacheWeight });
+    return searchWords(lm, ctx, { ...defaultSearchOptions(), documentWords: doc.documentWords(ctx.headLength - ctx.headWord.length), cacheWeight, maxItems });
   }
 
   it('proposes only whole identifiers that continue what is typed, most probable first', async () => {
@@ -48,12 +48,19 @@ describe('searchWords', function () {
 
   it('mixes in the document cache: a frequent document word gains at least its cache share', async () => {
     const text = 'let total = 0;\ntotal += 1;\ntotal += 2;\nreturn tot';
-    const plain = await complete(text, 0);
-    const mixed = await complete(text, 0.3);
+    const plain = await complete(text, 0, 1000);
+    const mixed = await complete(text, 0.3, 1000);
     const p = (r: typeof plain) => r.items.find((i) => i.word === 'total')?.probability ?? 0;
     // The cache holds only "total" among words starting with "tot": it gets all of the cache's weight.
     assert.ok(Math.abs(p(mixed) - (0.7 * p(plain) + 0.3)) < 1e-6, `${p(plain)} -> ${p(mixed)}`);
     assert.equal(mixed.items[0].word, 'total');
+  });
+
+  it('completes the whole identifier when the cursor is inside a camelCase word', async () => {
+    const result = await complete('const el = document.getElementById(x);\nconst other = document.getEl');
+    assert.equal(result.typed, 'getEl');
+    assert.ok(result.items.every((i) => i.word.startsWith('getEl')), JSON.stringify(result.items));
+    assert.ok(result.items.some((i) => i.word === 'getElementById'), JSON.stringify(result.items));
   });
 
   it('handles Unicode identifiers, CRLF, and a cursor after punctuation', async () => {
