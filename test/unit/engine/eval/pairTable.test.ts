@@ -1,0 +1,17 @@
+import { strict as assert } from 'node:assert';
+import { PairTable } from '../../../../src/engine/eval/pairTable';
+
+describe('eval/pairTable', () => {
+  it('interns pairs as dense ids across growth, and finds them again', () => {
+    const t = new PairTable(4);
+    const key = (i: number) => [(i * 7919) % 50021, i % 3] as const;
+    for (let i = 0; i < 60000; i++) assert.equal(t.intern(...key(i)), i);
+    assert.equal(t.size, 60000);
+    for (let i = 0; i < 60000; i += 7) {
+      assert.equal(t.intern(...key(i)), i);
+      assert.equal(t.find(...key(i)), i);
+      assert.deepEqual([t.a(i), t.b(i)], key(i));
+    }
+    assert.equal(t.find(50021, 0), -1);
+  });
+});
