@@ -3,7 +3,7 @@
 // their addresses in RECURRENT_E2E_* variables.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 /** Where scripts/testE2e.mjs put things; throws when a test is run without it. */
 export function e2eEnv(): { browserWs: string; url: string; workspace: string; screenshots: string } {
@@ -79,19 +79,31 @@ export async function readStatusBar(page: Page): Promise<string[]> {
   return items.map((t) => t.trim()).filter(Boolean);
 }
 
-/** The rows the Command Palette offers for `query` (it stays open; Escape closes it). */
+/** The rows the Command Palette offers for `query` right now (it stays open; Escape closes it). */
 export async function findCommands(page: Page, query: string): Promise<string[]> {
   await quickInput(page, 'F1', `>${query}`);
   await page.locator(QUICK_INPUT_ROWS).first().waitFor();
   return page.locator(`${QUICK_INPUT_ROWS} .label-name`).allInnerTexts();
 }
 
+/** Waits until the open Command Palette lists `title` exactly (the workbench registers some
+ *  commands a little after it shows); returns that row. */
+export async function waitForCommand(page: Page, title: string, timeoutMs = 20_000): Promise<Locator> {
+  const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  const row = page.locator(QUICK_INPUT_ROWS).filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+  try {
+    await row.waitFor({ timeout: timeoutMs });
+  } catch {
+    const offered = await page.locator(`${QUICK_INPUT_ROWS} .label-name`).allInnerTexts();
+    throw new Error(`"${title}" is not in the Command Palette (offered: ${offered.join(' | ')})`);
+  }
+  return row;
+}
+
 /** Runs a command by its palette title, e.g. "Recurrent: Show Model Info". */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  const labels = await findCommands(page, title);
-  const index = labels.findIndex((label) => label === title);
-  if (index < 0) throw new Error(`"${title}" is not in the Command Palette (offered: ${labels.join(' | ')})`);
-  await page.locator(QUICK_INPUT_ROWS).nth(index).click();
+  await quickInput(page, 'F1', `>${title}`);
+  await (await waitForCommand(page, title)).click();
   // The palette closes, or the command reuses it for a question of its own.
   const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
   const deadline = Date.now() + 10_000;

@@ -26,8 +26,6 @@ function checkSuiteList(): void {
 
 /** Runs the suite; VS Code reports a rejection as a failed test run. */
 export async function run(): Promise<void> {
-  // Stack traces point into the TypeScript sources rather than the bundle.
-  process.setSourceMapsEnabled(true);
   checkSuiteList();
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   for (const [file, load] of Object.entries(suiteFiles)) {
