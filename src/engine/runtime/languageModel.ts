@@ -5,8 +5,9 @@
 //   step:    tokens int64 [B,T], state_in f32 [L,B,S] -> log_probs f32 [B,T,V], state_out [L,B,S]
 //   advance: tokens int64 [B,T], state_in            -> state_out [L,B,S]
 //   score:   tokens, targets int64 [B,T], state_in   -> target_log_probs f32 [B,T], state_out
+import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { buildAdvanceModel, buildScoreModel, loadModelFolder, ModelConfig, stateSize } from '../model';
+import { buildAdvanceModel, buildScoreModel, loadModelFolder, MODEL_FILES, ModelConfig, stateSize } from '../model';
 import { Tokenizer } from '../tokenizer';
 import { createSession, int64Tensor } from './ortSession';
 
@@ -47,7 +48,17 @@ export class LanguageModel {
   /** Loads a model folder; throws an Error that names the faulty file. */
   static async load(dir: string, scoreThreads = 1): Promise<LanguageModel> {
     const folder = loadModelFolder(dir);
-    const tokenizer = Tokenizer.fromJSON(folder.tokenizerJSON);
+    // loadModelFolder counts the ids; the tokenizer may still reject its merges or lack a token.
+    const tokenizerFile = path.join(path.resolve(dir), MODEL_FILES.tokenizer);
+    let tokenizer: Tokenizer;
+    try {
+      tokenizer = Tokenizer.fromJSON(folder.tokenizerJSON);
+    } catch (e) {
+      throw new Error(`${tokenizerFile}: ${(e as Error).message.replace(/^(tokenizer(\.json)?: )+/, '')}`);
+    }
+    if (tokenizer.vocabSize !== folder.cfg.vocabSize) {
+      throw new Error(`${tokenizerFile} has ${tokenizer.vocabSize} tokens but the model's vocabulary size is ${folder.cfg.vocabSize}.`);
+    }
     const [step, advance, score] = await Promise.all([
       createSession(folder.onnx, 1),
       createSession(buildAdvanceModel(folder.cfg, folder.weights), 1),
