@@ -1,6 +1,8 @@
 // A whole training job as "Train on workspace" and `recurrent train` run it: read the model folder,
 // tokenize and split the files, train, and save the result as a new model folder (atomically).
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { loadModelFolder, saveModelFolder } from '../model';
 import { Tokenizer } from '../tokenizer';
 import { CorpusFile } from './corpus';
@@ -38,6 +40,7 @@ export type FineTuneProgress =
 /** Fine-tunes the model in `fromDir` on the files; writes `outDir` only when training completes. */
 export async function fineTune(request: FineTuneRequest, onProgress?: (p: FineTuneProgress) => void, signal?: AbortSignal): Promise<FineTuneResult> {
   const started = Date.now();
+  checkCanSave(request.outDir);
   onProgress?.({ phase: 'preparing' });
   const base = loadModelFolder(request.fromDir);
   const tokenizer = Tokenizer.fromJSON(base.tokenizerJSON);
@@ -70,7 +73,7 @@ export async function fineTune(request: FineTuneRequest, onProgress?: (p: FineTu
   });
   const measure = (s: { bitsPerChar: number; perplexity: number }) => ({ bitsPerChar: s.bitsPerChar, perplexity: s.perplexity });
   const seconds = (Date.now() - started) / 1000;
-  saveModelFolder(request.outDir, {
+  saveOrExplain(request.outDir, {
     cfg: base.cfg,
     weights: result.weights,
     tokenizerJSON: base.tokenizerJSON,
@@ -97,6 +100,26 @@ export async function fineTune(request: FineTuneRequest, onProgress?: (p: FineTu
     stopped: result.stopped,
     outDir: request.outDir,
   };
+}
+
+/** Fails at once, before minutes of training, when no folder can be created next to `outDir`. */
+function checkCanSave(outDir: string): void {
+  const parent = path.dirname(path.resolve(outDir));
+  try {
+    fs.mkdirSync(parent, { recursive: true });
+    fs.rmdirSync(fs.mkdtempSync(path.join(parent, `.${path.basename(outDir)}.probe-`)));
+  } catch (e) {
+    throw new Error(`Cannot save a model in ${parent}: ${(e as Error).message}`);
+  }
+}
+
+/** saveModelFolder with an error that says where and that nothing changed (a full disk says only EFBIG/ENOSPC). */
+function saveOrExplain(outDir: string, folder: Parameters<typeof saveModelFolder>[1]): void {
+  try {
+    saveModelFolder(outDir, folder);
+  } catch (e) {
+    throw new Error(`Cannot save the model in ${path.resolve(outDir)} (${(e as Error).message}); the previous model there, if any, is unchanged.`);
+  }
 }
 
 function tailCut(text: string, fraction: number): number {
