@@ -23,7 +23,7 @@ export class Frequency implements CompletionSystem {
     },
   });
 
-  startFile(): void {
+  startFile(_path: string): void {
     this.lexer.reset();
   }
 

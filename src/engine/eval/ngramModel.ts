@@ -2,6 +2,7 @@
 // P(token | history), and the best words under a typed prefix without scoring the vocabulary.
 
 import { BOS_ID, UNK_ID, defaultNgramOptions, estimateNgram, type NgramData, type NgramOptions } from './ngramEstimate';
+import type { RankSource } from './thresholdTop';
 import { isCompletionWord } from './words';
 
 /** Unigram-sorted candidate lists are cached for prefixes with more words than this. */
@@ -27,6 +28,8 @@ export class NgramModel {
   /** 1 for tokens a completion may offer (words of ≥ 2 characters). */
   private readonly candidate: Uint8Array;
   private readonly byUnigram = new Map<number, Int32Array>();
+  /** Per order, per context: its entries by descending alpha (built on first use). */
+  private readonly byAlpha: Map<number, Uint32Array>[];
   // Scratch of `score`: accumulated higher-order mass per touched id.
   private readonly acc: Float64Array;
   private readonly mark: Uint32Array;
@@ -44,6 +47,7 @@ export class NgramModel {
     this.candidate = Uint8Array.from(data.vocabulary, (t, id) => (id > UNK_ID && isCompletionWord(t) ? 1 : 0));
     this.acc = new Float64Array(data.vocabulary.length);
     this.mark = new Uint32Array(data.vocabulary.length);
+    this.byAlpha = data.levels.map(() => new Map());
   }
 
   /** Trains on `texts` (each a document: it starts after n − 1 BOS tokens). */
@@ -148,6 +152,64 @@ export class NgramModel {
       taken++;
     }
     return { ids, probs };
+  }
+
+  /**
+   * The model's part of a threshold search over the whole vocabulary (`thresholdTop`): one
+   * source per order whose context was seen (tokens by descending discounted probability, times
+   * the interpolation weight and `scale`) and the unigram (completion words only), plus
+   * P(id | history) by lookup. Reading a context's followers in order beats touching all of them
+   * when a context like "." has tens of thousands.
+   */
+  sources(history: ArrayLike<number>, scale: number): { sources: RankSource[]; prob(id: number): number } {
+    const { levels, unigram, vocabulary } = this.data;
+    const sources: RankSource[] = [];
+    const parts: { level: (typeof levels)[number]; c: number; weight: number }[] = [];
+    let weight = scale;
+    for (let j = this.order; j >= 2; j--) {
+      const c = this.context(history, j);
+      if (c < 0) continue;
+      const level = levels[j - 2];
+      parts.push({ level, c, weight });
+      const order = this.alphaOrder(j, c);
+      const w = weight;
+      let pos = 0;
+      sources.push({
+        bound: () => (pos < order.length ? w * level.alpha[order[pos]] : 0),
+        next: () => (pos < order.length ? vocabulary[level.words[order[pos++]]] : undefined),
+      });
+      weight *= level.gamma[c];
+    }
+    const byUnigram = this.unigramOrder(UNK_ID + 1, vocabulary.length);
+    const unigramWeight = weight;
+    let pos = 0;
+    sources.push({
+      bound: () => (pos < byUnigram.length ? unigramWeight * unigram[byUnigram[pos]] : 0),
+      next: () => (pos < byUnigram.length ? vocabulary[byUnigram[pos++]] : undefined),
+    });
+    const prob = (id: number) => {
+      let p = unigramWeight * unigram[id];
+      for (const { level, c, weight: w } of parts) {
+        const s = lowerBound(level.words, level.offsets[c], level.offsets[c + 1], id);
+        if (s < level.offsets[c + 1] && level.words[s] === id) p += w * level.alpha[s];
+      }
+      return p / scale;
+    };
+    return { sources, prob };
+  }
+
+  /** Entries of context c of order j by descending alpha. */
+  private alphaOrder(j: number, c: number): Uint32Array {
+    const memo = this.byAlpha[j - 2];
+    let order = memo.get(c);
+    if (!order) {
+      const { offsets, alpha } = this.data.levels[j - 2];
+      const entries: number[] = [];
+      for (let e = offsets[c]; e < offsets[c + 1]; e++) entries.push(e);
+      order = Uint32Array.from(entries.sort((a, b) => alpha[b] - alpha[a] || a - b));
+      memo.set(c, order);
+    }
+    return order;
   }
 
   /** The completion words of [lo, hi) by descending unigram probability. */

@@ -26,7 +26,7 @@ export class VscodeWords implements CompletionSystem {
     },
   });
 
-  startFile(): void {
+  startFile(_path: string): void {
     this.lexer.reset();
   }
 
