@@ -21,12 +21,11 @@ export function formatSimulationTable(result: SimulationResult): string {
       `${name.padEnd(width)}  ${byK(m.top1)}  ${byK(m.top5)}  ${byK(m.mrr)}  ${pct(m.keystrokesSaved).padStart(12)}  ${m.msPerQuery.toFixed(3).padStart(8)}`,
     );
   }
-  const g = result.inline;
-  lines.push(
-    '',
-    g
-      ? `ghost text (${g.system}): shown ${g.shown}, accepted ${g.accepted}, precision ${pct(g.precision)}%, characters saved ${pct(g.charsSaved)}%`
-      : 'ghost text: no system offers it',
-  );
+  const ghosts = names.flatMap((n) => result.systems[n].inline ?? []);
+  lines.push('');
+  for (const g of ghosts) {
+    lines.push(`ghost text (${g.system}): shown ${g.shown}, accepted ${g.accepted}, precision ${pct(g.precision)}%, characters saved ${pct(g.charsSaved)}%`);
+  }
+  if (!ghosts.length) lines.push('ghost text: no system offers it');
   return lines.join('\n');
 }

@@ -70,8 +70,9 @@ export function estimateNgram(texts: Iterable<string>, options: NgramOptions): N
   const discounts: number[][] = [];
 
   // Level by level: ctxAt[i] is the id of the (j−1)-gram ending at token i (−1: it would cross
-  // the start of a text). Order j − 1's smoothing needs its continuation counts, which only
-  // counting order j yields, so each order is finished one step later.
+  // the start of a text), which is its entry index in order j − 1 (a token id for j = 2).
+  // Order j − 1's smoothing needs its continuation counts, which only counting order j yields,
+  // so each order is finished one step later.
   let ctxAt = stream;
   let lower: Counted | null = null;
   let unigramCont: Int32Array | null = null;
@@ -84,7 +85,7 @@ export function estimateNgram(texts: Iterable<string>, options: NgramOptions): N
       discounts.push(modifiedDiscounts(adjusted));
       levels.push(smooth(prev, adjusted, discounts[discounts.length - 1], false));
     }
-    // The (j−1)-gram ids of order j+1's contexts are order j's sorted entry indices.
+    // An n-gram starts with BOS when its context does (order 2: when the context is BOS).
     counted.startsBos = counted.contexts.map((c) => (j === 2 ? (c === BOS_ID ? 1 : 0) : (lower as Counted).startsBos[c]));
     lower = counted;
     if (counted.at) ctxAt = counted.at;

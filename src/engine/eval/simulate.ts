@@ -24,6 +24,8 @@ export interface SystemMetrics {
   /** rank() calls and their mean time (the caller's clock, ms). */
   queries: number;
   msPerQuery: number;
+  /** Ghost-text metrics, for a system that has `inline`. */
+  inline?: InlineMetrics;
 }
 
 export interface InlineMetrics {
@@ -37,6 +39,7 @@ export interface InlineMetrics {
   precision: number;
   /** Characters of words completed by accepted ghost text / all characters of the words. */
   charsSaved: number;
+  /** inline() calls and their mean time (ms). */
   queries: number;
   msPerQuery: number;
 }
@@ -52,7 +55,7 @@ export interface SimulationResult {
   /** Length of the ranked lists asked for. */
   limit: number;
   systems: Record<string, SystemMetrics>;
-  /** Ghost text of the first system that has `inline`; null when none has. */
+  /** Ghost text of the first system that has `inline` (each one's is under `systems`); null when none has. */
   inline: InlineMetrics | null;
 }
 
@@ -61,6 +64,8 @@ export interface SimulationOptions {
   maxWords?: number;
   /** Ranked list length (default 10: MRR@10). */
   limit?: number;
+  /** Called after each file with the files and words done so far. */
+  onProgress?: (files: number, words: number) => void;
 }
 
 interface Tally {
@@ -70,6 +75,7 @@ interface Tally {
   cost: number;
   queries: number;
   ms: number;
+  ghost: { shown: number; accepted: number; saved: number; queries: number; ms: number };
 }
 
 /**
@@ -87,11 +93,18 @@ export async function simulate(
 ): Promise<SimulationResult> {
   const limit = opts.limit ?? 10;
   const maxWords = opts.maxWords ?? Infinity;
-  const names = new Set(systems.map((s) => s.name));
-  if (names.size !== systems.length) throw new Error('completion systems need distinct names');
-  const tallies = systems.map((): Tally => ({ hits1: [0, 0, 0], hits5: [0, 0, 0], rr: [0, 0, 0], cost: 0, queries: 0, ms: 0 }));
-  const ghost = systems.find((s) => s.inline);
-  const inline = { shown: 0, accepted: 0, saved: 0, queries: 0, ms: 0 };
+  if (new Set(systems.map((s) => s.name)).size !== systems.length) throw new Error('completion systems need distinct names');
+  const tallies = systems.map(
+    (): Tally => ({
+      hits1: [0, 0, 0],
+      hits5: [0, 0, 0],
+      rr: [0, 0, 0],
+      cost: 0,
+      queries: 0,
+      ms: 0,
+      ghost: { shown: 0, accepted: 0, saved: 0, queries: 0, ms: 0 },
+    }),
+  );
   const positions = [0, 0, 0];
   let words = 0;
   let chars = 0;
@@ -106,47 +119,50 @@ export async function simulate(
       words++;
       const length = charCount(word);
       chars += length;
+      // Per system: k where the word was first (null: not yet), ghost text still to be judged.
       const firstAt: (number | null)[] = systems.map(() => null);
-      let ghostDone = !ghost;
+      const ghostOpen = systems.map((s) => Boolean(s.inline));
       for (let k = 0; k < length; k++) {
         const cut = prefixLength(word, k);
         const before = file.text.slice(0, start + cut);
         const typed = word.slice(0, cut);
         if (k <= 2) positions[k]++;
         for (let i = 0; i < systems.length; i++) {
-          if (k > 2 && firstAt[i] !== null) continue;
+          const system = systems[i];
           const t = tallies[i];
-          const t0 = performance.now();
-          const list = await systems[i].rank(before, typed, limit);
-          t.ms += performance.now() - t0;
-          t.queries++;
-          const rank = list.slice(0, limit).indexOf(word) + 1;
-          if (rank === 1 && firstAt[i] === null) firstAt[i] = k;
-          if (k <= 2 && rank > 0) {
-            t.hits1[k] += rank === 1 ? 1 : 0;
-            t.hits5[k] += rank <= 5 ? 1 : 0;
-            t.rr[k] += 1 / rank;
+          if (k <= 2 || firstAt[i] === null) {
+            const t0 = performance.now();
+            const list = await system.rank(before, typed, limit);
+            t.ms += performance.now() - t0;
+            t.queries++;
+            const rank = list.slice(0, limit).indexOf(word) + 1;
+            if (rank === 1 && firstAt[i] === null) firstAt[i] = k;
+            if (k <= 2 && rank > 0) {
+              t.hits1[k] += rank === 1 ? 1 : 0;
+              t.hits5[k] += rank <= 5 ? 1 : 0;
+              t.rr[k] += 1 / rank;
+            }
           }
-        }
-        if (!ghostDone && ghost?.inline) {
-          const t0 = performance.now();
-          const text = await ghost.inline(before);
-          inline.ms += performance.now() - t0;
-          inline.queries++;
-          if (text !== '') {
-            inline.shown++;
-            const rest = word.slice(cut);
-            if (leadingWordChars(text) === rest) {
-              inline.accepted++;
-              inline.saved += length - k;
-              ghostDone = true;
+          if (ghostOpen[i] && system.inline) {
+            const t0 = performance.now();
+            const ghost = await system.inline(before);
+            t.ghost.ms += performance.now() - t0;
+            t.ghost.queries++;
+            if (ghost !== '') {
+              t.ghost.shown++;
+              if (leadingWordChars(ghost) === word.slice(cut)) {
+                t.ghost.accepted++;
+                t.ghost.saved += length - k;
+                ghostOpen[i] = false;
+              }
             }
           }
         }
-        if (k >= 2 && ghostDone && firstAt.every((f) => f !== null)) break;
+        if (k >= 2 && firstAt.every((f) => f !== null) && !ghostOpen.some(Boolean)) break;
       }
       firstAt.forEach((f, i) => (tallies[i].cost += f === null ? length : f + 1));
     }
+    opts.onProgress?.(fileCount, words);
   }
 
   const share = (v: number[]): ByK => ({
@@ -161,21 +177,11 @@ export async function simulate(
     positions: { k0: positions[0], k1: positions[1], k2: positions[2] },
     limit,
     systems: {},
-    inline: ghost
-      ? {
-          system: ghost.name,
-          shown: inline.shown,
-          accepted: inline.accepted,
-          precision: inline.shown ? inline.accepted / inline.shown : 0,
-          charsSaved: chars ? inline.saved / chars : 0,
-          queries: inline.queries,
-          msPerQuery: inline.queries ? inline.ms / inline.queries : 0,
-        }
-      : null,
+    inline: null,
   };
   systems.forEach((s, i) => {
     const t = tallies[i];
-    result.systems[s.name] = {
+    const metrics: SystemMetrics = {
       top1: share(t.hits1),
       top5: share(t.hits5),
       mrr: share(t.rr),
@@ -183,6 +189,20 @@ export async function simulate(
       queries: t.queries,
       msPerQuery: t.queries ? t.ms / t.queries : 0,
     };
+    if (s.inline) {
+      const g = t.ghost;
+      metrics.inline = {
+        system: s.name,
+        shown: g.shown,
+        accepted: g.accepted,
+        precision: g.shown ? g.accepted / g.shown : 0,
+        charsSaved: chars ? g.saved / chars : 0,
+        queries: g.queries,
+        msPerQuery: g.queries ? g.ms / g.queries : 0,
+      };
+      result.inline ??= metrics.inline;
+    }
+    result.systems[s.name] = metrics;
   });
   return result;
 }

@@ -70,7 +70,14 @@ describe('eval/simulate', () => {
   });
 
   it('counts ghost text shown, accepted and the characters it completes', async () => {
-    const r = await simulate(files, [ghost]);
+    const silent: CompletionSystem = { ...ghost, name: 'silent', inline: () => '' };
+    const r = await simulate(files, [fixed, ghost, silent]);
+    assert.equal(r.systems.fixed.inline, undefined);
+    assert.equal(r.systems.ghost.inline, r.inline);
+    assert.deepEqual(
+      [r.systems.silent.inline!.shown, r.systems.silent.inline!.queries, r.systems.silent.inline!.charsSaved],
+      [0, 22, 0],
+    );
     // alpha twice: shown at k = 0 (wrong) and k = 1 (right, 4 chars); let: k = 0 wrong, k = 2 right (1 char).
     assert.deepEqual(r.inline, {
       system: 'ghost',
@@ -99,7 +106,13 @@ describe('eval/simulate', () => {
         return [];
       },
     };
-    const r = await simulate([{ path: 'a', text: 'ab cd' }, { path: 'b', text: 'ef gh' }, { path: 'c', text: 'ij' }], [recorder], { maxWords: 3, limit: 3 });
+    const progress: number[][] = [];
+    const r = await simulate([{ path: 'a', text: 'ab cd' }, { path: 'b', text: 'ef gh' }, { path: 'c', text: 'ij' }], [recorder], {
+      maxWords: 3,
+      limit: 3,
+      onProgress: (f, w) => progress.push([f, w]),
+    });
+    assert.deepEqual(progress, [[1, 2], [2, 3]]);
     assert.equal(r.words, 3);
     assert.equal(r.files, 2);
     assert.deepEqual(calls, ['start a', '0:', '1:a', '3:', '4:c', 'start b', '0:', '1:e']);
