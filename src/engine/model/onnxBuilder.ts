@@ -354,8 +354,8 @@ export class GraphBuilder {
     return this.op('ReduceSum', [a, this.constInt64(axes)], { keepdims: keepdims ? 1 : 0 }, reducedShape(a, axes, keepdims));
   }
 
-  /** ReduceSumSquare / ReduceMean (opset 17: axes as an attribute); all axes when omitted. */
-  reduce(opType: 'ReduceSumSquare' | 'ReduceMean' | 'ReduceMax', a: Value, axes?: readonly number[], keepdims = false): Value {
+  /** ReduceSumSquare or ReduceMean (opset 17: axes as an attribute); all axes when omitted. */
+  reduce(opType: 'ReduceSumSquare' | 'ReduceMean', a: Value, axes?: readonly number[], keepdims = false): Value {
     const attrs: Record<string, Attr> = { keepdims: keepdims ? 1 : 0 };
     if (axes) attrs.axes = axes;
     const shape = axes ? reducedShape(a, axes, keepdims) : keepdims && a.shape ? a.shape.map(() => 1) : [];
