@@ -21,7 +21,7 @@ const usage = `usage: recurrent <command> [options]
   complete [--model DIR] --file F --offset N [--json]         completions at a cursor offset
   simulate [--model DIR] [--max-words N] [--ngram-train DIR] [--json] PATH…
                                                               typing simulation against baselines
-  bench    [--model DIR] [--file F] [--json]                  latency, throughput, training speed
+  bench    [--model DIR] [--file F] [--keystrokes N] [--json]  latency, throughput, training speed
 
 PATH is a file or a folder (read recursively with the training filters).
 --model defaults to the bundled base model.`;
@@ -92,7 +92,11 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
 
   async bench(v) {
     const { runBenchmarks } = await import('./engine/eval/bench');
-    return runBenchmarks({ modelDir: modelDir(v), workerPath, file: typeof v.file === 'string' ? v.file : undefined, onProgress: progress });
+    return runBenchmarks({
+      modelDir: modelDir(v), workerPath, onProgress: progress,
+      file: typeof v.file === 'string' ? v.file : undefined,
+      keystrokes: v.keystrokes ? positive(v.keystrokes, '--keystrokes') : undefined,
+    });
   },
 };
 
@@ -139,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean' }, model: { type: 'string' }, from: { type: 'string' }, out: { type: 'string' },
         epochs: { type: 'string' }, 'max-minutes': { type: 'string' }, file: { type: 'string' }, offset: { type: 'string' },
         'max-words': { type: 'string' }, 'by-language': { type: 'boolean' }, 'ngram-train': { type: 'string' },
-        'files-from': { type: 'string' },
+        'files-from': { type: 'string' }, keystrokes: { type: 'string' },
       },
     });
     const result = await run(values, positionals);

@@ -1,0 +1,93 @@
+// The `recurrent` command line end to end (dist/cli.js, as users and other tools run it): every
+// command's --json output has exactly the keys DESIGN.md §2 promises, on a tiny model.
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { corpusDir, tinyModelDir } from './helpers/tinyModel';
+
+const cli = path.resolve(__dirname, '../../dist/cli.js');
+const run = promisify(execFile);
+
+async function recurrent(...args: string[]): Promise<Record<string, unknown>> {
+  const { stdout } = await run(process.execPath, [cli, ...args], { maxBuffer: 64 * 1024 * 1024 });
+  const lines = stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+function hasKeys(o: object, keys: string[]): void {
+  for (const k of keys) assert.ok(k in o, `missing key ${k} in ${JSON.stringify(o).slice(0, 300)}`);
+}
+
+describe('recurrent CLI', function () {
+  this.timeout(300_000);
+  let model: string;
+  const koa = path.join(corpusDir, 'koa');
+  before(async () => {
+    assert.ok(fs.existsSync(cli), 'dist/cli.js is missing: npm run build first');
+    model = await tinyModelDir();
+  });
+
+  it('eval reports bits per character and perplexity', async () => {
+    const r = await recurrent('eval', '--model', model, '--json', koa);
+    hasKeys(r, ['files', 'chars', 'tokens', 'bitsPerChar', 'perplexity', 'seconds']);
+    assert.ok((r.bitsPerChar as number) > 0 && (r.perplexity as number) > 1);
+  });
+
+  it('train fine-tunes and eval agrees that the held-out text got more predictable', async () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'recurrent-cli-')), 'model');
+    const r = await recurrent('train', '--from', model, '--out', out, '--epochs', '2', '--json', koa);
+    hasKeys(r, ['trainTokens', 'validTokens', 'before', 'after', 'tokensPerSecond', 'seconds']);
+    hasKeys(r.before as object, ['bitsPerChar']);
+    assert.ok((r.after as { bitsPerChar: number }).bitsPerChar < (r.before as { bitsPerChar: number }).bitsPerChar);
+    for (const f of ['model.onnx', 'tokenizer.json', 'model.json']) assert.ok(fs.existsSync(path.join(out, f)));
+    const before = await recurrent('eval', '--model', model, '--json', koa);
+    const after = await recurrent('eval', '--model', out, '--json', koa);
+    assert.ok((after.bitsPerChar as number) < (before.bitsPerChar as number));
+  });
+
+  it('complete answers for a cursor offset', async () => {
+    const file = path.join(koa, 'lib', 'application.js');
+    const text = fs.readFileSync(file, 'utf8');
+    const offset = text.lastIndexOf('this.middleware') + 'this.midd'.length;
+    const r = await recurrent('complete', '--model', model, '--file', file, '--offset', String(offset), '--json');
+    hasKeys(r, ['word', 'items', 'inline']);
+    assert.equal(r.word, 'midd');
+    const items = r.items as { word: string; probability: number }[];
+    assert.ok(items.length > 0);
+    for (const i of items) {
+      hasKeys(i, ['word', 'probability']);
+      assert.ok(i.word.startsWith('midd'));
+    }
+  });
+
+  it('simulate types files against every baseline', async () => {
+    const r = await recurrent('simulate', '--model', model, '--max-words', '60', '--ngram-train', koa, '--json', path.join(corpusDir, 'express', 'lib', 'view.js'));
+    hasKeys(r, ['words', 'systems', 'inline']);
+    assert.equal(r.words, 60);
+    const systems = r.systems as Record<string, Record<string, unknown>>;
+    assert.deepEqual(Object.keys(systems).sort(), ['frequency', 'ngram-cache', 'recurrent', 'vscode-words']);
+    for (const s of Object.values(systems)) {
+      hasKeys(s, ['top1', 'top5', 'mrr', 'keystrokesSaved']);
+      hasKeys(s.mrr as object, ['k0', 'k1', 'k2']);
+    }
+    hasKeys(r.inline as object, ['shown', 'accepted', 'precision', 'charsSaved']);
+  });
+
+  it('bench prints every figure', async () => {
+    const r = await recurrent('bench', '--model', model, '--keystrokes', '150', '--json');
+    hasKeys(r, ['completionMs', 'coldOpenMs', 'stateTokensPerSecond', 'fullPrefixMs', 'persistentStateSpeedup', 'tokenizerMBps', 'train', 'workerRssMB', 'eventLoopLagMs']);
+    hasKeys(r.completionMs as object, ['p50', 'p99']);
+    hasKeys(r.train as object, ['tokensPerSecond', 'modelGflops', 'matmulPeakGflops', 'mfu']);
+    hasKeys(r.eventLoopLagMs as object, ['p99']);
+    assert.ok((r.completionMs as { p50: number }).p50 > 0);
+  });
+
+  it('says what is wrong with a bad command line', async () => {
+    await assert.rejects(run(process.execPath, [cli, 'complete', '--model', model]), (e: { code: number; stderr: string }) => e.code === 1 && /needs --file/.test(e.stderr));
+    await assert.rejects(run(process.execPath, [cli, 'eval', '--model', '/nonexistent', koa]), (e: { stderr: string }) => /nonexistent/.test(e.stderr));
+    await assert.rejects(run(process.execPath, [cli, 'frobnicate']), (e: { code: number }) => e.code === 2);
+  });
+});
