@@ -1,10 +1,12 @@
 // The engine as the worker runs it: one loaded model, the persistent state of each open document,
 // and the requests of the protocol. Transport-free, so tests and the CLI can drive it directly.
+import * as v8 from 'node:v8';
 import { IncrementalEncoder } from '../tokenizer';
 import { scoreDocuments, summarize } from '../training/evaluate';
 import { DocumentState } from './documentState';
 import { LanguageModel } from './languageModel';
 import { CompleteOptions, CompletionResult, ModelInfo, ScoreResult, Stats, TextSync } from './protocol';
+import { continueGhostText } from './ghostText';
 import { defaultSearchOptions, searchWords } from './wordSearch';
 
 export class EngineError extends Error {
@@ -41,12 +43,11 @@ export class Engine {
       if (sync.keep !== 0) throw new EngineError(`unknown document ${doc}`, 'resync');
       state = new DocumentState(lm);
     }
-    const text = state.text.slice(0, sync.keep) + sync.append;
-    if (sync.keep > state.text.length || text.length !== sync.length) {
+    if (sync.keep > state.length || sync.keep + sync.append.length !== sync.length) {
       this.documents.delete(doc);
       throw new EngineError(`document ${doc} is out of step`, 'resync');
     }
-    state.setText(text);
+    state.replace(sync.keep, sync.append);
     // Least recently used last: re-insert on every use.
     this.documents.delete(doc);
     this.documents.set(doc, state);
@@ -65,7 +66,8 @@ export class Engine {
       signal,
     });
     const best = result.items[0];
-    const inline = best && best.probability >= options.inlineMinProbability ? best.word.slice(result.typed.length) : '';
+    let inline = best && best.probability >= options.inlineMinProbability ? best.word.slice(result.typed.length) : '';
+    if (inline && options.inlineNextWords) inline += await continueGhostText(lm, ctx, inline, options.inlineMinProbability);
     return { word: result.typed, items: result.items, inline, tokensFed: ctx.tokensFed };
   }
 
@@ -101,7 +103,8 @@ export class Engine {
   stats(): Stats {
     let checkpointBytes = 0;
     for (const d of this.documents.values()) checkpointBytes += d.checkpointBytes;
-    return { documents: this.documents.size, checkpointBytes, rssBytes: process.memoryUsage().rss };
+    const heap = v8.getHeapStatistics();
+    return { documents: this.documents.size, checkpointBytes, rssBytes: process.memoryUsage().rss, heapUsedBytes: heap.used_heap_size, heapLimitBytes: heap.heap_size_limit };
   }
 
   async dispose(): Promise<void> {
