@@ -4,7 +4,7 @@
 // Words already in the document are scored by the model too, so unseen identifiers rank by context,
 // and the final ranking mixes in a cache of the document's own words (Grave et al. 2017, "Improving
 // neural language models with a continuous cache"): code repeats its identifiers.
-import { CompletionContext, WordCount } from './documentState';
+import { CompletionContext, identifierTail, WordCount } from './documentState';
 import { isWordByte, LanguageModel } from './languageModel';
 
 export interface SearchOptions {
@@ -40,7 +40,6 @@ export interface SearchResult {
 
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-const wordTail = /[\p{L}\p{N}_$]*$/u;
 const wordShape = /^[\p{L}_$][\p{L}\p{N}_$]*$/u;
 
 interface Beam {
@@ -54,7 +53,7 @@ interface Beam {
 /** Ranked words that complete the partial piece in `ctx`. */
 export async function searchWords(lm: LanguageModel, ctx: CompletionContext, options: SearchOptions): Promise<SearchResult> {
   // The search continues the partial piece; the word also takes the head's end (`get` of `getEl`).
-  const typedPiece = wordTail.exec(ctx.partial)![0];
+  const typedPiece = identifierTail(ctx.partial);
   const typed = ctx.headWord + typedPiece;
   const P = utf8.encode(ctx.partial);
   const V = lm.cfg.vocabSize;
@@ -69,7 +68,8 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
       return;
     }
     const word = typed + text.slice(ctx.partial.length);
-    if (word.length <= typed.length || !wordShape.test(word)) return;
+    // Like VS Code's word suggestions: words of two characters or more, never just what is typed.
+    if (word.length < 2 || word.length <= typed.length || !wordShape.test(word)) return;
     found.set(word, logAdd(found.get(word) ?? -Infinity, logp));
   };
 
