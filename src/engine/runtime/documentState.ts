@@ -2,24 +2,44 @@
 // checkpointed along them, so a keystroke costs the new tokens only. After an edit the state rolls
 // back to the last checkpoint before the first changed token and feeds forward from there.
 import { IncrementalEncoder } from '../tokenizer';
+import { commonPrefixLength } from './commonPrefixLength';
 import { LanguageModel } from './languageModel';
 
 const wordPattern = /[\p{L}_$][\p{L}\p{N}_$]*/gu;
-const wordTail = /[\p{L}\p{N}_$]*$/u;
+const wordChar = /^[\p{L}\p{N}_$]$/u;
 
 export interface WordCount {
   readonly word: string;
   readonly count: number;
 }
 
+/** documentWords reads this many characters before the cursor: the tail matters most, and it bounds the cost. */
+const documentWordsChars = 200_000;
+
 /** Distinct words (two characters or more) of a text with their counts, most frequent first. */
 export function documentWords(text: string, limit = 2000): WordCount[] {
   const counts = new Map<string, number>();
-  // The tail matters most and bounds the cost on huge documents.
-  for (const m of text.slice(-200_000).matchAll(wordPattern)) {
+  for (const m of text.slice(-documentWordsChars).matchAll(wordPattern)) {
     if (m[0].length >= 2) counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
   }
   return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([word, count]) => ({ word, count }));
+}
+
+/**
+ * The identifier characters at the end of `text`, found by a backward scan: the regex
+ * /[\p{L}\p{N}_$]*$/u takes time quadratic in every run of identifier characters before the end,
+ * seconds for a hex blob of some ten thousand characters.
+ */
+export function identifierTail(text: string): string {
+  let i = text.length;
+  while (i > 0) {
+    let j = i - 1;
+    const c = text.charCodeAt(j);
+    if (c >= 0xdc00 && c <= 0xdfff && j > 0 && text.charCodeAt(j - 1) >= 0xd800 && text.charCodeAt(j - 1) <= 0xdbff) j--;
+    if (!wordChar.test(text.slice(j, i))) break;
+    i = j;
+  }
+  return text.slice(i);
 }
 
 export interface DocumentStateOptions {
@@ -29,10 +49,24 @@ export interface DocumentStateOptions {
   readonly maxCheckpoints: number;
   /** Documents longer than this (tokens) are read from a window this long before the cursor. */
   readonly contextTokens: number;
+  /** Text before the cursor longer than this (UTF-16 units) is tokenized only from a window of its
+   *  last maxChars to 1.5 × maxChars units, so a huge document costs no more than a long one. */
+  readonly maxChars: number;
 }
 
 export function defaultDocumentStateOptions(): DocumentStateOptions {
-  return { checkpointEvery: 32, maxCheckpoints: 512, contextTokens: 16384 };
+  return { checkpointEvery: 32, maxCheckpoints: 512, contextTokens: 16384, maxChars: 1 << 18 };
+}
+
+/**
+ * Where the tokenized window of a text `length` units long starts: 0 up to maxChars, else a multiple
+ * of maxChars / 2. A function of the length alone, so state kept across edits equals state computed
+ * afresh, the window moves only every maxChars / 2 units, and finding it never reads the text.
+ */
+export function windowStart(length: number, maxChars: number): number {
+  if (length <= maxChars) return 0;
+  const step = Math.max(1, maxChars >> 1);
+  return Math.floor((length - maxChars) / step) * step;
 }
 
 /** What completion needs: the state after the final tokens before the cursor, and what follows. */
@@ -44,7 +78,7 @@ export interface CompletionContext {
   readonly headTokens: number;
   /** The trailing piece the user may still be typing (its tokens are not fed). */
   readonly partial: string;
-  /** UTF-16 length of the text before the partial piece. */
+  /** UTF-16 length of the text before the partial piece (`headTokens` count from the window's start). */
   readonly headLength: number;
   /** Identifier characters at the end of the head that belong to the word being typed: the
    *  pre-tokenizer splits camelCase, so in `getEl` the head ends with `get` and the partial is `El`. */
@@ -60,17 +94,27 @@ interface Checkpoint {
 }
 
 export class DocumentState {
+  private readonly options: DocumentStateOptions;
+  /** The text before the window (see windowStart); the encoder holds the rest. */
+  private prefix: string;
   private encoder: IncrementalEncoder;
   private checkpoints: Checkpoint[] = [];
   private last?: { pos: number; state: Float32Array; logProbs: Float32Array };
   private words?: { upTo: number; words: WordCount[] };
 
-  constructor(private readonly lm: LanguageModel, text = '', private readonly options = defaultDocumentStateOptions()) {
-    this.encoder = new IncrementalEncoder(lm.tokenizer, text);
+  constructor(private readonly lm: LanguageModel, text = '', options: Partial<DocumentStateOptions> = {}) {
+    this.options = { ...defaultDocumentStateOptions(), ...options };
+    const start = windowStart(text.length, this.options.maxChars);
+    this.prefix = text.slice(0, start);
+    this.encoder = new IncrementalEncoder(lm.tokenizer, text.slice(start));
   }
 
   get text(): string {
-    return this.encoder.text;
+    return this.prefix + this.encoder.text;
+  }
+
+  get length(): number {
+    return this.prefix.length + this.encoder.text.length;
   }
 
   /** Memory held by checkpoints, in bytes. */
@@ -78,30 +122,61 @@ export class DocumentState {
     return this.checkpoints.length * this.lm.layers * this.lm.stateSize * 4;
   }
 
-  /** Replaces the text before the cursor; only what differs from the previous text is re-encoded. */
-  setText(text: string): void {
-    const old = this.encoder.text;
-    if (old === text) return;
-    let common = 0;
-    const n = Math.min(old.length, text.length);
-    while (common < n && old.charCodeAt(common) === text.charCodeAt(common)) common++;
-    this.edit(common, old.length - common, text.slice(common));
+  /**
+   * Replaces the text before the cursor; only what differs from the previous text is re-encoded.
+   * `unchanged`: a length up to which the caller knows both texts agree (saves comparing it).
+   */
+  setText(text: string, unchanged = 0): void {
+    const common = commonPrefixLength(this.text, text, unchanged);
+    if (common === this.length && common === text.length) return;
+    this.replace(common, text.slice(common));
+  }
+
+  /**
+   * The text becomes its first `keep` units followed by `append` (what one keystroke's sync sends).
+   * Reads only the window, so a keystroke in a document of many megabytes costs what it does in a
+   * short one.
+   */
+  replace(keep: number, append: string): void {
+    const length = this.length;
+    if (!(Number.isInteger(keep) && keep >= 0 && keep <= length)) throw new RangeError(`DocumentState.replace: cannot keep ${keep} of ${length} units`);
+    this.splice(keep, length - keep, append);
   }
 
   /** Applies an edit in UTF-16 code units and drops every state that depended on changed tokens. */
   edit(offset: number, deleteCount: number, insert: string): void {
+    const length = this.length;
+    if (!(Number.isInteger(offset) && Number.isInteger(deleteCount) && offset >= 0 && deleteCount >= 0 && offset + deleteCount <= length)) {
+      throw new RangeError(`DocumentState.edit: bad range ${offset}+${deleteCount} of ${length}`);
+    }
+    this.splice(offset, deleteCount, insert);
+  }
+
+  private splice(offset: number, deleteCount: number, insert: string): void {
+    const length = this.length;
+    const from = this.prefix.length;
+    const start = windowStart(length - deleteCount + insert.length, this.options.maxChars);
     if (this.words && offset < this.words.upTo) this.words = undefined;
-    const firstChanged = this.encoder.edit(offset, deleteCount, insert);
-    while (this.checkpoints.length && this.checkpoints[this.checkpoints.length - 1].pos > firstChanged) this.checkpoints.pop();
-    if (this.last && this.last.pos > firstChanged) this.last = undefined;
+    if (start === from && offset >= from) {
+      const firstChanged = this.encoder.edit(offset - from, deleteCount, insert);
+      while (this.checkpoints.length && this.checkpoints[this.checkpoints.length - 1].pos > firstChanged) this.checkpoints.pop();
+      if (this.last && this.last.pos > firstChanged) this.last = undefined;
+      return;
+    }
+    // The window moved: tokenize the new one and feed it from the document-start state.
+    const text = this.slice(0, offset) + insert + this.slice(offset + deleteCount, length);
+    this.prefix = text.slice(0, start);
+    this.encoder = new IncrementalEncoder(this.lm.tokenizer, text.slice(start));
+    this.checkpoints = [];
+    this.last = undefined;
   }
 
   /** The state at the last pre-token boundary before the end of the text, fed as little as possible. */
   async completionContext(): Promise<CompletionContext> {
     const { head, partial } = this.lm.tokenizer.splitForCompletion(this.encoder.text);
-    const headTokens = this.tokensBefore(head.length);
-    const headLength = head.length;
-    const headWord = /^[\p{L}\p{N}_$]/u.test(partial) ? wordTail.exec(head)![0] : '';
+    const headTokens = this.tokensBefore(head.length, this.encoder.ids.length - this.lm.tokenizer.encode(partial).length);
+    const headLength = this.prefix.length + head.length;
+    const headWord = /^[\p{L}\p{N}_$]/u.test(partial) ? identifierTail(head) : '';
     if (this.last?.pos === headTokens) return { ...this.last, headTokens, partial, headLength, headWord, tokensFed: 0 };
     const { state, logProbs, tokensFed } = await this.feedTo(headTokens);
     this.last = { pos: headTokens, state, logProbs };
@@ -110,14 +185,26 @@ export class DocumentState {
 
   /** Distinct words of the text before `upTo`, most frequent first; cached while that text stands. */
   documentWords(upTo: number): WordCount[] {
-    if (this.words?.upTo !== upTo) this.words = { upTo, words: documentWords(this.encoder.text.slice(0, upTo)) };
+    if (this.words?.upTo !== upTo) this.words = { upTo, words: documentWords(this.slice(Math.max(0, upTo - documentWordsChars), upTo)) };
     return this.words.words;
   }
 
+  /** text.slice(from, to), without joining prefix and window when the range lies in one of them. */
+  private slice(from: number, to: number): string {
+    const p = this.prefix.length;
+    if (from >= p) return this.encoder.text.slice(from - p, to - p);
+    if (to <= p) return this.prefix.slice(from, to);
+    return this.prefix.slice(from) + this.encoder.text.slice(0, to - p);
+  }
+
   /** Number of tokens that lie wholly before UTF-16 offset `offset` (a pre-token boundary). */
-  private tokensBefore(offset: number): number {
+  private tokensBefore(offset: number, guess: number): number {
+    // tokenOffset walks the characters of the token's piece, and a piece may be a 100k-character
+    // blob: check the guess (the tokens of the partial piece, counted from the end) before searching.
+    const n = this.encoder.ids.length;
+    if (guess >= 0 && guess <= n && (guess === 0 || this.encoder.tokenOffset(guess - 1) < offset) && (guess === n || this.encoder.tokenOffset(guess) >= offset)) return guess;
     let lo = 0;
-    let hi = this.encoder.ids.length;
+    let hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (this.encoder.tokenOffset(mid) < offset) lo = mid + 1;

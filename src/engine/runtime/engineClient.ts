@@ -1,6 +1,7 @@
 // The typed client of the engine worker, used by the extension host and the CLI alike: request ids,
 // timeouts, cancellation, text sync that sends only what changed, and restart after a crash or hang.
 import { Worker } from 'node:worker_threads';
+import { commonPrefixLength } from './commonPrefixLength';
 import { CompleteOptions, CompletionResult, FromWorker, ModelInfo, Request, ResultOf, ScoreResult, Stats, ToWorker } from './protocol';
 
 export interface EngineClientOptions {
@@ -180,11 +181,4 @@ export class EngineClient {
       this.pending.delete(id);
     }
   }
-}
-
-export function commonPrefixLength(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  return i;
 }

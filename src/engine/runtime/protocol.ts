@@ -54,7 +54,11 @@ export type Request =
 export interface Stats {
   readonly documents: number;
   readonly checkpointBytes: number;
+  /** Resident memory of the whole process (the worker shares it with its host). */
   readonly rssBytes: number;
+  /** The engine's own JS heap (the worker's, when it runs in one): in use, and the most it may grow to. */
+  readonly heapUsedBytes: number;
+  readonly heapLimitBytes: number;
 }
 
 export interface ResultOf {

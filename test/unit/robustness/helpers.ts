@@ -9,14 +9,14 @@ import type { EngineClient } from '../../../src/engine/runtime/engineClient';
 
 export const repoRoot = path.resolve(__dirname, '../../..');
 
-/** Path of a bundle in dist/ (worker.js, trainer.js); fails when it is missing or older than the engine sources. */
+/** Path of a bundle in dist/ (worker.js, trainer.js); fails when it is missing or older than a source it was built from. */
 export function distFile(name: 'worker.js' | 'trainer.js'): string {
   const file = path.join(repoRoot, 'dist', name);
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
+  if (!fs.existsSync(file) || !fs.existsSync(`${file}.map`)) throw new Error(`${file} is missing: run npm run build first`);
   const built = fs.statSync(file).mtimeMs;
-  const sources = fs.readdirSync(path.join(repoRoot, 'src', 'engine'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
-  const newer = sources.find((f) => fs.statSync(path.join(repoRoot, 'src', 'engine', f)).mtimeMs > built);
-  if (newer) throw new Error(`${file} is older than src/engine/${newer}: run npm run build first`);
+  const { sources } = JSON.parse(fs.readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
+  const newer = sources.map((s) => path.resolve(path.dirname(file), s)).find((s) => s.startsWith(path.join(repoRoot, 'src')) && fs.existsSync(s) && fs.statSync(s).mtimeMs > built);
+  if (newer) throw new Error(`${file} is older than ${path.relative(repoRoot, newer)}: run npm run build first`);
   return file;
 }
 

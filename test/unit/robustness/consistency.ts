@@ -1,0 +1,27 @@
+// The invariants every completion must keep, whatever the text: the typed word is the identifier
+// at the end of the text, and every suggestion is a whole identifier that continues it, ranked by
+// a probability that makes sense.
+import { strict as assert } from 'node:assert';
+
+const identifierTail = /[\p{L}\p{N}_$]*$/u;
+const identifier = /^[\p{L}_$][\p{L}\p{N}_$]*$/u;
+
+/** Asserts the invariants of `result` (CompletionResult or SearchResult) for the text before the cursor. */
+export function assertConsistent(textBeforeCursor: string, result: { word?: string; typed?: string; items: readonly { word: string; probability: number }[] }, what = ''): void {
+  // The regex is quadratic in runs of identifier characters: apply it to the end of a long text.
+  const tail = textBeforeCursor.slice(-256);
+  let typed = identifierTail.exec(tail)![0];
+  if (typed.length === tail.length) typed = identifierTail.exec(textBeforeCursor)![0];
+  const where = () => `${what} ${JSON.stringify(textBeforeCursor.slice(-40))} -> ${JSON.stringify(result).slice(0, 400)}`;
+  assert.equal(result.word ?? result.typed, typed, where());
+  let previous = Infinity;
+  let total = 0;
+  for (const item of result.items) {
+    assert.ok(item.word.startsWith(typed) && item.word.length > typed.length, `${item.word} does not continue ${typed}: ${where()}`);
+    assert.match(item.word, identifier, where());
+    assert.ok(item.probability > 0 && item.probability <= previous + 1e-12, where());
+    previous = item.probability;
+    total += item.probability;
+  }
+  assert.ok(total <= 1 + 1e-6, where());
+}
