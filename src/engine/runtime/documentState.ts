@@ -183,6 +183,11 @@ export class DocumentState {
     return { state, logProbs, headTokens, partial, headLength, headWord, tokensFed };
   }
 
+  /** The identifier characters just before the cursor (read from the window). */
+  wordBeforeCursor(): string {
+    return identifierTail(this.encoder.text);
+  }
+
   /** Distinct words of the text before `upTo`, most frequent first; cached while that text stands. */
   documentWords(upTo: number): WordCount[] {
     if (this.words?.upTo !== upTo) this.words = { upTo, words: documentWords(this.slice(Math.max(0, upTo - documentWordsChars), upTo)) };

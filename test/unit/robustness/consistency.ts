@@ -6,14 +6,12 @@ import { strict as assert } from 'node:assert';
 const identifierTail = /[\p{L}\p{N}_$]*$/u;
 const identifier = /^[\p{L}_$][\p{L}\p{N}_$]*$/u;
 
-/** Asserts the invariants of `result` (CompletionResult or SearchResult) for the text before the cursor. */
-export function assertConsistent(textBeforeCursor: string, result: { word?: string; typed?: string; items: readonly { word: string; probability: number }[] }, what = ''): void {
-  // The regex is quadratic in runs of identifier characters: apply it to the end of a long text.
-  const tail = textBeforeCursor.slice(-256);
-  let typed = identifierTail.exec(tail)![0];
-  if (typed.length === tail.length) typed = identifierTail.exec(textBeforeCursor)![0];
-  const where = () => `${what} ${JSON.stringify(textBeforeCursor.slice(-40))} -> ${JSON.stringify(result).slice(0, 400)}`;
-  assert.equal(result.word ?? result.typed, typed, where());
+type Result = { word?: string; typed?: string; items: readonly { word: string; probability: number }[] };
+
+/** Every item continues the result's own typed word and is ranked by a sound probability. */
+export function assertItemsContinue(result: Result, what = ''): void {
+  const typed = result.word ?? result.typed!;
+  const where = () => `${what} -> ${JSON.stringify(result).slice(0, 400)}`;
   let previous = Infinity;
   let total = 0;
   for (const item of result.items) {
@@ -24,4 +22,14 @@ export function assertConsistent(textBeforeCursor: string, result: { word?: stri
     total += item.probability;
   }
   assert.ok(total <= 1 + 1e-6, where());
+}
+
+/** The result's typed word is the identifier ending the text before the cursor, and every item continues it. */
+export function assertConsistent(textBeforeCursor: string, result: Result, what = ''): void {
+  // The regex is quadratic in runs of identifier characters: apply it to the end of a long text.
+  const tail = textBeforeCursor.slice(-256);
+  let typed = identifierTail.exec(tail)![0];
+  if (typed.length === tail.length) typed = identifierTail.exec(textBeforeCursor)![0];
+  assert.equal(result.word ?? result.typed, typed, `${what} ${JSON.stringify(textBeforeCursor.slice(-40))} -> ${JSON.stringify(result).slice(0, 400)}`);
+  assertItemsContinue(result, `${what} ${JSON.stringify(textBeforeCursor.slice(-40))}`);
 }
