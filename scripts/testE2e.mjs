@@ -3,7 +3,7 @@
 // opens a copy of the fixture workspace, starts headless Chromium, and runs the tests against them.
 // Screenshots go to test-results/screenshots/.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { launchChromiumServer } from './browser.mjs';
 import { installExtension, makeTempDir, repoRoot, run, startCodeServer, workbenchUrl } from './codeServer.mjs';
@@ -41,6 +41,13 @@ async function checkInstalledRuntime(extensionsDir) {
   process.stderr.write(`[test:e2e] installed ${folder}; its onnxruntime-node ${out.trim()} loads\n`);
 }
 
+/** Workspace settings of the copy under test (the fixture itself has none: the extension-host suite
+ *  sets its own). Ghost text at a low confidence, so it shows with whatever model is bundled. */
+function writeWorkspaceSettings(workspace) {
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), `${JSON.stringify({ 'recurrent.inline.minProbability': 0.05 }, null, 2)}\n`);
+}
+
 async function main() {
   const temp = makeTempDir('test-e2e');
   const screenshots = join(repoRoot, 'test-results', 'screenshots');
@@ -54,6 +61,7 @@ async function main() {
     await checkInstalledRuntime(extensionsDir);
     const workspace = join(temp, 'workspace');
     cpSync(join(repoRoot, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+    writeWorkspaceSettings(workspace);
     server = await startCodeServer({ extensionsDir });
     browserServer = await launchChromiumServer(join(temp, 'browser'));
     const env = {

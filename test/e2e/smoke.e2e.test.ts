@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import {
   findCommands, openFile, openWorkbench, readEditorText, readStatusBar, screenshot, showOutputChannel, triggerSuggest, typeText, waitForCommand,
 } from './workbench';
+import { restoreWorkspaceFixture } from './recurrent';
 
 describe('Recurrent in the browser workbench', function () {
   this.timeout(120_000);
@@ -21,6 +22,7 @@ describe('Recurrent in the browser workbench', function () {
 
   after(async () => {
     await browser?.close();
+    restoreWorkspaceFixture();
   });
 
   it('activates: the output channel it creates on activation appears', async () => {
@@ -56,7 +58,6 @@ describe('Recurrent in the browser workbench', function () {
     await page.keyboard.press('Escape');
   });
 
-  // Later checks (each its own it(), using the helpers in ./workbench): Recurrent's items in the
-  // suggest widget (readSuggestRows), its perplexity in the status bar (readStatusBar), inline
-  // ghost text, and the notification of Train on Workspace (runCommand + readNotifications).
+  // Recurrent's rows in the suggest widget, ghost text, the perplexity readout, surprisal and
+  // training are checked in completion, perplexity and training.e2e.test.ts.
 });

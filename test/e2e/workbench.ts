@@ -59,11 +59,45 @@ export async function readEditorText(page: Page): Promise<string> {
   return text.replace(/\u00a0/g, ' ');
 }
 
+/** A row of the suggest widget: its label and its detail (shown on the focused row, in the DOM for all). */
+export interface SuggestItem {
+  readonly label: string;
+  readonly detail: string;
+}
+
+/** The rows of the open suggest widget, top to bottom (by list index: the list reuses row elements
+ *  out of order); [] when it is closed. */
+export async function readSuggestItems(page: Page): Promise<SuggestItem[]> {
+  const rows = await page.locator(SUGGEST_ROWS).evaluateAll((elements) =>
+    elements.map((row) => ({
+      index: Number(row.getAttribute('data-index')),
+      label: row.querySelector('.label-name')?.textContent ?? '',
+      detail: row.querySelector('.details-label')?.textContent ?? '',
+    })),
+  );
+  return rows.sort((a, b) => a.index - b.index).map(({ label, detail }) => ({ label, detail }));
+}
+
 /** Labels of the rows of the open suggest widget, top to bottom; [] when it is closed. */
 export async function readSuggestRows(page: Page): Promise<string[]> {
-  const rows = page.locator(SUGGEST_ROWS);
-  if (!(await rows.count())) return [];
-  return rows.locator('.label-name').allInnerTexts();
+  return (await readSuggestItems(page)).map((item) => item.label);
+}
+
+/** Waits until the suggest widget shows rows that stay the same for `quietMs` (providers that
+ *  answer late and re-asked incomplete lists have landed); returns them. */
+export async function waitForSuggestItems(page: Page, timeoutMs = 30_000, quietMs = 600): Promise<SuggestItem[]> {
+  let last = '';
+  let since = Date.now();
+  return poll(page, async () => {
+    const items = await readSuggestItems(page);
+    const key = JSON.stringify(items);
+    if (key !== last) {
+      last = key;
+      since = Date.now();
+      return undefined;
+    }
+    return items.length && Date.now() - since >= quietMs ? items : undefined;
+  }, timeoutMs, 'the suggest widget to show settled rows');
 }
 
 /** Opens the suggest widget (Ctrl+Space) and waits for at least one row. */
@@ -158,4 +192,95 @@ async function quickInput(page: Page, shortcut: string, text: string): Promise<v
   const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
   await input.waitFor();
   await input.fill(text);
+}
+
+/** Calls `probe` every 100 ms until it returns something other than undefined/false. */
+export async function poll<T>(page: Page, probe: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+/** Waits for the CSS animations of an element (fade-ins) to finish, so a screenshot shows it whole. */
+export async function settle(element: Locator): Promise<void> {
+  await element.evaluate((e) => Promise.all(e.getAnimations({ subtree: true }).map((a: { finished: Promise<unknown> }) => a.finished))).catch(() => undefined);
+}
+
+/** The notification toast whose text matches `text` (title, message and buttons). */
+export function notification(page: Page, text: string | RegExp): Locator {
+  return page.locator('.notifications-toasts .notification-list-item').filter({ hasText: text });
+}
+
+/** Waits for a notification toast matching `text` to show (done fading in); returns its message. */
+export async function waitForNotification(page: Page, text: string | RegExp, timeoutMs = 30_000): Promise<string> {
+  const toast = page.locator('.notifications-toasts .notification-toast.notification-fade-in-done').filter({ has: page.locator('.notification-list-item').filter({ hasText: text }) }).first();
+  try {
+    await toast.waitFor({ timeout: timeoutMs });
+  } catch {
+    throw new Error(`no notification matching ${text} (shown: ${(await readNotifications(page)).join(' | ') || 'none'})`);
+  }
+  await settle(toast);
+  return toast.locator('.notification-list-item-message').innerText();
+}
+
+/** Expands a notification (a `notification()` locator) whose message is cut off, so all of it shows. */
+export async function expandNotification(page: Page, item: Locator): Promise<void> {
+  const expanded = async () => /\bexpanded\b/.test((await item.getAttribute('class')) ?? '');
+  if (await expanded()) return;
+  await item.hover();
+  await item.locator('.codicon-notifications-expand').first().click();
+  await poll(page, expanded, 5_000, 'the notification to expand');
+}
+
+/** The buttons of a notification toast, e.g. "Cancel". */
+export function notificationButton(toast: Locator, label: string): Locator {
+  return toast.locator('.notification-list-item-buttons-container .monaco-button').filter({ hasText: label });
+}
+
+/** Closes every notification (toasts and the notification center). */
+export async function clearNotifications(page: Page): Promise<void> {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await page.locator('.notifications-toasts .notification-list-item').first().waitFor({ state: 'detached', timeout: 10_000 });
+}
+
+const HOVER = '.workbench-hover, .monaco-hover:not(.hidden)';
+
+/** Moves the mouse to an empty spot of the activity bar and waits until no hover shows. */
+export async function dismissHover(page: Page): Promise<void> {
+  await page.mouse.move(5, 450);
+  await page.locator(HOVER).filter({ visible: true }).first().waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** Hovers `target` and returns the text of the hover that opens. */
+export async function readHover(page: Page, target: Locator | { x: number; y: number }, timeoutMs = 15_000): Promise<string> {
+  const hover = page.locator(HOVER).filter({ visible: true }).filter({ hasText: /\S/ });
+  return poll(page, async () => {
+    if ('x' in target) {
+      // A small move over the target makes the editor start its hover timer again.
+      await page.mouse.move(target.x - 1, target.y);
+      await page.mouse.move(target.x, target.y);
+    } else {
+      await target.hover();
+    }
+    try {
+      await hover.first().waitFor({ timeout: 2_000 });
+    } catch {
+      return undefined;
+    }
+    await settle(hover.first());
+    return (await hover.first().innerText()).replace(/\u00a0/g, ' ');
+  }, timeoutMs, 'a hover');
+}
+
+/** The open modal dialog: its text and its buttons' labels. */
+export async function readDialog(page: Page, timeoutMs = 15_000): Promise<{ text: string; buttons: string[] }> {
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ timeout: timeoutMs });
+  const text = (await dialog.locator('.dialog-message-row').innerText()).replace(/\u00a0/g, ' ');
+  const buttons = (await dialog.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((b) => b.trim());
+  return { text, buttons };
 }

@@ -1,0 +1,72 @@
+// The perplexity readout in the status bar and the surprisal highlights, as a person sees them: a
+// number that follows the edits (with a spinner while it is recomputed), its tooltip, and orange
+// highlights on the most surprising tokens that the toggle command turns on and off.
+import * as assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { perplexityItem, readPerplexity, restoreWorkspaceFixture, surprisalHighlights, waitForPerplexity } from './recurrent';
+import { openFile, openWorkbench, poll, readHover, runCommand, screenshot, typeText } from './workbench';
+
+const TOGGLE = 'Recurrent: Toggle Surprisal Highlighting';
+
+describe('perplexity and surprisal in the browser workbench', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    ({ browser, page } = await openWorkbench());
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await screenshot(page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    restoreWorkspaceFixture();
+  });
+
+  it('shows the perplexity of the file in the status bar and updates it after typing', async () => {
+    await openFile(page, 'src/inventory.ts');
+    const before = await waitForPerplexity(page);
+    assert.ok(before > 1 && Number.isFinite(before), `perplexity ${before}`);
+    const tooltip = await readHover(page, perplexityItem(page));
+    assert.match(tooltip, /Perplexity per token of the whole document: \d+\.\d\d/);
+    assert.match(tooltip, /bits per character, [\d,]+ tokens scored/);
+    assert.match(tooltip, /Model: .*bundled base model/);
+    await screenshot(page, 'status-bar-perplexity-with-tooltip');
+    await page.keyboard.press('Escape');
+
+    await page.locator('.monaco-editor.focused .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await typeText(page, '\nqzv xkj wpq zzq vqx jjk');
+    // Each keystroke restarts a 750 ms wait, during which the item shows a spinner.
+    const computing = await readPerplexity(page);
+    assert.ok(computing?.computing, `no spinner right after typing: ${computing?.text}`);
+    await screenshot(page, 'status-bar-perplexity-recomputing');
+    const after = await waitForPerplexity(page, (value) => value !== before);
+    assert.ok(after > before, `noise should make the file more surprising: ppl ${before} -> ${after}`);
+    await screenshot(page, 'status-bar-perplexity-higher-after-noise');
+  });
+
+  it('highlights the most surprising tokens when toggled on, with their bits in the hover, and clears them when toggled off', async () => {
+    assert.deepEqual(await surprisalHighlights(page), [], 'highlights before the toggle');
+    await runCommand(page, TOGGLE);
+    const boxes = await poll(page, async () => {
+      const found = await surprisalHighlights(page);
+      return found.length ? found : undefined;
+    }, 30_000, 'surprisal highlights');
+    await screenshot(page, 'surprisal-highlights-on');
+
+    // The widest highlight, hovered, says how surprising it was.
+    const widest = boxes.reduce((a, b) => (b.width > a.width ? b : a));
+    const hover = await readHover(page, { x: widest.x + widest.width / 2, y: widest.y + widest.height / 2 });
+    assert.match(hover, /Recurrent: \d+(\.\d)? bits of surprisal \(p ≈ [\d.e+-]+\)/);
+    await screenshot(page, 'surprisal-highlight-hover-bits');
+    await page.mouse.move(5, 5);
+
+    await runCommand(page, TOGGLE);
+    await poll(page, async () => (await surprisalHighlights(page)).length === 0, 15_000, 'the highlights to go');
+    await screenshot(page, 'surprisal-highlights-off');
+  });
+});
