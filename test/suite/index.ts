@@ -11,6 +11,7 @@ const suiteFiles: Record<string, () => unknown> = {
   'completion.test.ts': () => require('./completion.test'),
   'statusBar.test.ts': () => require('./statusBar.test'),
   'training.test.ts': () => require('./training.test'),
+  'robustness.test.ts': () => require('./robustness.test'),
 };
 
 /** Fails when a *.test.ts file sits in test/suite (of the working tree the bundle was built from)
