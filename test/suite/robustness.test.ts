@@ -65,8 +65,13 @@ describe('robustness', function () {
     const crashes: Error[] = [];
     api.client.onDidCrash((e) => crashes.push(e));
     const document = (await openFixture('src', 'inventory.ts')).document;
-    const position = document.positionAt(document.getText().lastIndexOf('this.items') + 'this.it'.length);
+    // A new position on every call: the completion source reuses the answer for an unchanged one.
+    const text = document.getText();
+    const positions = [...text.matchAll(/this\.it/g)].map((m) => document.positionAt(m.index + m[0].length));
+    assert.ok(positions.length > 1);
+    let calls = 0;
     const ours = async () => {
+      const position = positions[calls++ % positions.length];
       const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position);
       return list.items.some((i) => i.detail?.endsWith('· Recurrent'));
     };
@@ -76,6 +81,8 @@ describe('robustness', function () {
     await worker.terminate();
     await until(() => crashes.length > 0, 5_000, 'the crash event');
     await until(ours, 30_000, 'completions after the restart');
+    const replacement = (api.client as unknown as { worker?: Worker }).worker;
+    assert.ok(replacement && replacement !== worker, 'the answer did not come from a new worker');
     assert.equal(crashes.length, 1);
   });
 });
