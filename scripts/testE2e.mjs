@@ -42,10 +42,12 @@ async function checkInstalledRuntime(extensionsDir) {
 }
 
 /** Workspace settings of the copy under test (the fixture itself has none: the extension-host suite
- *  sets its own). Ghost text at a low confidence, so it shows with whatever model is bundled. */
+ *  sets its own). Ghost text at a low confidence, so it shows with whatever model is bundled; and a
+ *  bound on Train on Workspace, so a large bundled model cannot make the run slow. */
 function writeWorkspaceSettings(workspace) {
+  const settings = { 'recurrent.inline.minProbability': 0.05, 'recurrent.training.maxMinutes': 0.5 };
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
-  writeFileSync(join(workspace, '.vscode', 'settings.json'), `${JSON.stringify({ 'recurrent.inline.minProbability': 0.05 }, null, 2)}\n`);
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
 }
 
 async function main() {

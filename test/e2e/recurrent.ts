@@ -40,7 +40,7 @@ export async function readGhostText(page: Page): Promise<string> {
   return parts.join('').replace(/\u00a0/g, ' ');
 }
 
-/** Recurrent's perplexity item in the status bar: its text and whether it is still computing. */
+/** Recurrent's perplexity item in the status bar ("ppl 12.3" after its icon). */
 export function perplexityItem(page: Page): Locator {
   return page.locator('.part.statusbar .statusbar-item').filter({ hasText: /^\s*ppl\b/ });
 }
@@ -53,6 +53,7 @@ export interface PerplexityReadout {
   readonly text: string;
 }
 
+/** What the perplexity item shows now; undefined while it is hidden. */
 export async function readPerplexity(page: Page): Promise<PerplexityReadout | undefined> {
   const item = perplexityItem(page);
   if (!(await item.count())) return undefined;

@@ -12,8 +12,16 @@ const TRAINING = 'Recurrent: training on workspace';
 const ADAPTED = /Recurrent adapted to this workspace: (\d+\.\d+) → (\d+\.\d+) bits\/char, perplexity (\d+\.\d) → (\d+\.\d)/;
 const CANCELLED = 'Training cancelled. The previous model stays in use.';
 const RESET = 'Recurrent is using the bundled base model again.';
-/** A source file large enough that training is still running when Cancel is clicked. */
-const BIG_FILE = 'src/generated/inventories.ts';
+/** Generated sources that make training take a while: long enough to see the progress (the fixture
+ *  alone trains in a blink), and for the cancel test still running when Cancel is clicked. */
+const MEDIUM_FILE = 'src/generated/someInventories.ts';
+const BIG_FILE = 'src/generated/manyInventories.ts';
+
+/** `copies` copies of the fixture's inventory.ts, each with its own class name. */
+function inventories(copies: number): string {
+  const source = readFixtureFile('src/inventory.ts');
+  return Array.from({ length: copies }, (_, i) => source.replaceAll('Inventory', `Inventory${i}`)).join('\n');
+}
 
 describe('training on the workspace in the browser workbench', function () {
   this.timeout(150_000);
@@ -35,6 +43,7 @@ describe('training on the workspace in the browser workbench', function () {
 
   after(async () => {
     await browser?.close();
+    removeWorkspaceFile(MEDIUM_FILE);
     removeWorkspaceFile(BIG_FILE);
     restoreWorkspaceFixture();
   });
@@ -47,9 +56,12 @@ describe('training on the workspace in the browser workbench', function () {
 
   it('trains with a cancellable progress notification, reports before → after and switches to the adapted model', async () => {
     assert.match(await statusBarTooltip(), /bundled base model/);
+    writeWorkspaceFile(MEDIUM_FILE, inventories(40));
+    // Watched for from before the command runs: the notification must not slip by.
+    const shown = waitForNotification(page, TRAINING, 60_000);
     await runCommand(page, 'Recurrent: Train on Workspace');
+    await shown;
     const progress = notification(page, TRAINING).first();
-    await waitForNotification(page, TRAINING);
     assert.ok(await notificationButton(progress, 'Cancel').isVisible(), 'the progress notification has no Cancel button');
     await screenshot(page, 'training-progress-notification-with-cancel');
 
@@ -79,11 +91,11 @@ describe('training on the workspace in the browser workbench', function () {
     await page.locator('.monaco-dialog-box').waitFor({ state: 'detached' });
     // Closing the dialog gives the focus back to the status bar item, whose tooltip then stays open.
     await page.locator('.monaco-editor .view-lines').first().click();
+    removeWorkspaceFile(MEDIUM_FILE);
   });
 
   it('stops when Cancel is clicked in the notification and keeps the previous model', async () => {
-    const source = readFixtureFile('src/inventory.ts');
-    writeWorkspaceFile(BIG_FILE, Array.from({ length: 150 }, (_, i) => source.replaceAll('Inventory', `Inventory${i}`)).join('\n'));
+    writeWorkspaceFile(BIG_FILE, inventories(150));
     await clearNotifications(page);
     await runCommand(page, 'Recurrent: Train on Workspace');
     const progress = notification(page, TRAINING).first();

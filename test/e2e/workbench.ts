@@ -207,6 +207,7 @@ export async function poll<T>(page: Page, probe: () => Promise<T | undefined | f
 
 /** Waits for the CSS animations of an element (fade-ins) to finish, so a screenshot shows it whole. */
 export async function settle(element: Locator): Promise<void> {
+  // An element that went away meanwhile has nothing left to settle.
   await element.evaluate((e) => Promise.all(e.getAnimations({ subtree: true }).map((a: { finished: Promise<unknown> }) => a.finished))).catch(() => undefined);
 }
 
