@@ -8,9 +8,11 @@ const send = (m: TrainMessage) => process.send!(m);
 const abort = new AbortController();
 
 try {
-  os.setPriority(10);
+  // Relative to the editor's niceness (inherited): a fixed 10 would raise the priority of a child of
+  // an editor already running at 15, where root is allowed to.
+  os.setPriority(Math.min(19, os.getPriority() + 10));
 } catch {
-  // Not permitted here: train at normal priority.
+  // Not permitted here: train at the editor's priority.
 }
 
 process.on('message', (m: { kind: 'train'; request: FineTuneRequest } | { kind: 'cancel' }) => {

@@ -47,7 +47,12 @@ export function leftovers(dir: string): string[] {
 export function childPids(): number[] {
   const pids: number[] = [];
   for (const tid of fs.readdirSync(`/proc/${process.pid}/task`)) {
-    const text = fs.readFileSync(`/proc/${process.pid}/task/${tid}/children`, 'utf8').trim();
+    let text: string;
+    try {
+      text = fs.readFileSync(`/proc/${process.pid}/task/${tid}/children`, 'utf8').trim();
+    } catch {
+      continue; // the thread ended meanwhile
+    }
     if (text) pids.push(...text.split(/\s+/).map(Number));
   }
   return pids;
