@@ -1,6 +1,7 @@
 // The suggest list: the model's words in the model's order, with their probability.
 import * as vscode from 'vscode';
 import { CompletionSource } from './completionSource';
+import { identifierTail } from '../engine/runtime/documentState';
 import { isServed } from './settings';
 
 export function registerCompletionProvider(source: CompletionSource): vscode.Disposable {
@@ -9,11 +10,16 @@ export function registerCompletionProvider(source: CompletionSource): vscode.Dis
       if (!isServed(document)) return undefined;
       const result = await source.get(document, position, token);
       if (!result?.items.length) return undefined;
-      const range = new vscode.Range(position.translate(0, -result.word.length), position);
-      const items = result.items.map((item, rank) => {
-        const c = new vscode.CompletionItem(item.word, vscode.CompletionItemKind.Text);
+      // The answer may be for a later keystroke (see EngineClient.complete): the range is what is
+      // typed at this position, and only words that continue it are offered.
+      const typed = identifierTail(document.lineAt(position.line).text.slice(0, position.character));
+      const range = new vscode.Range(position.translate(0, -typed.length), position);
+      const items = result.items.filter((item) => item.word.startsWith(typed)).map((item, rank) => {
+        // The description shows on every row (the detail only on the focused one).
+        const detail = `${formatProbability(item.probability)} · Recurrent`;
+        const c = new vscode.CompletionItem({ label: item.word, description: detail }, vscode.CompletionItemKind.Text);
         c.range = range;
-        c.detail = `${formatProbability(item.probability)} · Recurrent`;
+        c.detail = detail;
         // Every item matches the typed prefix the same way, so VS Code's fuzzy score ties and
         // sortText keeps the model's order; isIncomplete makes it ask again as the word grows.
         c.sortText = String(rank).padStart(4, '0');
@@ -24,7 +30,8 @@ export function registerCompletionProvider(source: CompletionSource): vscode.Dis
       return new vscode.CompletionList(items, true);
     },
   };
-  return vscode.languages.registerCompletionItemProvider({ pattern: '**' }, provider);
+  // After a `.` the next word (a member) is predicted at once, as language services do.
+  return vscode.languages.registerCompletionItemProvider({ pattern: '**' }, provider, '.');
 }
 
 export function formatProbability(p: number): string {

@@ -82,7 +82,8 @@ export class PerplexityStatusBar implements vscode.Disposable {
     clearTimeout(this.timer);
     const document = vscode.window.activeTextEditor?.document;
     if (!document || !isServed(document) || !this.models.current) return this.show({ status: 'hidden' });
-    const previous = this.readout.status === 'ready' ? this.readout.score : undefined;
+    // Keep showing the last figure while a new one is computed, however many edits come meanwhile.
+    const previous = this.readout.status === 'ready' ? this.readout.score : this.readout.status === 'computing' ? this.readout.previous : undefined;
     this.show({ status: 'computing', previous });
     this.timer = setTimeout(() => void this.score(document), delayMs);
   }

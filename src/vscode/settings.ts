@@ -37,5 +37,6 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
 
 /** Whether Recurrent serves this document at all. */
 export function isServed(document: vscode.TextDocument, settings = readSettings(document)): boolean {
-  return settings.enable && !settings.skipLanguages.includes(document.languageId);
+  // Output panels are documents too, but nobody types there.
+  return settings.enable && document.uri.scheme !== 'output' && !settings.skipLanguages.includes(document.languageId);
 }

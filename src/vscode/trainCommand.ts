@@ -53,7 +53,10 @@ async function trainOnWorkspace(models: ModelManager, trainerPath: string, log: 
     async (progress, token) => {
       progress.report({ message: 'collecting files…' });
       const collected = await collectWorkspaceFiles(settings, token);
-      if (token.isCancellationRequested) return undefined;
+      if (token.isCancellationRequested || cancel.aborted) {
+        void vscode.window.showInformationMessage('Training cancelled. The previous model stays in use.');
+        return undefined;
+      }
       log.info(`[training] ${collected.files.length} files, ${collected.bytes} bytes; skipped ${JSON.stringify(collected.skipped)}`);
       if (!collected.files.length) {
         const skipped = Object.entries(collected.skipped).map(([why, n]) => `${n} ${why}`).join(', ');
@@ -85,7 +88,8 @@ async function trainOnWorkspace(models: ModelManager, trainerPath: string, log: 
           }
         }, abort.signal);
         await models.useWorkspaceModel();
-        const report = `Recurrent adapted to this workspace: ${result.before.bitsPerChar.toFixed(3)} → ${result.after.bitsPerChar.toFixed(3)} bits/char, perplexity ${result.before.perplexity.toFixed(1)} → ${result.after.perplexity.toFixed(1)} (${result.trainTokens.toLocaleString('en-US')} tokens, ${Math.round(result.seconds)} s).`;
+        const report = `Recurrent adapted to this workspace: ${result.before.bitsPerChar.toFixed(2)} → ${result.after.bitsPerChar.toFixed(2)} bits/char, perplexity ${result.before.perplexity.toFixed(0)} → ${result.after.perplexity.toFixed(0)}.`;
+        log.info(`[training] ${result.trainTokens} tokens in ${Math.round(result.seconds)} s (${result.stopped})`);
         log.info(`[training] ${report}`);
         void vscode.window.showInformationMessage(report);
         return result;

@@ -9,7 +9,7 @@ import {
 } from './workbench';
 
 const TRAINING = 'Recurrent: training on workspace';
-const ADAPTED = /Recurrent adapted to this workspace: (\d+\.\d+) → (\d+\.\d+) bits\/char, perplexity (\d+\.\d) → (\d+\.\d)/;
+const ADAPTED = /Recurrent adapted to this workspace: (\d+\.\d+) → (\d+\.\d+) bits\/char, perplexity (\d+(?:\.\d+)?) → (\d+(?:\.\d+)?)/;
 const CANCELLED = 'Training cancelled. The previous model stays in use.';
 const RESET = 'Recurrent is using the bundled base model again.';
 /** Generated sources that make training take a while: long enough to see the progress (the fixture

@@ -95,7 +95,7 @@ describe('completion', () => {
     const text = 'const message = compose();\nconsole.log(mess';
     await editor.edit((b) => b.insert(new vscode.Position(0, 0), text));
     const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, document.positionAt(text.length));
-    const labels = ours(list).map((i) => i.label as string);
+    const labels = ours(list).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
     assert.ok(labels.includes('message'), `message not among ${labels.join(', ')}`);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });

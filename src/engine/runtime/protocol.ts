@@ -75,5 +75,6 @@ export type FromWorker =
   | { readonly id: number; readonly ok: true; readonly result: unknown }
   | { readonly id: number; readonly ok: false; readonly error: string; readonly code?: ErrorCode };
 
-/** `resync`: the worker lacks the document's text (new worker, or out of step): send it whole. */
-export type ErrorCode = 'resync' | 'cancelled' | 'no-model';
+/** `resync`: the worker lacks the document's text (new worker, or out of step): send it whole.
+ *  `superseded`: a newer completion for the same document came before this one started. */
+export type ErrorCode = 'resync' | 'cancelled' | 'superseded' | 'no-model';

@@ -53,7 +53,7 @@ function nextJob(): Job | undefined {
     const r = job.request;
     if (r.kind === 'complete' && queue.some((j) => j.request.kind === 'complete' && j.request.doc === r.doc)) {
       trySync(job);
-      reply({ id: job.id, ok: false, error: 'superseded by a newer request', code: 'cancelled' });
+      reply({ id: job.id, ok: false, error: 'superseded by a newer request', code: 'superseded' });
       continue;
     }
     return job;
@@ -79,7 +79,7 @@ async function serveUrgent(): Promise<void> {
     const [job] = queue.splice(i, 1);
     if (job.request.kind === 'complete' && queue.some((j) => j.request.kind === 'complete' && j.request.doc === (job.request as { doc: string }).doc)) {
       trySync(job);
-      reply({ id: job.id, ok: false, error: 'superseded by a newer request', code: 'cancelled' });
+      reply({ id: job.id, ok: false, error: 'superseded by a newer request', code: 'superseded' });
       continue;
     }
     await run(job);
