@@ -1,5 +1,6 @@
 // Weight names, shapes and initialization. Recurrent layers use the ONNX RNN/GRU/LSTM layouts
 // (W [1,G·H,in], R [1,G·H,H], B [1,2·G·H] = Wb then Rb) so trained weights drop into the ONNX ops.
+import { mulberry32 } from '../random';
 import { ModelConfig, checkConfig, gateCount } from './modelConfig';
 
 export type Weights = Map<string, { dims: number[]; data: Float32Array }>;
@@ -37,17 +38,6 @@ export function weightSpecs(cfg: ModelConfig): WeightSpec[] {
   return specs;
 }
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Deterministic initial weights: embedding rows of norm ≈ 1 (uniform, std 1/√E), matrices
@@ -55,7 +45,7 @@ function random(seed: number): () => number {
  * (Jozefowicz et al. 2015), which keeps early gradients flowing through the cell state.
  */
 export function initWeights(cfg: ModelConfig, seed: number): Weights {
-  const rand = random(seed);
+  const rand = mulberry32(seed);
   const H = cfg.hiddenSize;
   const weights: Weights = new Map();
   for (const spec of weightSpecs(cfg)) {

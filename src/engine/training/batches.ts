@@ -2,18 +2,6 @@
 // batch's lanes is one long stream read in consecutive chunks, so the hidden state carried from
 // chunk to chunk is what inference sees — one long state over the text.
 
-/** A deterministic PRNG (mulberry32), so a seed fixes file order and initial weights. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {

@@ -7,7 +7,7 @@ import { defaultCompleteOptions } from '../../../src/engine/runtime/completeOpti
 import { Engine } from '../../../src/engine/runtime/engine';
 import { defaultEngineClientOptions, EngineClient } from '../../../src/engine/runtime/engineClient';
 import { CompletionResult } from '../../../src/engine/runtime/protocol';
-import { mulberry32 } from '../../../src/engine/training/batches';
+import { mulberry32 } from '../../../src/engine/random';
 import { sampleFiles, tinyModelDir } from '../helpers/tinyModel';
 import { assertConsistent } from './consistency';
 import { distFile } from './helpers';

@@ -13,7 +13,7 @@ import { Engine } from '../../../src/engine/runtime/engine';
 import { LanguageModel } from '../../../src/engine/runtime/languageModel';
 import { defaultSearchOptions, searchWords } from '../../../src/engine/runtime/wordSearch';
 import { IncrementalEncoder } from '../../../src/engine/tokenizer';
-import { mulberry32 } from '../../../src/engine/training/batches';
+import { mulberry32 } from '../../../src/engine/random';
 import { sampleFiles, tinyModelDir } from '../helpers/tinyModel';
 import { assertConsistent, assertItemsContinue } from './consistency';
 

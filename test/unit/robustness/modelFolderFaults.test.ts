@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { defaultCompleteOptions } from '../../../src/engine/runtime/completeOptions';
 import { Engine } from '../../../src/engine/runtime/engine';
 import { defaultEngineClientOptions, EngineClient } from '../../../src/engine/runtime/engineClient';
-import { mulberry32 } from '../../../src/engine/training/batches';
+import { mulberry32 } from '../../../src/engine/random';
 import { tinyModelDir } from '../helpers/tinyModel';
 import { copyModel, distFile, tempDir } from './helpers';
 

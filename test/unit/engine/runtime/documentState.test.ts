@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { DocumentState } from '../../../../src/engine/runtime/documentState';
 import { LanguageModel } from '../../../../src/engine/runtime/languageModel';
 import { defaultSearchOptions, searchWords } from '../../../../src/engine/runtime/wordSearch';
-import { mulberry32 } from '../../../../src/engine/training/batches';
+import { mulberry32 } from '../../../../src/engine/random';
 import { sampleFiles, tinyModelDir } from '../../helpers/tinyModel';
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {

@@ -2,17 +2,8 @@
 // from scratch, the returned index is exactly the first token that changed, and offsets are right.
 import { strict as assert } from 'node:assert';
 import { IncrementalEncoder, Tokenizer } from '../../../../src/engine/tokenizer';
+import { mulberry32 as prng } from '../../../../src/engine/random';
 import { corpusFiles, sampleTexts, smallTokenizer } from './corpusFiles';
-
-/** mulberry32: a small seeded PRNG, so failures replay. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SNIPPETS = [' ', '  ', '\n', '\r\n', '\t', '\n    ', 'a', 'Z', '_', '1', '.', '(', ')', ' x', 'foo', 'Bar', ' =', '//', '"', "'", '\ud800', '\udc00', '\u{1f600}', 'é', '\u0301', '日本', '123456', '__init__', 'getElementById'];
 

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { chunkAt, makeLanes, mulberry32, shuffled } from '../../../../src/engine/training/batches';
+import { mulberry32 } from '../../../../src/engine/random';
+import { chunkAt, makeLanes, shuffled } from '../../../../src/engine/training/batches';
 
 describe('batches', () => {
   it('lays documents led by <|doc|> into equal lanes read in consecutive chunks', () => {
