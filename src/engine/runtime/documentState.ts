@@ -55,7 +55,7 @@ export interface DocumentStateOptions {
 }
 
 export function defaultDocumentStateOptions(): DocumentStateOptions {
-  return { checkpointEvery: 32, maxCheckpoints: 512, contextTokens: 16384, maxChars: 1 << 18 };
+  return { checkpointEvery: 32, maxCheckpoints: 512, contextTokens: 4096, maxChars: 1 << 18 };
 }
 
 /**

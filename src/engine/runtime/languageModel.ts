@@ -22,6 +22,8 @@ export class LanguageModel {
   /** Per token: its first byte ends a word (punctuation, space, special token). */
   readonly boundaryToken: Uint8Array;
   readonly tokenBytes: Uint8Array[];
+  /** Token ids by their first byte, so matching typed text skips most of the vocabulary. */
+  readonly tokensByFirstByte: Int32Array[];
 
   private constructor(
     readonly dir: string,
@@ -37,12 +39,15 @@ export class LanguageModel {
     this.wordToken = new Uint8Array(V);
     this.boundaryToken = new Uint8Array(V);
     this.tokenBytes = [];
+    const byFirstByte: number[][] = Array.from({ length: 256 }, () => []);
     for (let id = 0; id < V; id++) {
       const bytes = tokenizer.tokenBytes(id);
       this.tokenBytes.push(bytes);
+      if (bytes.length) byFirstByte[bytes[0]].push(id);
       this.wordToken[id] = bytes.length > 0 && bytes.every(isWordByte) ? 1 : 0;
       this.boundaryToken[id] = bytes.length === 0 || !isWordByte(bytes[0]) ? 1 : 0;
     }
+    this.tokensByFirstByte = byFirstByte.map((ids) => Int32Array.from(ids));
   }
 
   /** Loads a model folder; throws an Error that names the faulty file. */

@@ -22,7 +22,7 @@ export interface SearchOptions {
 }
 
 export function defaultSearchOptions(): SearchOptions {
-  return { maxItems: 8, beamWidth: 8, maxSteps: 4, documentWords: [], maxDocumentWords: 16, cacheWeight: 0.3 };
+  return { maxItems: 8, beamWidth: 6, maxSteps: 3, documentWords: [], maxDocumentWords: 8, cacheWeight: 0.3 };
 }
 
 export interface WordItem {
@@ -85,14 +85,19 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
     for (let b = 0; b < beams.length; b++) {
       const beam = beams[b];
       const lp = rows.subarray(b * V, (b + 1) * V);
-      const covered = beam.bytes.length >= P.length;
-      if (covered && beam.bytes.length > P.length) addWord(beam.bytes, beam.logp + logSumWhere(lp, lm.boundaryToken));
-      const beamP = Math.exp(beam.logp);
-      for (let t = 0; t < V; t++) {
-        if (covered ? !lm.wordToken[t] : !continuesPartial(beam.bytes, lm.tokenBytes[t], P)) continue;
-        const logp = beam.logp + lp[t];
-        extendedMass += beamP * Math.exp(lp[t]);
-        top.offer(logp, b, t);
+      if (beam.bytes.length >= P.length) {
+        // Past what is typed, any identifier token may extend the word; the word may also end here.
+        const masses = rowMasses(lp, lm, (t, l) => top.offer(beam.logp + l, b, t));
+        if (beam.bytes.length > P.length) addWord(beam.bytes, beam.logp + masses.end);
+        extendedMass += Math.exp(beam.logp + masses.word);
+      } else {
+        // Still inside what is typed: only tokens whose first byte is the next typed byte can fit.
+        const beamP = Math.exp(beam.logp);
+        for (const t of lm.tokensByFirstByte[P[beam.bytes.length]]) {
+          if (!continuesPartial(beam.bytes, lm.tokenBytes[t], P)) continue;
+          extendedMass += beamP * Math.exp(lp[t]);
+          top.offer(beam.logp + lp[t], b, t);
+        }
       }
     }
     // A beam that cannot beat the words already found is not worth a model run.
@@ -112,9 +117,9 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
     states = out.state;
     if (stepIndex === maxSteps - 1) {
       for (let b = 0; b < beams.length; b++) {
-        const lp = rows.subarray(b * V, (b + 1) * V);
-        if (beams[b].bytes.length > P.length) addWord(beams[b].bytes, beams[b].logp + logSumWhere(lp, lm.boundaryToken));
-        lostLogp = logAdd(lostLogp, beams[b].logp + logSumWhere(lp, lm.wordToken));
+        const masses = rowMasses(rows.subarray(b * V, (b + 1) * V), lm);
+        if (beams[b].bytes.length > P.length) addWord(beams[b].bytes, beams[b].logp + masses.end);
+        lostLogp = logAdd(lostLogp, beams[b].logp + masses.word);
       }
     }
   }
@@ -147,7 +152,7 @@ async function scoreDocumentWords(lm: LanguageModel, ctx: CompletionContext, typ
     let logp = ctx.logProbs[ids[0]];
     for (let t = 1; t < ids.length; t++) logp += out.logProbs[(b * T + t - 1) * V + ids[t]];
     const end = out.logProbs.subarray((b * T + ids.length - 1) * V, (b * T + ids.length) * V);
-    found.set(words[b], logp + logSumWhere(end, lm.boundaryToken));
+    found.set(words[b], logp + rowMasses(end, lm).end);
   });
 }
 
@@ -189,13 +194,29 @@ function gatherStates(lm: LanguageModel, states: Float32Array, batch: number, ro
   return out;
 }
 
-function logSumWhere(lp: Float32Array, mask: Uint8Array): number {
+/**
+ * In one pass over a row of log-probabilities: log P(the next token continues the word) and
+ * log P(it ends the word), and each identifier token offered to `offer`. Tokens 16 nats below the
+ * best are left out (each weighs under 1e-7 of it, all together under 1e-3): they can neither make
+ * a beam nor move a sum, and skipping them spares almost every exp.
+ */
+function rowMasses(lp: Float32Array, lm: LanguageModel, offer?: (token: number, logp: number) => void): { word: number; end: number } {
   let max = -Infinity;
-  for (let i = 0; i < lp.length; i++) if (mask[i] && lp[i] > max) max = lp[i];
-  if (max === -Infinity) return max;
-  let sum = 0;
-  for (let i = 0; i < lp.length; i++) if (mask[i]) sum += Math.exp(lp[i] - max);
-  return max + Math.log(sum);
+  for (let i = 0; i < lp.length; i++) if (lp[i] > max) max = lp[i];
+  const cutoff = max - 16;
+  let word = 0;
+  let end = 0;
+  for (let i = 0; i < lp.length; i++) {
+    const l = lp[i];
+    if (l <= cutoff) continue;
+    const e = Math.exp(l - max);
+    if (lm.wordToken[i]) {
+      word += e;
+      offer?.(i, l);
+    }
+    if (lm.boundaryToken[i]) end += e;
+  }
+  return { word: max + Math.log(word), end: max + Math.log(end) };
 }
 
 function logAdd(a: number, b: number): number {

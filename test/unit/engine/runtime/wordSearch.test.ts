@@ -40,7 +40,7 @@ describe('searchWords', function () {
   it('ranks an identifier seen only in this document, by the model alone too', async () => {
     const text = 'const zqxWidgetFactory = make();\nzqxWidgetFactory.start();\nif (ready) zqx';
     for (const cacheWeight of [0, 0.3]) {
-      const result = await complete(text, cacheWeight);
+      const result = await complete(text, cacheWeight, 50);
       assert.equal(result.typed, 'zqx');
       assert.ok(result.items.some((i) => i.word === 'zqxWidgetFactory'), JSON.stringify(result.items));
     }
