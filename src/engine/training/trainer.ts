@@ -220,7 +220,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     check();
     const after = await evaluateWeights(cfg, best.weights, input.docStartId, input.valid, o.threads, signal);
     const seconds = (Date.now() - started) / 1000;
-    return { weights: best.weights, before, after, steps: step, trainTokens: runTokens, seconds, tokensPerSecond: runTokens / ((Date.now() - runStart) / 1000), stopped, history };
+    return { weights: best.weights, before, after, steps: step, trainTokens: step * o.batch * o.steps, seconds, tokensPerSecond: runTokens / ((Date.now() - runStart) / 1000), stopped, history };
   } finally {
     await session.release();
   }
