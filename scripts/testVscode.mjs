@@ -18,6 +18,9 @@ const WORKBENCH_CHATTER = /^(Resolving connection token|Resolved connection toke
 /** Prints one console message of the workbench page: log lines (the extension host's output
  *  among them) to stdout, errors to stderr (their first line unless RECURRENT_TEST_VERBOSE; the
  *  signing module vsda is absent from open-source builds, so its 404s are expected). */
+/** Set once mocha's summary line ("N passing") has come through: the suite ran to its end. */
+let sawSummary = false;
+
 async function printConsoleMessage(message) {
   const args = await Promise.all(message.args().map((arg) => arg.jsonValue().catch(() => String(arg))));
   let level = message.type();
@@ -27,6 +30,7 @@ async function printConsoleMessage(message) {
     args.splice(0, 2);
   }
   const text = args.length ? format(...args) : message.text();
+  if (/\d+ passing/.test(text)) sawSummary = true;
   const isLog = level === 'INFO' || level === 'log' || level === 'info';
   if (isLog && !WORKBENCH_CHATTER.test(text)) process.stdout.write(`${text}\n`);
   else if (verbose) process.stderr.write(`[workbench ${level}] ${text} (${message.location().url})\n`);
@@ -77,6 +81,11 @@ async function main() {
     const code = await Promise.race([exitCode, timeout]).finally(() => clearTimeout(timer));
     await flushConsole();
     process.stderr.write(`[test:vscode] extension host exited with ${code}\n`);
+    // An extension host that dies mid-suite can still report 0: only a finished suite passes.
+    if (code === 0 && !sawSummary) {
+      process.stderr.write('[test:vscode] the suite never reported its result (did the extension host crash?)\n');
+      return 1;
+    }
     return code === 0 ? 0 : 1;
   } catch (error) {
     process.stderr.write(`[test:vscode] ${error.stack ?? error}\n`);
