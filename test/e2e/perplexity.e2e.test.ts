@@ -58,9 +58,15 @@ describe('perplexity and surprisal in the browser workbench', function () {
     }, 30_000, 'surprisal highlights');
     await screenshot(page, 'surprisal-highlights-on');
 
-    // The widest highlight, hovered, says how surprising it was.
-    const widest = boxes.reduce((a, b) => (b.width > a.width ? b : a));
-    const hover = await readHover(page, { x: widest.x + widest.width / 2, y: widest.y + widest.height / 2 });
+    // A highlight, hovered, says how surprising it was. The widest ones are tried first, their
+    // boxes read again each time (the layout may shift as the editor settles).
+    assert.ok(boxes.length > 0);
+    let hover = '';
+    for (let attempt = 0; attempt < 4 && !/bits of surprisal/.test(hover); attempt++) {
+      const current = (await surprisalHighlights(page)).sort((a, b) => b.width - a.width);
+      const box = current[Math.min(attempt, current.length - 1)];
+      hover = await readHover(page, { x: box.x + box.width / 2, y: box.y + box.height / 2 }, 6_000).catch(() => '');
+    }
     assert.match(hover, /Recurrent: \d+(\.\d)? bits of surprisal \(p ≈ [\d.e+-]+\)/);
     await screenshot(page, 'surprisal-highlight-hover-bits');
     await page.mouse.move(5, 5);

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import {
-  findCommands, openFile, openWorkbench, readEditorText, readStatusBar, screenshot, showOutputChannel, triggerSuggest, typeText, waitForCommand,
+  findCommands, openFile, openWorkbench, readEditorText, readStatusBar, screenshot, triggerSuggest, typeText, waitForCommand,
 } from './workbench';
 import { restoreWorkspaceFixture } from './recurrent';
 
@@ -23,11 +23,6 @@ describe('Recurrent in the browser workbench', function () {
   after(async () => {
     await browser?.close();
     restoreWorkspaceFixture();
-  });
-
-  it('activates: the output channel it creates on activation appears', async () => {
-    await showOutputChannel(page, 'Recurrent');
-    await screenshot(page, '01-output-channel');
   });
 
   it('opens a file and types into it', async () => {
