@@ -2,27 +2,17 @@
 // order (also after one more keystroke, when VS Code asks again and must not re-sort), next to the
 // TypeScript service's rows in a .ts file; and ghost text that Tab accepts.
 import * as assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { assertModelOrder, isRecurrentRow, readGhostText, restoreWorkspaceFixture } from './recurrent';
-import { openFile, openWorkbench, poll, readEditorText, readSuggestItems, screenshot, typeText, waitForSuggestItems } from './workbench';
+import type { Page } from 'playwright-core';
+import { assertModelOrder, isRecurrentRow, readGhostText, useWorkbench } from './recurrent';
+import {
+  openFile, poll, readEditorText, readSuggestItems, screenshot, typeText, waitForSuggestItems,
+} from './workbench';
 
 describe('completion in the browser workbench', function () {
   this.timeout(120_000);
-  let browser: Browser;
   let page: Page;
-
-  before(async () => {
-    ({ browser, page } = await openWorkbench());
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-  });
-
-  after(async () => {
-    await browser?.close();
-    restoreWorkspaceFixture();
-  });
+  const workbench = useWorkbench();
+  before(() => (page = workbench()));
 
   it('lists its words by decreasing probability in a plain-text file, and keeps that order as the word grows', async () => {
     await openFile(page, 'notes/restocking.txt');

@@ -2,29 +2,17 @@
 // number that follows the edits (with a spinner while it is recomputed), its tooltip, and orange
 // highlights on the most surprising tokens that the toggle command turns on and off.
 import * as assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { perplexityItem, readPerplexity, restoreWorkspaceFixture, surprisalHighlights, waitForPerplexity } from './recurrent';
-import { openFile, openWorkbench, poll, readHover, runCommand, screenshot, typeText } from './workbench';
+import type { Page } from 'playwright-core';
+import { perplexityItem, readPerplexity, surprisalHighlights, useWorkbench, waitForPerplexity } from './recurrent';
+import { openFile, poll, readHover, runCommand, screenshot, typeText } from './workbench';
 
 const TOGGLE = 'Recurrent: Toggle Surprisal Highlighting';
 
 describe('perplexity and surprisal in the browser workbench', function () {
   this.timeout(120_000);
-  let browser: Browser;
   let page: Page;
-
-  before(async () => {
-    ({ browser, page } = await openWorkbench());
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-  });
-
-  after(async () => {
-    await browser?.close();
-    restoreWorkspaceFixture();
-  });
+  const workbench = useWorkbench();
+  before(() => (page = workbench()));
 
   it('shows the perplexity of the file in the status bar and updates it after typing', async () => {
     await openFile(page, 'src/inventory.ts');

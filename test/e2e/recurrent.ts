@@ -4,8 +4,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
-import { e2eEnv, poll, readSuggestItems, type SuggestItem } from './workbench';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { e2eEnv, openWorkbench, poll, readSuggestItems, screenshot, type SuggestItem } from './workbench';
 
 /** Recurrent's rows say "NN% · Recurrent" in their detail. */
 export function isRecurrentRow(item: SuggestItem): boolean {
@@ -107,4 +107,24 @@ export function readFixtureFile(relativePath: string): string {
  *  is "afterDelay" in the browser), and every test file should start from the same workspace. */
 export function restoreWorkspaceFixture(): void {
   fs.cpSync(fixtureDir, e2eEnv().workspace, { recursive: true, force: true });
+}
+
+/**
+ * Opens a workbench for the enclosing describe(): a screenshot of every failed test, and at the end
+ * the browser closed and the fixture workspace restored. Returns the page (valid once before() ran).
+ */
+export function useWorkbench(): () => Page {
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  before(async () => {
+    ({ browser, page } = await openWorkbench());
+  });
+  afterEach(async function () {
+    if (page && this.currentTest?.state === 'failed') await screenshot(page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  });
+  after(async () => {
+    await browser?.close();
+    restoreWorkspaceFixture();
+  });
+  return () => page!;
 }

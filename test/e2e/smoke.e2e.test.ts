@@ -1,29 +1,17 @@
 // The packaged extension as a user meets it: installed from the VSIX into code-server, the fixture
 // workspace open, a file edited by typing, the extension's commands in the Command Palette.
 import * as assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
-  findCommands, openFile, openWorkbench, readEditorText, readStatusBar, screenshot, triggerSuggest, typeText, waitForCommand,
+  findCommands, openFile, readEditorText, readStatusBar, screenshot, triggerSuggest, typeText, waitForCommand,
 } from './workbench';
-import { restoreWorkspaceFixture } from './recurrent';
+import { useWorkbench } from './recurrent';
 
 describe('Recurrent in the browser workbench', function () {
   this.timeout(120_000);
-  let browser: Browser;
   let page: Page;
-
-  before(async () => {
-    ({ browser, page } = await openWorkbench());
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-  });
-
-  after(async () => {
-    await browser?.close();
-    restoreWorkspaceFixture();
-  });
+  const workbench = useWorkbench();
+  before(() => (page = workbench()));
 
   it('opens a file and types into it', async () => {
     await openFile(page, 'src/inventory.ts');
