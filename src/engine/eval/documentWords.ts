@@ -1,6 +1,9 @@
 // The distinct words of one document so far, with counts and recency, kept sorted so that the
 // words starting with a prefix are one binary search away.
 
+import { IncrementalLexer } from './incrementalLexer';
+import { isCompletionWord } from './words';
+
 /** A word of the document and what the baselines know about it. */
 export interface WordEntry {
   readonly word: string;
@@ -65,5 +68,25 @@ export class DocumentWords {
       else hi = mid;
     }
     return lo;
+  }
+}
+
+/** The words of the text before the cursor, kept up to date as it grows (the two word baselines). */
+export class TypedDocumentWords extends DocumentWords {
+  private readonly lexer = new IncrementalLexer({
+    reset: () => this.clear(),
+    token: (t) => {
+      if (isCompletionWord(t)) this.add(t);
+    },
+  });
+
+  /** A new file: forget every word. */
+  reset(): void {
+    this.lexer.reset();
+  }
+
+  /** Reads whatever `textBeforeCursor` adds to the text seen so far. */
+  update(textBeforeCursor: string): void {
+    this.lexer.update(textBeforeCursor);
   }
 }

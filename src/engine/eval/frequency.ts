@@ -2,10 +2,8 @@
 // recently seen first), filtered by the typed prefix; also answers at k = 0.
 
 import type { CompletionSystem } from './completionSystem';
-import { DocumentWords, type WordEntry } from './documentWords';
-import { IncrementalLexer } from './incrementalLexer';
+import { TypedDocumentWords, type WordEntry } from './documentWords';
 import { TopK } from './topK';
-import { isCompletionWord } from './words';
 
 /** True when `a` ranks before `b`: more occurrences, then more recent. */
 function before(a: WordEntry, b: WordEntry): boolean {
@@ -15,20 +13,14 @@ function before(a: WordEntry, b: WordEntry): boolean {
 /** Document word counts as a ranker. The typed text itself is never suggested. */
 export class Frequency implements CompletionSystem {
   readonly name = 'frequency';
-  private readonly words = new DocumentWords();
-  private readonly lexer = new IncrementalLexer({
-    reset: () => this.words.clear(),
-    token: (t) => {
-      if (isCompletionWord(t)) this.words.add(t);
-    },
-  });
+  private readonly words = new TypedDocumentWords();
 
   startFile(_path: string): void {
-    this.lexer.reset();
+    this.words.reset();
   }
 
   rank(textBeforeCursor: string, typed: string, limit: number): string[] {
-    this.lexer.update(textBeforeCursor);
+    this.words.update(textBeforeCursor);
     const best = new TopK<WordEntry>(limit, before);
     this.words.forEachWithPrefix(typed, (e) => {
       if (e.word !== typed) best.offer(e);

@@ -11,28 +11,20 @@
 // order. Quick suggestions start with the first typed character: nothing at k = 0.
 
 import type { CompletionSystem } from './completionSystem';
-import { DocumentWords } from './documentWords';
-import { IncrementalLexer } from './incrementalLexer';
-import { isCompletionWord } from './words';
+import { TypedDocumentWords } from './documentWords';
 
 /** VS Code's word-based suggestions over the text before the cursor. */
 export class VscodeWords implements CompletionSystem {
   readonly name = 'vscode-words';
-  private readonly words = new DocumentWords();
-  private readonly lexer = new IncrementalLexer({
-    reset: () => this.words.clear(),
-    token: (t) => {
-      if (isCompletionWord(t)) this.words.add(t);
-    },
-  });
+  private readonly words = new TypedDocumentWords();
 
   startFile(_path: string): void {
-    this.lexer.reset();
+    this.words.reset();
   }
 
   rank(textBeforeCursor: string, typed: string, limit: number): string[] {
     if (typed === '') return [];
-    this.lexer.update(textBeforeCursor);
+    this.words.update(textBeforeCursor);
     const out: string[] = [];
     this.words.forEachWithPrefix(typed, (e) => {
       if (e.word !== typed) out.push(e.word);
