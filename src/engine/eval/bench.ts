@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import { buildTrainStepModel, initWeights, loadModelFolder, stateSize, trainStepFlopsPerToken } from '../model';
+import { encodeModel, GraphBuilder } from '../model/onnxBuilder';
 import { defaultCompleteOptions } from '../runtime/completeOptions';
 import { defaultEngineClientOptions, EngineClient } from '../runtime/engineClient';
 import { createSession, int64Tensor } from '../runtime/ortSession';
@@ -181,18 +182,14 @@ async function measureTraining(modelDir: string) {
 
 /** The machine's fp32 MatMul rate through ORT on 2 threads: a chain of large square products. */
 async function measureMatmulPeak(): Promise<number> {
-  const { onnx } = await import('onnx-proto');
   const N = 1024;
   const chain = 8;
-  const nodes = [];
-  for (let i = 0; i < chain; i++) nodes.push(onnx.NodeProto.create({ opType: 'MatMul', input: [i === 0 ? 'x' : `y${i - 1}`, 'w'], output: [i === chain - 1 ? 'y' : `y${i}`], name: `mm${i}` }));
-  const tensorType = (name: string) => onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimValue: N }, { dimValue: N }] } } } });
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 17 }],
-    graph: onnx.GraphProto.create({ name: 'matmul_peak', node: nodes, input: [tensorType('x'), tensorType('w')], output: [tensorType('y')] }),
-  });
-  const session = await createSession(onnx.ModelProto.encode(model).finish(), 2);
+  const g = new GraphBuilder('matmul_peak');
+  const w = g.input('w', 'float', [N, N]);
+  let y = g.input('x', 'float', [N, N]);
+  for (let i = 0; i < chain; i++) y = g.matmul(y, w);
+  g.output(y, 'y');
+  const session = await createSession(encodeModel(g), 2);
   const x = new Float32Array(N * N).map((_, i) => ((i % 7) - 3) / (N * 4));
   const feeds = { x: new ort.Tensor('float32', x, [N, N]), w: new ort.Tensor('float32', x.slice(), [N, N]) };
   await session.run(feeds);

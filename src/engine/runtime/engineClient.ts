@@ -63,7 +63,7 @@ export class EngineClient {
     return this.loaded;
   }
 
-  /** The model currently loaded, waiting for a load in flight. */
+  /** The model currently loaded (after a restart, the reloaded one), waiting for a load in flight. */
   info(): Promise<ModelInfo> {
     if (!this.loaded) return Promise.reject(new Error('no model is loaded'));
     return this.loaded;

@@ -7,13 +7,9 @@
 //   score:   tokens, targets int64 [B,T], state_in   -> target_log_probs f32 [B,T], state_out
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { buildAdvanceModel, buildScoreModel, loadModelFolder, MODEL_FILES, ModelConfig, stateSize } from '../model';
+import { buildAdvanceModel, buildScoreModel, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, stateSize } from '../model';
 import { Tokenizer } from '../tokenizer';
 import { createSession, int64Tensor } from './ortSession';
-
-export interface ModelMeta {
-  readonly [key: string]: unknown;
-}
 
 export class LanguageModel {
   readonly stateSize: number;

@@ -48,17 +48,18 @@ async function drain(): Promise<void> {
 
 /** The next job; completions made stale by a newer one for the same document are answered early. */
 function nextJob(): Job | undefined {
-  while (queue.length) {
-    const job = queue.shift()!;
-    const r = job.request;
-    if (r.kind === 'complete' && queue.some((j) => j.request.kind === 'complete' && j.request.doc === r.doc)) {
-      trySync(job);
-      reply({ id: job.id, ok: false, error: 'superseded by a newer request', code: 'superseded' });
-      continue;
-    }
-    return job;
-  }
-  return undefined;
+  let job: Job | undefined;
+  while ((job = queue.shift()) && dropIfSuperseded(job));
+  return job;
+}
+
+/** Answers a completion that a newer one for the same document has overtaken (keeping its text). */
+function dropIfSuperseded(job: Job): boolean {
+  const r = job.request;
+  if (r.kind !== 'complete' || !queue.some((j) => j.request.kind === 'complete' && j.request.doc === r.doc)) return false;
+  trySync(job);
+  reply({ id: job.id, ok: false, error: 'superseded by a newer request', code: 'superseded' });
+  return true;
 }
 
 /** Keeps a dropped completion's text change, since later syncs build on it. */
@@ -77,12 +78,7 @@ async function serveUrgent(): Promise<void> {
   let i: number;
   while ((i = queue.findIndex((j) => j.request.kind === 'complete' || j.request.kind === 'close')) >= 0) {
     const [job] = queue.splice(i, 1);
-    if (job.request.kind === 'complete' && queue.some((j) => j.request.kind === 'complete' && j.request.doc === (job.request as { doc: string }).doc)) {
-      trySync(job);
-      reply({ id: job.id, ok: false, error: 'superseded by a newer request', code: 'superseded' });
-      continue;
-    }
-    await run(job);
+    if (!dropIfSuperseded(job)) await run(job);
   }
 }
 

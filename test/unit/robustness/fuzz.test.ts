@@ -16,6 +16,7 @@ import { IncrementalEncoder } from '../../../src/engine/tokenizer';
 import { mulberry32 } from '../../../src/engine/random';
 import { sampleFiles, tinyModelDir } from '../helpers/tinyModel';
 import { assertConsistent, assertItemsContinue } from './consistency';
+import { maxAbsDiff } from '../helpers/arrays';
 
 const code = sampleFiles().map((f) => f.text).join('\n');
 
@@ -45,13 +46,6 @@ function generators(random: () => number) {
     return s;
   };
   return { int, insert };
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
 }
 
 describe('robustness: fuzz', function () {

@@ -4,13 +4,7 @@ import { LanguageModel } from '../../../../src/engine/runtime/languageModel';
 import { defaultSearchOptions, searchWords } from '../../../../src/engine/runtime/wordSearch';
 import { mulberry32 } from '../../../../src/engine/random';
 import { sampleFiles, tinyModelDir } from '../../helpers/tinyModel';
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
+import { maxAbsDiff } from '../../helpers/arrays';
 
 describe('DocumentState', function () {
   this.timeout(120_000);
