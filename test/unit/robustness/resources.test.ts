@@ -40,9 +40,16 @@ describe('robustness: resources', function () {
       await client.complete('a.js', text, defaultCompleteOptions());
       await client.score(text, 5);
       await sleep(200);
-      const idle = await cpuMsDuring(() => sleep(2000));
-      // 1% of one core at most; it measures well under 2 ms here.
-      assert.ok(idle < 20, `${idle.toFixed(1)} ms of CPU in 2 s of idling`);
+      // Four windows of 500 ms: a spinning pool or a polling timer costs in every one of them, while
+      // one-off housekeeping (V8 finishing a collection left by earlier tests) lands in one at most.
+      const windows: number[] = [];
+      for (let i = 0; i < 4; i++) windows.push(await cpuMsDuring(() => sleep(500)));
+      const quietest = Math.min(...windows);
+      const total = windows.reduce((a, b) => a + b, 0);
+      // 1% of one core at most in the quietest window (it measures under 1 ms here); a spinning
+      // two-thread pool would cost ~1000 ms in each.
+      assert.ok(quietest < 5, `${quietest.toFixed(1)} ms of CPU in the quietest 500 ms of idling (${windows.map((w) => w.toFixed(1)).join(', ')})`);
+      assert.ok(total < 100, `${total.toFixed(1)} ms of CPU in 2 s of idling (${windows.map((w) => w.toFixed(1)).join(', ')})`);
     } finally {
       await engine.dispose();
       await client.dispose();
