@@ -34,6 +34,9 @@ async function main(): Promise<void> {
       steps: { type: 'string', default: '64' },
       lr: { type: 'string', default: '0.003' },
       seed: { type: 'string', default: '1' },
+      patience: { type: 'string', default: '4' },
+      // Candidate runs (the model card's size table): report the validation slice, skip the rest.
+      'slice-only': { type: 'boolean', default: false },
     },
   });
   const corpusDir = positionals[0];
@@ -93,7 +96,7 @@ async function main(): Promise<void> {
   const options = {
     ...defaultTrainOptions(),
     batch: Number(values.batch), steps: Number(values.steps), lr: Number(values.lr), epochs: Number(values.epochs),
-    maxMinutes: Number(values['max-minutes']), evalEverySteps: 1000, patience: 4, warmupSteps: 200, seed,
+    maxMinutes: Number(values['max-minutes']), evalEverySteps: 1000, patience: Number(values.patience), warmupSteps: 200, seed,
   };
   log(`model ${JSON.stringify(cfg)}; options ${JSON.stringify(options)}`);
   // Training watches a fixed slice of the validation files; all of them are scored at the end.
@@ -115,8 +118,13 @@ async function main(): Promise<void> {
   });
   log(`trained ${result.steps} steps (${result.stopped}): validation slice ${result.before.bitsPerChar.toFixed(4)} -> ${result.after.bitsPerChar.toFixed(4)} bpc, ${Math.round(result.tokensPerSecond)} tok/s`);
 
-  // Score every validation file, by language, with the saved folder itself (as `recurrent eval` will).
   const modelDir = path.resolve(values.out!);
+  if (values['slice-only']) {
+    saveModelFolder(modelDir, { cfg, weights: result.weights, tokenizerJSON: tokenizer.toJSON() });
+    log(`saved ${modelDir} (slice only: ${result.trainTokens} tokens in ${Math.round((Date.now() - started) / 1000)} s)`);
+    return;
+  }
+  // Score every validation file, by language, with the saved folder itself (as `recurrent eval` will).
   const tmpDir = path.join(work, 'model-unscored');
   saveModelFolder(tmpDir, { cfg, weights: result.weights, tokenizerJSON: tokenizer.toJSON() });
   const validation = await evaluateFolder(tmpDir, validFiles, { byLanguage: true });

@@ -7,7 +7,21 @@ import { checkWeights, layerNames, Weights, weightSpecs } from './weights';
 
 type Kind = 'step' | 'advance' | 'score';
 
-function buildInference(cfg: ModelConfig, w: Weights, kind: Kind): Uint8Array {
+/**
+ * Extra outputs of the step graph for the word search, so that it never walks a row of the
+ * vocabulary in JS: per row, the probability of continuing a word and of ending it, and the best
+ * word tokens. Built into the session the engine runs; model.onnx on disk stays the plain step graph.
+ */
+export interface SearchHeads {
+  /** Per token id: 1 if its bytes may continue a word. */
+  readonly wordToken: Uint8Array;
+  /** Per token id: 1 if it ends a word. */
+  readonly boundaryToken: Uint8Array;
+  /** Word tokens reported per row, best first. */
+  readonly topK: number;
+}
+
+function buildInference(cfg: ModelConfig, w: Weights, kind: Kind, search?: SearchHeads): Uint8Array {
   checkConfig(cfg);
   checkWeights(cfg, w);
   const g = new GraphBuilder(`recurrent_${kind}`);
@@ -32,15 +46,37 @@ function buildInference(cfg: ModelConfig, w: Weights, kind: Kind): Uint8Array {
     } else {
       const shape = g.concat([bt, g.constInt64([cfg.vocabSize])], 0);
       g.output(g.reshapeDynamic(logProbs, shape, ['batch', 'time', cfg.vocabSize]), IO.logProbs);
+      if (search) addSearchHeads(g, cfg.vocabSize, logProbs, search);
     }
   }
   g.output(stateOut, IO.stateOut);
   return encodeModel(g, { 'recurrent.config': JSON.stringify(cfg) });
 }
 
+/** Rows batch-major (b·T + t): word_end_log_mass [B·T, 2], word_top_log_probs [B·T, K], word_top_ids int64 [B·T, K]. */
+function addSearchHeads(g: GraphBuilder, V: number, logProbs: Value, search: SearchHeads): void {
+  if (search.wordToken.length !== V || search.boundaryToken.length !== V) throw new Error(`search heads: masks of ${search.wordToken.length} and ${search.boundaryToken.length} tokens for a vocabulary of ${V}`);
+  const masks = new Float32Array(V * 2);
+  search.wordToken.forEach((x, i) => (masks[2 * i] = x));
+  search.boundaryToken.forEach((x, i) => (masks[2 * i + 1] = x));
+  const mass = g.matmul(g.unary('Exp', logProbs), g.initializer('search.masks', masks, [V, 2]));
+  g.output(g.unary('Log', mass), IO.wordEndLogMass);
+  // Non-word tokens sink below every word token before TopK.
+  const sink = g.initializer('search.word_bias', Float32Array.from(search.wordToken, (x) => (x ? 0 : -1e30)), [V]);
+  g.node('TopK', [g.add(logProbs, sink), g.constInt64([search.topK])], { axis: 1, largest: 1, sorted: 1 }, [
+    { shape: ['rows', search.topK], name: IO.wordTopLogProbs },
+    { shape: ['rows', search.topK], name: IO.wordTopIds, type: 'int64' },
+  ]).forEach((v) => g.output(v));
+}
+
 /** model.onnx (DESIGN §2): tokens int64 [B,T], state_in f32 [L,B,S] -> log_probs f32 [B,T,V], state_out [L,B,S]. */
 export function buildStepModel(cfg: ModelConfig, w: Weights): Uint8Array {
   return buildInference(cfg, w, 'step');
+}
+
+/** The step graph with the word search's outputs (see SearchHeads). */
+export function buildSearchStepModel(cfg: ModelConfig, w: Weights, search: SearchHeads): Uint8Array {
+  return buildInference(cfg, w, 'step', search);
 }
 
 /** tokens [B,T], state_in -> state_out only (fast priming of a document). */

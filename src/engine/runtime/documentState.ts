@@ -3,7 +3,7 @@
 // back to the last checkpoint before the first changed token and feeds forward from there.
 import { IncrementalEncoder } from '../tokenizer';
 import { commonPrefixLength } from './commonPrefixLength';
-import { LanguageModel } from './languageModel';
+import { LanguageModel, Prediction } from './languageModel';
 
 const wordPattern = /[\p{L}_$][\p{L}\p{N}_$]*/gu;
 const wordChar = /^[\p{L}\p{N}_$]$/u;
@@ -73,8 +73,8 @@ export function windowStart(length: number, maxChars: number): number {
 export interface CompletionContext {
   /** State after <|doc|> and the first `headTokens` tokens, [L, 1, S]. */
   readonly state: Float32Array;
-  /** Log-probabilities of the next token in that state, [V]. */
-  readonly logProbs: Float32Array;
+  /** The next token's distribution in that state. */
+  readonly next: Prediction;
   readonly headTokens: number;
   /** The trailing piece the user may still be typing (its tokens are not fed). */
   readonly partial: string;
@@ -99,7 +99,7 @@ export class DocumentState {
   private prefix: string;
   private encoder: IncrementalEncoder;
   private checkpoints: Checkpoint[] = [];
-  private last?: { pos: number; state: Float32Array; logProbs: Float32Array };
+  private last?: { pos: number; state: Float32Array; next: Prediction };
   private words?: { upTo: number; words: WordCount[] };
 
   constructor(private readonly lm: LanguageModel, text = '', options: Partial<DocumentStateOptions> = {}) {
@@ -178,9 +178,9 @@ export class DocumentState {
     const headLength = this.prefix.length + head.length;
     const headWord = /^[\p{L}\p{N}_$]/u.test(partial) ? identifierTail(head) : '';
     if (this.last?.pos === headTokens) return { ...this.last, headTokens, partial, headLength, headWord, tokensFed: 0 };
-    const { state, logProbs, tokensFed } = await this.feedTo(headTokens);
-    this.last = { pos: headTokens, state, logProbs };
-    return { state, logProbs, headTokens, partial, headLength, headWord, tokensFed };
+    const { state, next, tokensFed } = await this.feedTo(headTokens);
+    this.last = { pos: headTokens, state, next };
+    return { state, next, headTokens, partial, headLength, headWord, tokensFed };
   }
 
   /** The identifier characters just before the cursor (read from the window). */
@@ -218,7 +218,7 @@ export class DocumentState {
     return lo;
   }
 
-  private async feedTo(target: number): Promise<{ state: Float32Array; logProbs: Float32Array; tokensFed: number }> {
+  private async feedTo(target: number): Promise<{ state: Float32Array; next: Prediction; tokensFed: number }> {
     const { checkpointEvery, contextTokens } = this.options;
     const ids = this.encoder.ids;
     const docStart = this.lm.tokenizer.docStartId;
@@ -243,7 +243,7 @@ export class DocumentState {
       this.checkpoints = this.checkpoints.filter((c) => c.pos < start);
       if (target === 0) {
         const out = await this.lm.step([docStart], 1, this.lm.zeroState());
-        return { state: out.state, logProbs: out.logProbs, tokensFed: 1 };
+        return { state: out.state, next: out.predictions[0], tokensFed: 1 };
       }
       state = await this.lm.advance([docStart], this.lm.zeroState());
       pos = start;
@@ -260,7 +260,7 @@ export class DocumentState {
     }
     const out = await this.lm.step([ids[target - 1]], 1, state);
     if (target % checkpointEvery === 0) this.addCheckpoint(target, out.state);
-    return { state: out.state, logProbs: out.logProbs, tokensFed: fed + 1 };
+    return { state: out.state, next: out.predictions[0], tokensFed: fed + 1 };
   }
 
   private addCheckpoint(pos: number, state: Float32Array): void {

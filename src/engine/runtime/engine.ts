@@ -7,7 +7,7 @@ import { DocumentState } from './documentState';
 import { LanguageModel } from './languageModel';
 import { CompleteOptions, CompletionResult, ModelInfo, ScoreResult, Stats, TextSync } from './protocol';
 import { continueGhostText } from './ghostText';
-import { defaultSearchOptions, searchWords } from './wordSearch';
+import { defaultSearchOptions, SearchMemo, searchWords } from './wordSearch';
 
 export class EngineError extends Error {
   constructor(message: string, readonly code: 'resync' | 'cancelled' | 'no-model') {
@@ -18,6 +18,8 @@ export class EngineError extends Error {
 export class Engine {
   private model?: LanguageModel;
   private readonly documents = new Map<string, DocumentState>();
+  /** The search of the document being typed in, kept from keystroke to keystroke. */
+  private readonly memo = new SearchMemo();
 
   constructor(private readonly maxDocuments = 64) {}
 
@@ -63,6 +65,7 @@ export class Engine {
       ...defaultSearchOptions(),
       maxItems: options.maxItems,
       documentWords: state.documentWords(ctx.headLength - ctx.headWord.length),
+      memo: this.memo,
       signal,
     });
     // The search takes the typed word from the tokenizer's pieces, which end words differently at

@@ -13,15 +13,14 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 export async function continueGhostText(lm: LanguageModel, ctx: CompletionContext, completion: string, minProbability: number, maxTokens = 8): Promise<string> {
   const ids = lm.tokenizer.encode(ctx.partial + completion);
   if (!ids.length) return '';
-  const V = lm.cfg.vocabSize;
-  let { logProbs, state } = await lm.step(ids, 1, ctx.state);
-  logProbs = logProbs.subarray((ids.length - 1) * V);
+  let { predictions, state } = await lm.step(ids, 1, ctx.state);
+  let logProbs = predictions[ids.length - 1].logProbs;
   const bytes: number[] = [];
   let text = '';
   for (let i = 0; i < maxTokens; i++) {
     let best = 0;
-    for (let t = 1; t < V; t++) if (logProbs[t] > logProbs[best]) best = t;
-    const tokenBytes = lm.tokenBytes[best];
+    for (let t = 1; t < logProbs.length; t++) if (logProbs[t] > logProbs[best]) best = t;
+    const tokenBytes = lm.tokens.bytes[best];
     if (Math.exp(logProbs[best]) < minProbability || tokenBytes.length === 0 || tokenBytes.includes(10) || tokenBytes.includes(13)) break;
     bytes.push(...tokenBytes);
     try {
@@ -29,7 +28,8 @@ export async function continueGhostText(lm: LanguageModel, ctx: CompletionContex
     } catch {
       // A character split across tokens: wait for its other bytes.
     }
-    ({ logProbs, state } = await lm.step([best], 1, state));
+    ({ predictions, state } = await lm.step([best], 1, state));
+    logProbs = predictions[0].logProbs;
   }
   return text;
 }

@@ -2,48 +2,45 @@
 // (1 intra-op thread, so typing never competes with itself for the two cores).
 //
 // Sessions (B batch, T tokens, L layers, S state width, V vocabulary):
-//   step:    tokens int64 [B,T], state_in f32 [L,B,S] -> log_probs f32 [B,T,V], state_out [L,B,S]
+//   step:    tokens int64 [B,T], state_in f32 [L,B,S] -> log_probs f32 [B,T,V], state_out [L,B,S],
+//            and the word search's heads per row (see SearchHeads)
 //   advance: tokens int64 [B,T], state_in            -> state_out [L,B,S]
 //   score:   tokens, targets int64 [B,T], state_in   -> target_log_probs f32 [B,T], state_out
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { buildAdvanceModel, buildScoreModel, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, stateSize } from '../model';
+import { buildAdvanceModel, buildScoreModel, buildSearchStepModel, IO, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, stateSize } from '../model';
 import { Tokenizer } from '../tokenizer';
 import { createSession, int64Tensor } from './ortSession';
 
+/** Word tokens the step graph reports per row: the word search's beam can be no wider. */
+export const SEARCH_TOP_K = 8;
+
+/** One row of next-token predictions, with what the word search reads of it (from the graph). */
+export interface Prediction {
+  /** Log-probabilities of every next token, [V]. */
+  readonly logProbs: Float32Array;
+  /** log P(the next token continues a word) and log P(it ends the word). */
+  readonly wordLogMass: number;
+  readonly endLogMass: number;
+  /** The SEARCH_TOP_K most probable word tokens, best first, and their log-probabilities. */
+  readonly topIds: Int32Array;
+  readonly topLogProbs: Float32Array;
+}
+
 export class LanguageModel {
   readonly stateSize: number;
-  /** Per token: its bytes are all identifier bytes (may continue a word). */
-  readonly wordToken: Uint8Array;
-  /** Per token: its first byte ends a word (punctuation, space, special token). */
-  readonly boundaryToken: Uint8Array;
-  readonly tokenBytes: Uint8Array[];
-  /** Token ids by their first byte, so matching typed text skips most of the vocabulary. */
-  readonly tokensByFirstByte: Int32Array[];
 
   private constructor(
     readonly dir: string,
     readonly cfg: ModelConfig,
     readonly tokenizer: Tokenizer,
     readonly meta: ModelMeta,
+    readonly tokens: TokenTables,
     private readonly stepSession: ort.InferenceSession,
     private readonly advanceSession: ort.InferenceSession,
     private readonly scoreSession: ort.InferenceSession,
   ) {
     this.stateSize = stateSize(cfg);
-    const V = cfg.vocabSize;
-    this.wordToken = new Uint8Array(V);
-    this.boundaryToken = new Uint8Array(V);
-    this.tokenBytes = [];
-    const byFirstByte: number[][] = Array.from({ length: 256 }, () => []);
-    for (let id = 0; id < V; id++) {
-      const bytes = tokenizer.tokenBytes(id);
-      this.tokenBytes.push(bytes);
-      if (bytes.length) byFirstByte[bytes[0]].push(id);
-      this.wordToken[id] = bytes.length > 0 && bytes.every(isWordByte) ? 1 : 0;
-      this.boundaryToken[id] = bytes.length === 0 || !isWordByte(bytes[0]) ? 1 : 0;
-    }
-    this.tokensByFirstByte = byFirstByte.map((ids) => Int32Array.from(ids));
   }
 
   /** Loads a model folder; throws an Error that names the faulty file. */
@@ -60,12 +57,13 @@ export class LanguageModel {
     if (tokenizer.vocabSize !== folder.cfg.vocabSize) {
       throw new Error(`${tokenizerFile} has ${tokenizer.vocabSize} tokens but the model's vocabulary size is ${folder.cfg.vocabSize}.`);
     }
+    const tokens = tokenTables(tokenizer);
     const [step, advance, score] = await Promise.all([
-      createSession(folder.onnx, 1),
+      createSession(buildSearchStepModel(folder.cfg, folder.weights, { wordToken: tokens.wordToken, boundaryToken: tokens.boundaryToken, topK: SEARCH_TOP_K }), 1),
       createSession(buildAdvanceModel(folder.cfg, folder.weights), 1),
       createSession(buildScoreModel(folder.cfg, folder.weights), scoreThreads),
     ]);
-    return new LanguageModel(dir, folder.cfg, tokenizer, folder.meta ?? {}, step, advance, score);
+    return new LanguageModel(dir, folder.cfg, tokenizer, folder.meta ?? {}, tokens, step, advance, score);
   }
 
   get layers(): number {
@@ -77,14 +75,30 @@ export class LanguageModel {
     return new Float32Array(this.cfg.layers * batch * this.stateSize);
   }
 
-  /** Runs tokens [B, T] from states [L, B, S]; returns log-probs [B, T, V] and the new states. */
-  async step(tokens: ArrayLike<number>, batch: number, state: Float32Array): Promise<{ logProbs: Float32Array; state: Float32Array }> {
+  /** Runs tokens [B, T] from states [L, B, S]; returns the predictions after each token (row b·T + t) and the new states. */
+  async step(tokens: ArrayLike<number>, batch: number, state: Float32Array): Promise<{ predictions: Prediction[]; state: Float32Array }> {
     const T = tokens.length / batch;
     const out = await this.stepSession.run({
       tokens: int64Tensor(tokens, [batch, T]),
       state_in: new ort.Tensor('float32', state, [this.cfg.layers, batch, this.stateSize]),
     });
-    return { logProbs: out.log_probs.data as Float32Array, state: out.state_out.data as Float32Array };
+    const V = this.cfg.vocabSize;
+    const K = SEARCH_TOP_K;
+    const logProbs = out[IO.logProbs].data as Float32Array;
+    const masses = out[IO.wordEndLogMass].data as Float32Array;
+    const topLogProbs = out[IO.wordTopLogProbs].data as Float32Array;
+    const topIds = Int32Array.from(out[IO.wordTopIds].data as BigInt64Array, Number);
+    const predictions: Prediction[] = [];
+    for (let r = 0; r < tokens.length; r++) {
+      predictions.push({
+        logProbs: logProbs.subarray(r * V, (r + 1) * V),
+        wordLogMass: masses[2 * r],
+        endLogMass: masses[2 * r + 1],
+        topIds: topIds.subarray(r * K, (r + 1) * K),
+        topLogProbs: topLogProbs.subarray(r * K, (r + 1) * K),
+      });
+    }
+    return { predictions, state: out[IO.stateOut].data as Float32Array };
   }
 
   /** Advances one sequence's state over tokens without computing any distribution. */
@@ -104,6 +118,33 @@ export class LanguageModel {
   async dispose(): Promise<void> {
     await Promise.all([this.stepSession.release(), this.advanceSession.release(), this.scoreSession.release()]);
   }
+}
+
+/** What the search needs to know of every token id. */
+export interface TokenTables {
+  /** Per token: its bytes are all identifier bytes (may continue a word). */
+  readonly wordToken: Uint8Array;
+  /** Per token: its first byte ends a word (punctuation, space, special token). */
+  readonly boundaryToken: Uint8Array;
+  readonly bytes: Uint8Array[];
+  /** Token ids by their first byte, so matching typed text skips most of the vocabulary. */
+  readonly byFirstByte: Int32Array[];
+}
+
+function tokenTables(tokenizer: Tokenizer): TokenTables {
+  const V = tokenizer.vocabSize;
+  const wordToken = new Uint8Array(V);
+  const boundaryToken = new Uint8Array(V);
+  const bytes: Uint8Array[] = [];
+  const byFirstByte: number[][] = Array.from({ length: 256 }, () => []);
+  for (let id = 0; id < V; id++) {
+    const b = tokenizer.tokenBytes(id);
+    bytes.push(b);
+    if (b.length) byFirstByte[b[0]].push(id);
+    wordToken[id] = b.length > 0 && b.every(isWordByte) ? 1 : 0;
+    boundaryToken[id] = b.length === 0 || !isWordByte(b[0]) ? 1 : 0;
+  }
+  return { wordToken, boundaryToken, bytes, byFirstByte: byFirstByte.map((ids) => Int32Array.from(ids)) };
 }
 
 /** Identifier bytes: ASCII letters, digits, `_`, `$`, and every byte of a multi-byte UTF-8 character. */

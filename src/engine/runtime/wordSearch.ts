@@ -5,10 +5,11 @@
 // and the final ranking mixes in a cache of the document's own words (Grave et al. 2017, "Improving
 // neural language models with a continuous cache"): code repeats its identifiers.
 import { CompletionContext, identifierTail, WordCount } from './documentState';
-import { isWordByte, LanguageModel } from './languageModel';
+import { isWordByte, LanguageModel, Prediction, SEARCH_TOP_K } from './languageModel';
 
 export interface SearchOptions {
   readonly maxItems: number;
+  /** At most SEARCH_TOP_K: the graph reports that many word tokens per row. */
   readonly beamWidth: number;
   /** Tokens a word may take beyond the typed part. */
   readonly maxSteps: number;
@@ -18,6 +19,8 @@ export interface SearchOptions {
   readonly maxDocumentWords: number;
   /** Weight of the document-word cache in the mixture with the model. */
   readonly cacheWeight: number;
+  /** Kept across calls, it spares the model runs of paths the last search from the same context ran. */
+  readonly memo?: SearchMemo;
   readonly signal?: AbortSignal;
 }
 
@@ -45,9 +48,58 @@ const wordShape = /^[\p{L}_$][\p{L}\p{N}_$]*$/u;
 interface Beam {
   readonly bytes: Uint8Array;
   readonly logp: number;
-  /** Index of this beam's row in the previous step's output, and the token that extends it. */
-  readonly parentRow: number;
-  readonly token: number;
+  /** The token path from the context, as memo key. */
+  readonly path: string;
+  readonly prediction: Prediction;
+  /** State after the path, [L, 1, S]. */
+  readonly state: Float32Array;
+}
+
+interface Expansion {
+  readonly prediction: Prediction;
+  readonly state: Float32Array;
+}
+
+/**
+ * What the searches from one completion context have computed, kept across keystrokes: while the
+ * user types on inside a word the context (the state at the last pre-token boundary) stays the
+ * same, and each search mostly walks token paths that the one before already ran.
+ */
+export class SearchMemo {
+  private context?: Float32Array;
+  private readonly paths = new Map<string, Expansion>();
+  private readonly words = new Map<string, number>();
+
+  constructor(private readonly maxEntries = 256) {}
+
+  /** Starts over when the context is not the one remembered (its state is the same object while it stands). */
+  use(ctx: CompletionContext): this {
+    if (this.context !== ctx.state) {
+      this.context = ctx.state;
+      this.paths.clear();
+      this.words.clear();
+    }
+    return this;
+  }
+
+  path(key: string): Expansion | undefined {
+    return this.paths.get(key);
+  }
+
+  setPath(key: string, e: Expansion): void {
+    if (this.paths.size >= this.maxEntries) this.paths.clear();
+    // A copy: the row is a view into the whole batch's output.
+    this.paths.set(key, { prediction: { ...e.prediction, logProbs: e.prediction.logProbs.slice() }, state: e.state });
+  }
+
+  word(key: string): number | undefined {
+    return this.words.get(key);
+  }
+
+  setWord(key: string, logp: number): void {
+    if (this.words.size >= this.maxEntries) this.words.clear();
+    this.words.set(key, logp);
+  }
 }
 
 /** Ranked words that complete the partial piece in `ctx`. */
@@ -56,7 +108,7 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
   const typedPiece = identifierTail(ctx.partial);
   const typed = ctx.headWord + typedPiece;
   const P = utf8.encode(ctx.partial);
-  const V = lm.cfg.vocabSize;
+  const memo = (options.memo ?? new SearchMemo()).use(ctx);
   const found = new Map<string, number>(); // word -> log p (summed over segmentations)
   let lostLogp = -Infinity;
 
@@ -73,59 +125,56 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
     found.set(word, logAdd(found.get(word) ?? -Infinity, logp));
   };
 
-  // Beams hold bytes; candidates only (row, token, logp) until they make the cut.
-  let beams: Beam[] = [{ bytes: new Uint8Array(0), logp: 0, parentRow: 0, token: -1 }];
-  let rows = ctx.logProbs; // [beams, V]
-  let states = ctx.state; // [L, beams, S]
+  // Beams hold bytes and states; candidates only (row, token, logp) until they make the cut.
+  let beams: Beam[] = [{ bytes: new Uint8Array(0), logp: 0, path: '', prediction: ctx.next, state: ctx.state }];
+  const beamWidth = Math.min(options.beamWidth, SEARCH_TOP_K);
   const maxSteps = options.maxSteps + Math.ceil(P.length / 2);
   for (let stepIndex = 0; stepIndex < maxSteps; stepIndex++) {
     if (options.signal?.aborted) throw new Error('cancelled');
-    const top = new TopK(options.beamWidth);
+    const top = new TopK(beamWidth);
     let extendedMass = 0; // probability of every consistent extension, kept or not
     for (let b = 0; b < beams.length; b++) {
       const beam = beams[b];
-      const lp = rows.subarray(b * V, (b + 1) * V);
+      const row = beam.prediction;
       if (beam.bytes.length >= P.length) {
         // Past what is typed, any identifier token may extend the word; the word may also end here.
-        const masses = rowMasses(lp, lm, (t, l) => top.offer(beam.logp + l, b, t));
-        if (beam.bytes.length > P.length) addWord(beam.bytes, beam.logp + masses.end);
-        extendedMass += Math.exp(beam.logp + masses.word);
+        for (let i = 0; i < row.topIds.length; i++) top.offer(beam.logp + row.topLogProbs[i], b, row.topIds[i]);
+        if (beam.bytes.length > P.length) addWord(beam.bytes, beam.logp + row.endLogMass);
+        extendedMass += Math.exp(beam.logp + row.wordLogMass);
       } else {
         // Still inside what is typed: only tokens whose first byte is the next typed byte can fit.
         const beamP = Math.exp(beam.logp);
-        for (const t of lm.tokensByFirstByte[P[beam.bytes.length]]) {
-          if (!continuesPartial(beam.bytes, lm.tokenBytes[t], P)) continue;
-          extendedMass += beamP * Math.exp(lp[t]);
-          top.offer(beam.logp + lp[t], b, t);
+        for (const t of lm.tokens.byFirstByte[P[beam.bytes.length]]) {
+          if (!continuesPartial(beam.bytes, lm.tokens.bytes[t], P)) continue;
+          extendedMass += beamP * Math.exp(row.logProbs[t]);
+          top.offer(beam.logp + row.logProbs[t], b, t);
         }
       }
     }
     // A beam that cannot beat the words already found is not worth a model run.
     const worstKept = kthBest(found, options.maxItems);
-    const next: Beam[] = [];
-    let keptMass = 0;
-    for (const c of top.sorted()) {
-      if (c.logp <= worstKept) continue;
-      next.push({ bytes: concat(beams[c.row].bytes, lm.tokenBytes[c.token]), logp: c.logp, parentRow: c.row, token: c.token });
-      keptMass += Math.exp(c.logp);
-    }
+    const chosen = top.sorted().filter((c) => c.logp > worstKept);
+    const keptMass = chosen.reduce((a, c) => a + Math.exp(c.logp), 0);
     if (extendedMass > keptMass) lostLogp = logAdd(lostLogp, Math.log(extendedMass - keptMass));
-    if (!next.length) break;
-    const out = await lm.step(next.map((c) => c.token), next.length, gatherStates(lm, states, beams.length, next.map((c) => c.parentRow)));
-    beams = next;
-    rows = out.logProbs;
-    states = out.state;
+    if (!chosen.length) break;
+    const expansions = await expand(lm, memo, chosen.map((c) => ({ parent: beams[c.row], token: c.token })));
+    beams = chosen.map((c, i) => ({
+      bytes: concat(beams[c.row].bytes, lm.tokens.bytes[c.token]),
+      logp: c.logp,
+      path: expansions[i].path,
+      prediction: expansions[i].prediction,
+      state: expansions[i].state,
+    }));
     if (stepIndex === maxSteps - 1) {
-      for (let b = 0; b < beams.length; b++) {
-        const masses = rowMasses(rows.subarray(b * V, (b + 1) * V), lm);
-        if (beams[b].bytes.length > P.length) addWord(beams[b].bytes, beams[b].logp + masses.end);
-        lostLogp = logAdd(lostLogp, beams[b].logp + masses.word);
+      for (const beam of beams) {
+        if (beam.bytes.length > P.length) addWord(beam.bytes, beam.logp + beam.prediction.endLogMass);
+        lostLogp = logAdd(lostLogp, beam.logp + beam.prediction.wordLogMass);
       }
     }
   }
 
   const cache = options.documentWords.filter((w) => w.word.length > typed.length && w.word.startsWith(typed));
-  await scoreDocumentWords(lm, ctx, typedPiece, cache, found, options);
+  await scoreDocumentWords(lm, ctx, memo, typedPiece, cache, found, options);
   let total = lostLogp;
   for (const lp of found.values()) total = logAdd(total, lp);
   const cacheTotal = cache.reduce((a, w) => a + w.count, 0);
@@ -137,23 +186,41 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
   return { typed, items: ranked.slice(0, options.maxItems).map(([word, probability]) => ({ word, probability })) };
 }
 
+/** Each parent beam extended by its token: from the memo, or by one batched model run for the rest. */
+async function expand(lm: LanguageModel, memo: SearchMemo, wanted: readonly { parent: Beam; token: number }[]): Promise<(Expansion & { path: string })[]> {
+  const paths = wanted.map((w) => `${w.parent.path},${w.token}`);
+  const result = paths.map((path) => memo.path(path));
+  const missing = result.flatMap((r, i) => (r ? [] : [i]));
+  if (missing.length) {
+    const out = await lm.step(missing.map((i) => wanted[i].token), missing.length, stackStates(lm, missing.map((i) => wanted[i].parent.state)));
+    const rows = splitStates(lm, out.state, missing.length);
+    missing.forEach((i, b) => {
+      result[i] = { prediction: out.predictions[b], state: rows[b] };
+      memo.setPath(paths[i], result[i]!);
+    });
+  }
+  return result.map((r, i) => ({ ...r!, path: paths[i] }));
+}
+
 /** Words of the document that the search did not reach, scored exactly by the model. */
-async function scoreDocumentWords(lm: LanguageModel, ctx: CompletionContext, typedPiece: string, cache: readonly WordCount[], found: Map<string, number>, options: SearchOptions): Promise<void> {
+async function scoreDocumentWords(lm: LanguageModel, ctx: CompletionContext, memo: SearchMemo, typedPiece: string, cache: readonly WordCount[], found: Map<string, number>, options: SearchOptions): Promise<void> {
   const lead = ctx.partial.slice(0, ctx.partial.length - typedPiece.length);
   const words = cache.map((w) => w.word).filter((w) => !found.has(w)).slice(0, options.maxDocumentWords);
-  if (!words.length) return;
-  const encoded = words.map((w) => lm.tokenizer.encode(lead + w.slice(ctx.headWord.length)));
-  const T = Math.max(...encoded.map((e) => e.length));
-  const tokens = new Array<number>(words.length * T).fill(0);
-  encoded.forEach((ids, b) => ids.forEach((id, t) => (tokens[b * T + t] = id)));
-  const out = await lm.step(tokens, words.length, gatherStates(lm, ctx.state, 1, words.map(() => 0)));
-  const V = lm.cfg.vocabSize;
-  encoded.forEach((ids, b) => {
-    let logp = ctx.logProbs[ids[0]];
-    for (let t = 1; t < ids.length; t++) logp += out.logProbs[(b * T + t - 1) * V + ids[t]];
-    const end = out.logProbs.subarray((b * T + ids.length - 1) * V, (b * T + ids.length) * V);
-    found.set(words[b], logp + rowMasses(end, lm).end);
-  });
+  const texts = words.map((w) => lead + w.slice(ctx.headWord.length));
+  const unknown = texts.filter((t) => memo.word(t) === undefined);
+  if (unknown.length) {
+    const encoded = unknown.map((t) => lm.tokenizer.encode(t));
+    const T = Math.max(...encoded.map((e) => e.length));
+    const tokens = new Array<number>(unknown.length * T).fill(0);
+    encoded.forEach((ids, b) => ids.forEach((id, t) => (tokens[b * T + t] = id)));
+    const out = await lm.step(tokens, unknown.length, stackStates(lm, unknown.map(() => ctx.state)));
+    encoded.forEach((ids, b) => {
+      let logp = ctx.next.logProbs[ids[0]];
+      for (let t = 1; t < ids.length; t++) logp += out.predictions[b * T + t - 1].logProbs[ids[t]];
+      memo.setWord(unknown[b], logp + out.predictions[b * T + ids.length - 1].endLogMass);
+    });
+  }
+  words.forEach((w, i) => found.set(w, memo.word(texts[i])!));
 }
 
 /** Whether `prefix + token` stays consistent with the partial bytes P and adds only word bytes past it. */
@@ -185,38 +252,23 @@ class TopK {
   }
 }
 
-function gatherStates(lm: LanguageModel, states: Float32Array, batch: number, rows: readonly number[]): Float32Array {
+/** States [L, 1, S] stacked into a batch [L, B, S]. */
+function stackStates(lm: LanguageModel, states: readonly Float32Array[]): Float32Array {
   const S = lm.stateSize;
-  const out = new Float32Array(lm.layers * rows.length * S);
-  for (let l = 0; l < lm.layers; l++) {
-    rows.forEach((r, i) => out.set(states.subarray((l * batch + r) * S, (l * batch + r + 1) * S), (l * rows.length + i) * S));
-  }
+  const B = states.length;
+  const out = new Float32Array(lm.layers * B * S);
+  for (let l = 0; l < lm.layers; l++) states.forEach((st, b) => out.set(st.subarray(l * S, (l + 1) * S), (l * B + b) * S));
   return out;
 }
 
-/**
- * In one pass over a row of log-probabilities: log P(the next token continues the word) and
- * log P(it ends the word), and each identifier token offered to `offer`. Tokens 16 nats below the
- * best are left out (each weighs under 1e-7 of it, all together under 1e-3): they can neither make
- * a beam nor move a sum, and skipping them spares almost every exp.
- */
-function rowMasses(lp: Float32Array, lm: LanguageModel, offer?: (token: number, logp: number) => void): { word: number; end: number } {
-  let max = -Infinity;
-  for (let i = 0; i < lp.length; i++) if (lp[i] > max) max = lp[i];
-  const cutoff = max - 16;
-  let word = 0;
-  let end = 0;
-  for (let i = 0; i < lp.length; i++) {
-    const l = lp[i];
-    if (l <= cutoff) continue;
-    const e = Math.exp(l - max);
-    if (lm.wordToken[i]) {
-      word += e;
-      offer?.(i, l);
-    }
-    if (lm.boundaryToken[i]) end += e;
-  }
-  return { word: max + Math.log(word), end: max + Math.log(end) };
+/** A batch of states [L, B, S] split into B states [L, 1, S]. */
+function splitStates(lm: LanguageModel, states: Float32Array, B: number): Float32Array[] {
+  const S = lm.stateSize;
+  return Array.from({ length: B }, (_, b) => {
+    const out = new Float32Array(lm.layers * S);
+    for (let l = 0; l < lm.layers; l++) out.set(states.subarray((l * B + b) * S, (l * B + b + 1) * S), l * S);
+    return out;
+  });
 }
 
 function logAdd(a: number, b: number): number {

@@ -148,6 +148,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     let lossCount = 0;
     let stopped: TrainResult['stopped'] = 'finished';
     const runStart = Date.now();
+    const firstStep = step;
     let window = { step, time: runStart };
     let runTokens = 0;
     const firstLoss: number[] = [];
@@ -186,9 +187,10 @@ export async function train(input: TrainInput): Promise<TrainResult> {
       lossCount++;
 
       const elapsed = (Date.now() - runStart) / 1000;
-      if (step === 20 || step % 500 === 0) {
+      if (step === firstStep + 20 || step % 500 === 0) {
         // When the time limit would cut the schedule short, fit the schedule to the time left (at the
         // recent speed, which changes with the machine's load) so that the learning rate still decays.
+        // A resumed run with more epochs or minutes refits 20 steps in: a warm restart of the cosine.
         const stepsPerSecond = (step - window.step) / Math.max(1e-3, (Date.now() - window.time) / 1000);
         const reachable = Math.floor(step + ((deadline - Date.now()) / 1000) * stepsPerSecond * 0.97);
         totalSteps = Math.max(step + 1, Math.min(plannedSteps, reachable));

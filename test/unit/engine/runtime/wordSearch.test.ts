@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { DocumentState } from '../../../../src/engine/runtime/documentState';
-import { LanguageModel } from '../../../../src/engine/runtime/languageModel';
-import { defaultSearchOptions, searchWords } from '../../../../src/engine/runtime/wordSearch';
+import { LanguageModel, SEARCH_TOP_K } from '../../../../src/engine/runtime/languageModel';
+import { defaultSearchOptions, SearchMemo, searchWords } from '../../../../src/engine/runtime/wordSearch';
 import { sampleFiles, tinyModelDir } from '../../helpers/tinyModel';
 
 describe('searchWords', function () {
@@ -76,5 +76,53 @@ describe('searchWords', function () {
   it('proposes nothing inconsistent on a very long line', async () => {
     const result = await complete('x'.repeat(20_000) + ' foo');
     assert.ok(result.items.every((i) => i.word.startsWith('foo')));
+  });
+
+  it('reads word and end masses and the best word tokens from the graph as a pass over the row finds them', async () => {
+    const ids = lm.tokenizer.encode(sampleFiles()[0].text.slice(0, 400));
+    const { predictions } = await lm.step(ids, 1, lm.zeroState());
+    for (const p of predictions) {
+      let word = 0;
+      let end = 0;
+      const words: number[] = [];
+      p.logProbs.forEach((l, t) => {
+        if (lm.tokens.wordToken[t]) { word += Math.exp(l); words.push(t); }
+        if (lm.tokens.boundaryToken[t]) end += Math.exp(l);
+      });
+      assert.ok(Math.abs(p.wordLogMass - Math.log(word)) < 1e-4 && Math.abs(p.endLogMass - Math.log(end)) < 1e-4);
+      words.sort((a, b) => p.logProbs[b] - p.logProbs[a]);
+      assert.deepEqual([...p.topLogProbs], words.slice(0, SEARCH_TOP_K).map((t) => p.logProbs[t]));
+      assert.ok([...p.topIds].every((t) => lm.tokens.wordToken[t] === 1));
+    }
+  });
+
+  it('a memo kept across keystrokes gives the words of a fresh search with fewer model runs', async () => {
+    const text = sampleFiles()[2].text.slice(0, 1500);
+    const doc = new DocumentState(lm, text.slice(0, 1300));
+    const memo = new SearchMemo();
+    const step = lm.step.bind(lm);
+    let runs = 0;
+    lm.step = (...args) => ((runs += 1), step(...args));
+    let runsFresh = 0;
+    let runsMemo = 0;
+    try {
+      for (let i = 1300; i <= text.length; i++) {
+        doc.setText(text.slice(0, i));
+        const ctx = await doc.completionContext();
+        const options = { ...defaultSearchOptions(), documentWords: doc.documentWords(ctx.headLength - ctx.headWord.length) };
+        runs = 0;
+        const fresh = await searchWords(lm, ctx, options);
+        runsFresh += runs;
+        runs = 0;
+        const kept = await searchWords(lm, ctx, { ...options, memo });
+        runsMemo += runs;
+        assert.deepEqual(kept.items.map((x) => x.word), fresh.items.map((x) => x.word), `at ${i}`);
+        kept.items.forEach((x, k) => assert.ok(Math.abs(x.probability - fresh.items[k].probability) < 1e-6));
+      }
+    } finally {
+      lm.step = step;
+    }
+    // Typing on inside a word reruns few paths; each new word starts afresh (about 0.6 here).
+    assert.ok(runsMemo < 0.75 * runsFresh, `${runsMemo} model runs with the memo, ${runsFresh} without`);
   });
 });
