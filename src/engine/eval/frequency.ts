@@ -2,7 +2,7 @@
 // recently seen first), filtered by the typed prefix; also answers at k = 0.
 
 import type { CompletionSystem } from './completionSystem';
-import { TypedDocumentWords, type WordEntry } from './documentWords';
+import { TypedDocumentWords, type WordEntry } from '../text/documentWords';
 import { TopK } from './topK';
 
 /** True when `a` ranks before `b`: more occurrences, then more recent. */

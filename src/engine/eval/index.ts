@@ -8,4 +8,4 @@ export { Frequency } from './frequency';
 export { NgramCache, defaultNgramCacheOptions, type NgramCacheOptions } from './ngramCache';
 export { NgramModel, type WordScores } from './ngramModel';
 export { defaultNgramOptions, type NgramOptions } from './ngramEstimate';
-export { findWords, isCompletionWord } from './words';
+export { findWords, isCompletionWord } from '../text/words';

@@ -1,28 +1,18 @@
 // Baseline `ngram-cache`: the trained Kneser–Ney n-gram interpolated with a unigram + bigram cache
-// of the current file, the classical strong baseline of code completion (Tu, Su & Devanbu,
-// "On the Localness of Software", FSE 2014; Hellendoorn & Devanbu, FSE 2017).
-//
-// Mixing (Dirichlet smoothing with the n-gram as the prior): with N tokens in the file so far and
-// C tokens seen after the previous token `v`,
-//   P(w) = λb·c(v w)/C + (1 − λb)·[λu·c(w)/N + (1 − λu)·P_KN(w | history)],
-//   λu = N / (N + unigramPrior),  λb = C / (C + bigramPrior),
-// so the cache counts for little at the top of a file and more as the file shows its own words.
+// of the current file (see cacheMixture), the classical strong baseline of code completion (Tu, Su &
+// Devanbu, "On the Localness of Software", FSE 2014; Hellendoorn & Devanbu, FSE 2017).
 
 import type { CompletionSystem } from './completionSystem';
-import { DocumentWords } from './documentWords';
-import { IncrementalLexer, NEWLINE } from './incrementalLexer';
+import { cacheWeights, CachePriors } from '../text/cacheMixture';
+import { DocumentWords } from '../text/documentWords';
+import { IncrementalLexer, NEWLINE } from '../text/incrementalLexer';
 import { CountOrder } from './countOrder';
 import { NgramModel } from './ngramModel';
 import { thresholdTop } from './thresholdTop';
 import { TopK } from './topK';
-import { isCompletionWord } from './words';
+import { isCompletionWord } from '../text/words';
 
-export interface NgramCacheOptions {
-  /** Dirichlet strength of the n-gram against the cache's unigram counts, in tokens. */
-  readonly unigramPrior: number;
-  /** Dirichlet strength of the above against the cache's bigram counts, in tokens. */
-  readonly bigramPrior: number;
-}
+export type NgramCacheOptions = CachePriors;
 
 /**
  * Defaults from a grid search (unigramPrior 50…3200 × bigramPrior 2…512) with the n-gram trained
@@ -68,13 +58,7 @@ export class NgramCache implements CompletionSystem {
     const last = newline ? NEWLINE : this.previous;
     // The mixture as P(w) = a·c(last w) + b·c(w) + c·P_KN(w | history).
     const after = last === null ? undefined : this.followers.get(last);
-    const follows = after?.total ?? 0;
-    const lb = follows / (follows + this.options.bigramPrior);
-    const n = this.total;
-    const lu = n / (n + this.options.unigramPrior);
-    const a = follows > 0 ? lb / follows : 0;
-    const b = n > 0 ? ((1 - lb) * lu) / n : 0;
-    const c = (1 - lb) * (1 - lu);
+    const { bigram: a, unigram: b, model: c } = cacheWeights(this.total, after?.total ?? 0, this.options);
     const cached = (word: string) => a * (after?.count(word) ?? 0) + b * this.wordCounts.count(word);
 
     if (typed === '') {

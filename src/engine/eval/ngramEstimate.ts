@@ -4,7 +4,7 @@
 // §3.5 (interpolated KN) and §4.1.6 (modified KN: three discounts from counts-of-counts); the
 // special case for n-grams starting with <s> (they keep raw counts) follows KenLM's lmplz.
 
-import { lexTokens } from './incrementalLexer';
+import { lexTokens } from '../text/incrementalLexer';
 import { PairTable } from './pairTable';
 
 /** Sentence-start token; every text is preceded by n − 1 of them. Never predicted. */

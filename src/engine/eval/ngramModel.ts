@@ -3,7 +3,7 @@
 
 import { BOS_ID, UNK_ID, defaultNgramOptions, estimateNgram, type NgramData, type NgramOptions } from './ngramEstimate';
 import type { RankSource } from './thresholdTop';
-import { isCompletionWord } from './words';
+import { isCompletionWord } from '../text/words';
 
 /** Unigram-sorted candidate lists are cached for prefixes with more words than this. */
 const CACHED_RANGE = 256;

@@ -3,7 +3,7 @@
 // of typed characters k, keystrokes saved, and ghost-text precision.
 
 import type { CompletionSystem } from './completionSystem';
-import { charCount, findWords, leadingWordChars, prefixLength } from './words';
+import { charCount, findWords, leadingWordChars, prefixLength } from '../text/words';
 
 /** One value per number of typed characters k = 0, 1, 2. */
 export interface ByK {

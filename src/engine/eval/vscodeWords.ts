@@ -11,7 +11,7 @@
 // order. Quick suggestions start with the first typed character: nothing at k = 0.
 
 import type { CompletionSystem } from './completionSystem';
-import { TypedDocumentWords } from './documentWords';
+import { TypedDocumentWords } from '../text/documentWords';
 
 /** VS Code's word-based suggestions over the text before the cursor. */
 export class VscodeWords implements CompletionSystem {

@@ -3,27 +3,13 @@
 // back to the last checkpoint before the first changed token and feeds forward from there.
 import { IncrementalEncoder } from '../tokenizer';
 import { commonPrefixLength } from './commonPrefixLength';
+import { DocumentCache } from './documentCache';
 import { LanguageModel, Prediction } from './languageModel';
 
-const wordPattern = /[\p{L}_$][\p{L}\p{N}_$]*/gu;
 const wordChar = /^[\p{L}\p{N}_$]$/u;
 
-export interface WordCount {
-  readonly word: string;
-  readonly count: number;
-}
-
-/** documentWords reads this many characters before the cursor: the tail matters most, and it bounds the cost. */
-const documentWordsChars = 200_000;
-
-/** Distinct words (two characters or more) of a text with their counts, most frequent first. */
-export function documentWords(text: string, limit = 2000): WordCount[] {
-  const counts = new Map<string, number>();
-  for (const m of text.slice(-documentWordsChars).matchAll(wordPattern)) {
-    if (m[0].length >= 2) counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
-  }
-  return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([word, count]) => ({ word, count }));
-}
+/** The document cache reads a window of this many to 1.5 × this many characters before the cursor. */
+const cacheChars = 1 << 17;
 
 /**
  * The identifier characters at the end of `text`, found by a backward scan: the regex
@@ -100,7 +86,8 @@ export class DocumentState {
   private encoder: IncrementalEncoder;
   private checkpoints: Checkpoint[] = [];
   private last?: { pos: number; state: Float32Array; next: Prediction };
-  private words?: { upTo: number; words: WordCount[] };
+  private readonly cache = new DocumentCache();
+  private cacheStart = 0;
 
   constructor(private readonly lm: LanguageModel, text = '', options: Partial<DocumentStateOptions> = {}) {
     this.options = { ...defaultDocumentStateOptions(), ...options };
@@ -156,7 +143,8 @@ export class DocumentState {
     const length = this.length;
     const from = this.prefix.length;
     const start = windowStart(length - deleteCount + insert.length, this.options.maxChars);
-    if (this.words && offset < this.words.upTo) this.words = undefined;
+    if (offset >= this.cacheStart) this.cache.edited(offset - this.cacheStart, offset > 0 ? this.slice(offset - 1, offset) : '');
+    else this.cache.reset();
     if (start === from && offset >= from) {
       const firstChanged = this.encoder.edit(offset - from, deleteCount, insert);
       while (this.checkpoints.length && this.checkpoints[this.checkpoints.length - 1].pos > firstChanged) this.checkpoints.pop();
@@ -188,10 +176,16 @@ export class DocumentState {
     return identifierTail(this.encoder.text);
   }
 
-  /** Distinct words of the text before `upTo`, most frequent first; cached while that text stands. */
-  documentWords(upTo: number): WordCount[] {
-    if (this.words?.upTo !== upTo) this.words = { upTo, words: documentWords(this.slice(Math.max(0, upTo - documentWordsChars), upTo)) };
-    return this.words.words;
+  /** The document cache, brought up to the text before the cursor. */
+  documentCache(): DocumentCache {
+    const length = this.length;
+    const start = windowStart(length, cacheChars);
+    if (start !== this.cacheStart) {
+      this.cache.reset();
+      this.cacheStart = start;
+    }
+    this.cache.update(this.slice(start, length));
+    return this.cache;
   }
 
   /** text.slice(from, to), without joining prefix and window when the range lies in one of them. */

@@ -3,6 +3,8 @@
 import * as v8 from 'node:v8';
 import { IncrementalEncoder } from '../tokenizer';
 import { scoreDocuments, summarize } from '../training/evaluate';
+import { CachePriors } from '../text/cacheMixture';
+import { defaultCachePriors } from './documentCache';
 import { DocumentState } from './documentState';
 import { LanguageModel } from './languageModel';
 import { CompleteOptions, CompletionResult, ModelInfo, ScoreResult, Stats, TextSync } from './protocol';
@@ -15,13 +17,22 @@ export class EngineError extends Error {
   }
 }
 
+export interface EngineOptions {
+  /** Documents whose state is kept; the least recently used beyond these are dropped. */
+  readonly maxDocuments: number;
+  readonly cachePriors: CachePriors;
+}
+
 export class Engine {
+  private readonly options: EngineOptions;
   private model?: LanguageModel;
   private readonly documents = new Map<string, DocumentState>();
   /** The search of the document being typed in, kept from keystroke to keystroke. */
   private readonly memo = new SearchMemo();
 
-  constructor(private readonly maxDocuments = 64) {}
+  constructor(options: Partial<EngineOptions> = {}) {
+    this.options = { maxDocuments: 64, cachePriors: defaultCachePriors(), ...options };
+  }
 
   async load(modelDir: string): Promise<ModelInfo> {
     const next = await LanguageModel.load(modelDir);
@@ -53,7 +64,7 @@ export class Engine {
     // Least recently used last: re-insert on every use.
     this.documents.delete(doc);
     this.documents.set(doc, state);
-    while (this.documents.size > this.maxDocuments) this.documents.delete(this.documents.keys().next().value!);
+    while (this.documents.size > this.options.maxDocuments) this.documents.delete(this.documents.keys().next().value!);
     return state;
   }
 
@@ -61,10 +72,11 @@ export class Engine {
     const lm = this.requireModel();
     const state = this.sync(doc, sync);
     const ctx = await state.completionContext();
+    const search = defaultSearchOptions();
     const result = await searchWords(lm, ctx, {
-      ...defaultSearchOptions(),
+      ...search,
       maxItems: options.maxItems,
-      documentWords: state.documentWords(ctx.headLength - ctx.headWord.length),
+      cacheFor: (typed) => state.documentCache().query(typed, this.options.cachePriors, Math.max(options.maxItems, search.maxDocumentWords)),
       memo: this.memo,
       signal,
     });

@@ -2,9 +2,10 @@
 // pre-token boundary, find token sequences whose bytes continue the typed partial piece with
 // identifier bytes and then end (the next token starts a new word), ranked by probability.
 // Words already in the document are scored by the model too, so unseen identifiers rank by context,
-// and the final ranking mixes in a cache of the document's own words (Grave et al. 2017, "Improving
-// neural language models with a continuous cache"): code repeats its identifiers.
-import { CompletionContext, identifierTail, WordCount } from './documentState';
+// and the final ranking mixes in a cache of the document's own words and of the words that followed
+// the previous token (see text/cacheMixture): code repeats its identifiers.
+import { CacheQuery } from './documentCache';
+import { CompletionContext, identifierTail } from './documentState';
 import { isWordByte, LanguageModel, Prediction, SEARCH_TOP_K } from './languageModel';
 
 export interface SearchOptions {
@@ -13,19 +14,17 @@ export interface SearchOptions {
   readonly beamWidth: number;
   /** Tokens a word may take beyond the typed part. */
   readonly maxSteps: number;
-  /** The document's words with their counts, most frequent first. */
-  readonly documentWords: readonly WordCount[];
-  /** Document words the model scores exactly when the search missed them. */
+  /** The document cache's words that continue the typed word (as the search takes it), and its share in the mixture. */
+  readonly cacheFor?: (typed: string) => CacheQuery;
+  /** Cached words the model scores exactly when the search missed them. */
   readonly maxDocumentWords: number;
-  /** Weight of the document-word cache in the mixture with the model. */
-  readonly cacheWeight: number;
   /** Kept across calls, it spares the model runs of paths the last search from the same context ran. */
   readonly memo?: SearchMemo;
   readonly signal?: AbortSignal;
 }
 
 export function defaultSearchOptions(): SearchOptions {
-  return { maxItems: 8, beamWidth: 6, maxSteps: 3, documentWords: [], maxDocumentWords: 8, cacheWeight: 0.3 };
+  return { maxItems: 8, beamWidth: 6, maxSteps: 3, maxDocumentWords: 8 };
 }
 
 export interface WordItem {
@@ -173,17 +172,19 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
     }
   }
 
-  const cache = options.documentWords.filter((w) => w.word.length > typed.length && w.word.startsWith(typed));
-  await scoreDocumentWords(lm, ctx, memo, typedPiece, cache, found, options);
-  let total = lostLogp;
-  for (const lp of found.values()) total = logAdd(total, lp);
-  const cacheTotal = cache.reduce((a, w) => a + w.count, 0);
-  const lambda = cacheTotal > 0 ? options.cacheWeight : 0;
+  // Mixed as joint probabilities (see text/cacheMixture), then conditioned on the typed word: in
+  // units of the model's mass of words that continue it, so an unlikely typed word cannot underflow.
+  const cache = options.cacheFor?.(typed) ?? { words: [], total: 0, modelWeight: 1 };
+  await scoreDocumentWords(lm, ctx, memo, typedPiece, cache.words.map((w) => w.word), found, options);
+  let modelTotal = lostLogp;
+  for (const lp of found.values()) modelTotal = logAdd(modelTotal, lp);
+  const cacheScale = Math.exp(Math.min(700, -modelTotal));
+  const z = cache.modelWeight + cache.total * cacheScale;
   const mixed = new Map<string, number>();
-  for (const [word, lp] of found) mixed.set(word, (1 - lambda) * Math.exp(lp - total));
-  for (const w of cache) mixed.set(w.word, (mixed.get(w.word) ?? 0) + (lambda * w.count) / cacheTotal);
+  for (const [word, lp] of found) mixed.set(word, cache.modelWeight * Math.exp(lp - modelTotal));
+  for (const w of cache.words) mixed.set(w.word, (mixed.get(w.word) ?? 0) + w.weight * cacheScale);
   const ranked = [...mixed.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  return { typed, items: ranked.slice(0, options.maxItems).map(([word, probability]) => ({ word, probability })) };
+  return { typed, items: ranked.slice(0, options.maxItems).map(([word, score]) => ({ word, probability: score / z })) };
 }
 
 /** Each parent beam extended by its token: from the memo, or by one batched model run for the rest. */
@@ -203,9 +204,9 @@ async function expand(lm: LanguageModel, memo: SearchMemo, wanted: readonly { pa
 }
 
 /** Words of the document that the search did not reach, scored exactly by the model. */
-async function scoreDocumentWords(lm: LanguageModel, ctx: CompletionContext, memo: SearchMemo, typedPiece: string, cache: readonly WordCount[], found: Map<string, number>, options: SearchOptions): Promise<void> {
+async function scoreDocumentWords(lm: LanguageModel, ctx: CompletionContext, memo: SearchMemo, typedPiece: string, cached: readonly string[], found: Map<string, number>, options: SearchOptions): Promise<void> {
   const lead = ctx.partial.slice(0, ctx.partial.length - typedPiece.length);
-  const words = cache.map((w) => w.word).filter((w) => !found.has(w)).slice(0, options.maxDocumentWords);
+  const words = cached.filter((w) => !found.has(w)).slice(0, options.maxDocumentWords);
   const texts = words.map((w) => lead + w.slice(ctx.headWord.length));
   const unknown = texts.filter((t) => memo.word(t) === undefined);
   if (unknown.length) {

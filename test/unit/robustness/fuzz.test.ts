@@ -8,7 +8,8 @@
 import { strict as assert } from 'node:assert';
 import { commonPrefixLength } from '../../../src/engine/runtime/commonPrefixLength';
 import { defaultCompleteOptions } from '../../../src/engine/runtime/completeOptions';
-import { DocumentState, documentWords } from '../../../src/engine/runtime/documentState';
+import { defaultCachePriors } from '../../../src/engine/runtime/documentCache';
+import { DocumentState } from '../../../src/engine/runtime/documentState';
 import { Engine } from '../../../src/engine/runtime/engine';
 import { LanguageModel } from '../../../src/engine/runtime/languageModel';
 import { defaultSearchOptions, searchWords } from '../../../src/engine/runtime/wordSearch';
@@ -124,9 +125,10 @@ describe('robustness: fuzz', function () {
           assert.deepEqual([got.headTokens, got.partial, got.headLength, got.headWord], [fresh.headTokens, fresh.partial, fresh.headLength, fresh.headWord]);
           assert.ok(maxAbsDiff(got.state, fresh.state) < 1e-4, 'state differs from a fresh computation');
           assert.ok(maxAbsDiff(got.next.logProbs, fresh.next.logProbs) < 1e-3, 'log-probs differ from a fresh computation');
-          const upTo = got.headLength - got.headWord.length;
-          assert.deepEqual(state.documentWords(upTo), documentWords(text.slice(0, upTo)));
-          assertItemsContinue(await searchWords(lm, got, { ...defaultSearchOptions(), documentWords: state.documentWords(upTo) }));
+          const typed = state.wordBeforeCursor();
+          const cache = state.documentCache();
+          assert.deepEqual(cache.query(typed, defaultCachePriors(), 50), new DocumentState(lm, text, options).documentCache().query(typed, defaultCachePriors(), 50), 'the document cache differs from a fresh one');
+          assertItemsContinue(await searchWords(lm, got, { ...defaultSearchOptions(), cacheFor: (t) => cache.query(t, defaultCachePriors(), 8) }));
           // What the editor gets: the typed word ends the text, and every item continues it.
           const keep = commonPrefixLength(engineText, text);
           assertConsistent(text, await engine.complete('fuzz', { keep, append: text.slice(keep), length: text.length }, defaultCompleteOptions()));

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { lexTokens } from '../../../../src/engine/eval/incrementalLexer';
+import { lexTokens } from '../../../../src/engine/text/incrementalLexer';
 import { defaultNgramCacheOptions, NgramCache } from '../../../../src/engine/eval/ngramCache';
 import { NgramModel } from '../../../../src/engine/eval/ngramModel';
-import { isCompletionWord } from '../../../../src/engine/eval/words';
+import { isCompletionWord } from '../../../../src/engine/text/words';
 
 const training = [
   'function add(a, b) {\n  return a + b;\n}\n',

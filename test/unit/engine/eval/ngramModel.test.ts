@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { lexTokens } from '../../../../src/engine/eval/incrementalLexer';
+import { lexTokens } from '../../../../src/engine/text/incrementalLexer';
 import { BOS, modifiedDiscounts } from '../../../../src/engine/eval/ngramEstimate';
 import { NgramModel } from '../../../../src/engine/eval/ngramModel';
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { CompletionSystem } from '../../../../src/engine/eval/completionSystem';
 import { formatSimulationTable } from '../../../../src/engine/eval/formatSimulationTable';
 import { simulate } from '../../../../src/engine/eval/simulate';
-import { findWords } from '../../../../src/engine/eval/words';
+import { findWords } from '../../../../src/engine/text/words';
 
 // Words: let(3) alpha(5) beta(4) alpha(5) gamma(5); "x" and "2b" are not words. Σ length = 22.
 const text = 'let alpha = beta + alpha;\nx = gamma * 2b';

@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import { DocumentState } from '../../../../src/engine/runtime/documentState';
 import { LanguageModel, SEARCH_TOP_K } from '../../../../src/engine/runtime/languageModel';
 import { defaultSearchOptions, SearchMemo, searchWords } from '../../../../src/engine/runtime/wordSearch';
+import { defaultCachePriors } from '../../../../src/engine/runtime/documentCache';
+import { cacheWeights, CachePriors } from '../../../../src/engine/text/cacheMixture';
 import { sampleFiles, tinyModelDir } from '../../helpers/tinyModel';
 
 describe('searchWords', function () {
@@ -12,10 +14,15 @@ describe('searchWords', function () {
   });
   after(() => lm.dispose());
 
-  async function complete(text: string, cacheWeight = defaultSearchOptions().cacheWeight, maxItems = 8) {
+  async function complete(text: string, priors: CachePriors | null = defaultCachePriors(), maxItems = 8) {
     const doc = new DocumentState(lm, text);
     const ctx = await doc.completionContext();
-    return searchWords(lm, ctx, { ...defaultSearchOptions(), documentWords: doc.documentWords(ctx.headLength - ctx.headWord.length), cacheWeight, maxItems });
+    // Without priors the model ranks alone, still scoring the document's words exactly.
+    const cacheFor = (typed: string) => {
+      const query = doc.documentCache().query(typed, priors ?? defaultCachePriors(), maxItems);
+      return priors ? query : { words: query.words.map((w) => ({ ...w, weight: 0 })), total: 0, modelWeight: 1 };
+    };
+    return searchWords(lm, ctx, { ...defaultSearchOptions(), cacheFor, maxItems });
   }
 
   it('proposes only whole identifiers that continue what is typed, most probable first', async () => {
@@ -39,20 +46,41 @@ describe('searchWords', function () {
 
   it('ranks an identifier seen only in this document, by the model alone too', async () => {
     const text = 'const zqxWidgetFactory = make();\nzqxWidgetFactory.start();\nif (ready) zqx';
-    for (const cacheWeight of [0, 0.3]) {
-      const result = await complete(text, cacheWeight, 50);
+    for (const priors of [null, defaultCachePriors()]) {
+      const result = await complete(text, priors, 50);
       assert.equal(result.typed, 'zqx');
       assert.ok(result.items.some((i) => i.word === 'zqxWidgetFactory'), JSON.stringify(result.items));
     }
   });
 
-  it('mixes in the document cache: a frequent document word gains at least its cache share', async () => {
-    const text = 'let total = 0;\ntotal += 1;\ntotal += 2;\nreturn tot';
-    const plain = await complete(text, 0, 1000);
-    const mixed = await complete(text, 0.3, 1000);
-    const p = (r: typeof plain) => r.items.find((i) => i.word === 'total')?.probability ?? 0;
-    // The cache holds only "total" among words starting with "tot": it gets all of the cache's weight.
-    assert.ok(Math.abs(p(mixed) - (0.7 * p(plain) + 0.3)) < 1e-6, `${p(plain)} -> ${p(mixed)}`);
+  it('mixes in the document cache by its Dirichlet weights, then normalizes over the words that continue the typed one', async () => {
+    // Before 'tot': 17 tokens; '=' (the token before 'tot') was followed by '1' and 'total';
+    // 'total' occurs twice, 'totals' once.
+    const doc = new DocumentState(lm, 'let total = 1;\nlet x = total + totals;\nlet y = tot');
+    const ctx = await doc.completionContext();
+    const priors = { unigramPrior: 20, bigramPrior: 2 };
+    const cache = doc.documentCache().query('tot', priors, 10);
+    const w = cacheWeights(17, 2, priors);
+    assert.deepEqual(cache.words.map((x) => x.word), ['total', 'totals']);
+    assert.ok(Math.abs(cache.words[0].weight - (w.bigram + 2 * w.unigram)) < 1e-12);
+    assert.ok(Math.abs(cache.words[1].weight - w.unigram) < 1e-12);
+    assert.ok(Math.abs(cache.total - (w.bigram + 3 * w.unigram)) < 1e-12 && cache.modelWeight === w.model);
+
+    // The same search without the cache's weights: the model alone, P(w | typed) = plain(w).
+    const options = { ...defaultSearchOptions(), maxItems: 1000 };
+    const mixed = await searchWords(lm, ctx, { ...options, cacheFor: () => cache });
+    const plain = await searchWords(lm, ctx, { ...options, cacheFor: () => ({ words: cache.words.map((x) => ({ ...x, weight: 0 })), total: 0, modelWeight: 1 }) });
+    // Joint mixing then conditioning on the typed word gives, for a k in (0, 1) that depends on the
+    // model's mass of words continuing 'tot': mixed(w) = k·plain(w) + (1 − k)·weight(w) / Σ weight.
+    const uncached = plain.items.find((i) => !cache.words.some((x) => x.word === i.word))!;
+    const k = mixed.items.find((i) => i.word === uncached.word)!.probability / uncached.probability;
+    assert.ok(k > 0 && k < 1, `k = ${k}`);
+    assert.equal(mixed.items.length, plain.items.length);
+    for (const item of plain.items) {
+      const weight = cache.words.find((x) => x.word === item.word)?.weight ?? 0;
+      const got = mixed.items.find((i) => i.word === item.word)!.probability;
+      assert.ok(Math.abs(got - (k * item.probability + ((1 - k) * weight) / cache.total)) < 1e-9, `${item.word}: ${got}`);
+    }
     assert.equal(mixed.items[0].word, 'total');
   });
 
@@ -109,7 +137,7 @@ describe('searchWords', function () {
       for (let i = 1300; i <= text.length; i++) {
         doc.setText(text.slice(0, i));
         const ctx = await doc.completionContext();
-        const options = { ...defaultSearchOptions(), documentWords: doc.documentWords(ctx.headLength - ctx.headWord.length) };
+        const options = { ...defaultSearchOptions(), cacheFor: (typed: string) => doc.documentCache().query(typed, defaultCachePriors(), 8) };
         runs = 0;
         const fresh = await searchWords(lm, ctx, options);
         runsFresh += runs;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { IncrementalLexer, lexTokens, NEWLINE } from '../../../../src/engine/eval/incrementalLexer';
+import { IncrementalLexer, lexTokens, NEWLINE } from '../../../../src/engine/text/incrementalLexer';
 
 /** A lexer whose sink records what it was told. */
 function recording() {
@@ -10,7 +10,7 @@ function recording() {
   return { lexer, seen, resets: () => resets };
 }
 
-describe('eval/incrementalLexer', () => {
+describe('text/incrementalLexer', () => {
   it('splits words, single symbols and line breaks; drops other whitespace', () => {
     assert.deepEqual(lexTokens('if (a1 >= $b_c) {\n  return x.yz;\n\n}'), [
       'if', '(', 'a1', '>', '=', '$b_c', ')', '{', NEWLINE, 'return', 'x', '.', 'yz', ';', NEWLINE, '}',

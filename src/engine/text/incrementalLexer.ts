@@ -1,5 +1,5 @@
-// The baselines' tokens (runs of word characters, single other characters, "\n" for whitespace
-// holding a line break), lexed incrementally as the text before the cursor grows.
+// Word tokens of the text before the cursor (runs of word characters, single other characters, "\n" for
+// whitespace holding a line break), lexed incrementally as it grows: the document caches' tokens.
 
 const TOKEN = /([\p{L}\p{N}_$]+)|(\s+)|[^]/uy;
 /** Token that stands for a run of whitespace holding a line break. */
@@ -33,11 +33,16 @@ export function lexTokens(text: string): string[] {
  * edit further back goes unnoticed, so callers that edit old text must call `reset`.
  */
 export class IncrementalLexer {
-  private consumed = 0;
+  private consumedLength = 0;
   private tail = '';
   private pendingText = '';
 
   constructor(private readonly sink: TokenSink) {}
+
+  /** Length of the text whose tokens were delivered. */
+  get consumed(): number {
+    return this.consumedLength;
+  }
 
   /** The unfinished run at the end of the text: the word being typed, or whitespace, or "". */
   get pending(): string {
@@ -52,7 +57,7 @@ export class IncrementalLexer {
 
   /** Starts over with an empty document. */
   reset(): void {
-    this.consumed = 0;
+    this.consumedLength = 0;
     this.tail = '';
     this.pendingText = '';
     this.sink.reset();
@@ -61,7 +66,7 @@ export class IncrementalLexer {
   /** Brings the sink up to date with `text`. */
   update(text: string): void {
     if (!this.continues(text)) this.reset();
-    let pos = this.consumed;
+    let pos = this.consumedLength;
     TOKEN.lastIndex = pos;
     for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
       const end = pos + m[0].length;
@@ -70,14 +75,14 @@ export class IncrementalLexer {
       else if (m[2].includes('\n')) this.sink.token(NEWLINE);
       pos = end;
     }
-    if (pos !== this.consumed) {
+    if (pos !== this.consumedLength) {
       this.tail = text.slice(Math.max(0, pos - TAIL_CHECK), pos);
-      this.consumed = pos;
+      this.consumedLength = pos;
     }
     this.pendingText = text.slice(pos);
   }
 
   private continues(text: string): boolean {
-    return text.length >= this.consumed && text.startsWith(this.tail, this.consumed - this.tail.length);
+    return text.length >= this.consumedLength && text.startsWith(this.tail, this.consumedLength - this.tail.length);
   }
 }
