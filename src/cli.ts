@@ -19,7 +19,7 @@ const usage = `usage: recurrent <command> [options]
                                                               bits per character and perplexity
   train    [--from DIR] --out DIR [--epochs N] [--max-minutes M] [--json] PATH…
   complete [--model DIR] --file F --offset N [--json]         completions at a cursor offset
-  simulate [--model DIR] [--max-words N] [--ngram-train DIR] [--json] PATH…
+  simulate [--model DIR] [--max-words N] [--max-words-per-file N] [--ngram-train DIR] [--json] PATH…
                                                               typing simulation against baselines
   bench    [--model DIR] [--file F] [--keystrokes N] [--json]  latency, throughput, training speed
 
@@ -86,6 +86,7 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
     return runSimulation({
       modelDir: modelDir(v), workerPath, files: requireFiles(paths), onProgress: progress,
       maxWords: v['max-words'] ? positive(v['max-words'], '--max-words') : undefined,
+      maxWordsPerFile: v['max-words-per-file'] ? positive(v['max-words-per-file'], '--max-words-per-file') : undefined,
       ngramTrain: typeof v['ngram-train'] === 'string' ? v['ngram-train'] : undefined,
     });
   },
@@ -142,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         json: { type: 'boolean' }, model: { type: 'string' }, from: { type: 'string' }, out: { type: 'string' },
         epochs: { type: 'string' }, 'max-minutes': { type: 'string' }, file: { type: 'string' }, offset: { type: 'string' },
-        'max-words': { type: 'string' }, 'by-language': { type: 'boolean' }, 'ngram-train': { type: 'string' },
+        'max-words': { type: 'string' }, 'max-words-per-file': { type: 'string' }, 'by-language': { type: 'boolean' }, 'ngram-train': { type: 'string' },
         'files-from': { type: 'string' }, keystrokes: { type: 'string' },
       },
     });

@@ -19,6 +19,7 @@ export interface SimulationRun {
   readonly workerPath: string;
   readonly files: readonly CorpusFile[];
   readonly maxWords?: number;
+  readonly maxWordsPerFile?: number;
   /** Folder the n-gram learns from; defaults to the shared corpus's training files. */
   readonly ngramTrain?: string;
   readonly onProgress?: (message: string) => void;
@@ -39,7 +40,7 @@ export async function runSimulation(run: SimulationRun): Promise<SimulationResul
     const result = await simulate(
       run.files.map((f) => ({ path: f.path, text: f.text })),
       [new RecurrentSystem(client, { ...defaultCompleteOptions(), maxItems: limit }), new VscodeWords(), new Frequency(), new NgramCache(ngram)],
-      { maxWords: run.maxWords, limit },
+      { maxWords: run.maxWords, maxWordsPerFile: run.maxWordsPerFile, limit },
     );
     return { ...result, table: formatSimulationTable(result) };
   } finally {

@@ -62,6 +62,8 @@ export interface SimulationResult {
 export interface SimulationOptions {
   /** Type only the first N word occurrences (in file order, across files). */
   maxWords?: number;
+  /** Type only the first N word occurrences of each file (a report spread over many files). */
+  maxWordsPerFile?: number;
   /** Ranked list length (default 10: MRR@10). */
   limit?: number;
   /** Called after each file with the files and words done so far. */
@@ -93,6 +95,7 @@ export async function simulate(
 ): Promise<SimulationResult> {
   const limit = opts.limit ?? 10;
   const maxWords = opts.maxWords ?? Infinity;
+  const maxWordsPerFile = opts.maxWordsPerFile ?? Infinity;
   if (new Set(systems.map((s) => s.name)).size !== systems.length) throw new Error('completion systems need distinct names');
   const tallies = systems.map(
     (): Tally => ({
@@ -114,9 +117,11 @@ export async function simulate(
     if (words >= maxWords) break;
     fileCount++;
     for (const s of systems) await s.startFile(file.path);
+    let fileWords = 0;
     for (const { start, word } of findWords(file.text)) {
-      if (words >= maxWords) break;
+      if (words >= maxWords || fileWords >= maxWordsPerFile) break;
       words++;
+      fileWords++;
       const length = charCount(word);
       chars += length;
       // Per system: k where the word was first (null: not yet), ghost text still to be judged.

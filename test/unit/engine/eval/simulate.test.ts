@@ -118,6 +118,22 @@ describe('eval/simulate', () => {
     assert.deepEqual(calls, ['start a', '0:', '1:a', '3:', '4:c', 'start b', '0:', '1:e']);
   });
 
+  it('types at most maxWordsPerFile words of each file', async () => {
+    const typed: string[] = [];
+    const recorder: CompletionSystem = {
+      name: 'recorder',
+      startFile() {},
+      rank(_before, typed_, _limit) {
+        if (typed_ === '') typed.push('|');
+        return [];
+      },
+    };
+    const r = await simulate([{ path: 'a', text: 'ab cd ef' }, { path: 'b', text: 'gh' }, { path: 'c', text: 'ij kl mn' }], [recorder], { maxWordsPerFile: 2 });
+    assert.equal(r.words, 5);
+    assert.equal(r.files, 3);
+    assert.equal(typed.length, 5);
+  });
+
   it('formats a table with every system', async () => {
     const r = await simulate(files, [fixed, ghost]);
     const table = formatSimulationTable(r);
