@@ -54,7 +54,7 @@ async function main(): Promise<void> {
       await engine.load(values.model!);
       const r = await simulate(files, [new EngineSystem(engine)], { maxWordsPerFile: Number(values['max-words-per-file']) });
       await engine.dispose();
-      const m = r.systems[0];
+      const m = r.systems.recurrent;
       const pct = (x: number) => (100 * x).toFixed(1);
       process.stdout.write(`${String(unigramPrior).padStart(12)} ${String(bigramPrior).padStart(11)} | ${pct(m.keystrokesSaved).padStart(16)} | ${[m.mrr.k0, m.mrr.k1, m.mrr.k2].map(pct).join(' / ')}   (${r.words} words)\n`);
     }
