@@ -1,14 +1,12 @@
-// Robustness in the real editor: a damaged model named in settings falls back to the bundled one,
-// and a model path is honoured in a trusted workspace. (Recovery from a dead engine worker is tested
-// in plain Node, test/unit/robustness/workerFaults.test.ts: terminating a worker that holds ORT
-// sessions once brought down the whole extension host here.) (code-server runs with --disable-workspace-trust: every workspace is trusted here, so
-// the restricted-mode branches of settings.ts and trainCommand.ts cannot run in this suite; the
-// manifest's restrictedConfigurations is checked by test/unit/robustness/trust.test.ts.)
+// Robustness in the real editor: the engine process killed under the editor, a damaged model named
+// in settings falls back to the bundled one, and a model path is honoured in a trusted workspace.
+// (code-server runs with --disable-workspace-trust here, so the restricted-mode branches of
+// settings.ts and trainCommand.ts are tested by test/e2e/trust.e2e.test.ts in a second code-server.)
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Worker } from 'node:worker_threads';
+import type { ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, openFixture, recurrent, until } from './helpers';
 
@@ -39,6 +37,23 @@ describe('robustness', function () {
       await setModelPath(undefined);
       await api.models.loadPreferred();
     }
+  });
+
+  it('the engine process killed: the editor runs on and completions come back after the restart', async () => {
+    const api = await recurrent();
+    const document = (await openFixture('src', 'inventory.ts')).document;
+    const position = document.positionAt(document.getText().lastIndexOf('this.items') + 'this.it'.length);
+    const ours = async () => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position);
+      return list.items.some((i) => i.detail?.endsWith('· Recurrent'));
+    };
+    assert.ok(await ours(), 'no completions before the kill');
+    const worker = (api.client as unknown as { worker?: ChildProcess }).worker!;
+    assert.notEqual(worker.pid, process.pid, 'the engine runs in the extension host\'s own process');
+    process.kill(worker.pid!, 'SIGKILL');
+    await until(() => worker.signalCode, 5_000, 'the engine process to die');
+    await until(ours, 30_000, 'completions after the engine restarted');
+    assert.ok((api.client as unknown as { worker?: ChildProcess }).worker!.pid !== worker.pid);
   });
 
   it('falls back to the bundled model when the model in recurrent.modelPath is damaged', async () => {

@@ -51,7 +51,6 @@ export async function runBenchmarks(o: BenchOptions): Promise<BenchResult> {
   const fullText = fs.readFileSync(file, 'utf8');
   const lines = fullText.split('\n');
   const text = lines.slice(0, 2000).join('\n');
-  const rssBefore = process.memoryUsage().rss;
   const client = new EngineClient(defaultEngineClientOptions(o.workerPath));
   const opts = defaultCompleteOptions();
   try {
@@ -77,7 +76,7 @@ export async function runBenchmarks(o: BenchOptions): Promise<BenchResult> {
     const fullPrefix: number[] = [];
     for (let i = 0; i < 5; i++) fullPrefix.push(await timed(() => client.complete(`bench:prefix${i}`, text.slice(0, text.length - i * 7), opts)));
     const fullPrefixMs = median(fullPrefix);
-    const workerRssMB = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+    const workerRssMB = (await client.stats()).rssBytes / 2 ** 20;
 
     say('tokenizer speed');
     const tokenizerMBps = measureTokenizer(o.modelDir, fullText);

@@ -1,7 +1,10 @@
 // The typed client of the engine worker, used by the extension host and the CLI alike: request ids,
 // timeouts, cancellation, text sync that sends only what changed, and restart after a crash or hang.
-import { Worker } from 'node:worker_threads';
+// The worker is a child process, not a thread: a crash in native code, or the kill of a worker stuck
+// in it, then ends that process only, never the editor's.
+import { ChildProcess } from 'node:child_process';
 import { commonPrefixLength } from './commonPrefixLength';
+import { forkChild, stderrTail } from './forkChild';
 import { CompleteOptions, CompletionResult, FromWorker, ModelInfo, Request, ResultOf, ScoreResult, Stats, ToWorker } from './protocol';
 
 export interface EngineClientOptions {
@@ -10,7 +13,7 @@ export interface EngineClientOptions {
   readonly timeoutMs: { readonly complete: number; readonly other: number };
   /** Delays before successive restarts after crashes; the last one repeats. */
   readonly restartDelaysMs: readonly number[];
-  /** JS heap cap of the worker; ORT's native memory comes on top. */
+  /** JS heap cap of the worker process; ORT's native memory comes on top. */
   readonly maxHeapMb: number;
 }
 
@@ -34,7 +37,7 @@ interface Pending {
 }
 
 export class EngineClient {
-  private worker?: Worker;
+  private worker?: ChildProcess;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   /** Text before the cursor that the worker holds for each document. */
@@ -122,8 +125,13 @@ export class EngineClient {
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
     this.failAll(new Error('the engine was shut down'));
-    await this.worker?.terminate();
+    const worker = this.worker;
     this.worker = undefined;
+    if (worker && worker.exitCode === null && worker.signalCode === null) {
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.kill('SIGKILL');
+      await exited;
+    }
   }
 
   private request<K extends Request['kind']>(request: Extract<Request, { kind: K }>, signal?: AbortSignal): Promise<ResultOf[K]> {
@@ -141,18 +149,24 @@ export class EngineClient {
         this.restart(new Error(`engine worker hung on '${request.kind}'`));
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
-      signal?.addEventListener('abort', () => this.worker?.postMessage({ cancel: id } satisfies ToWorker), { once: true });
-      worker.postMessage({ id, request } satisfies ToWorker);
+      signal?.addEventListener('abort', () => this.send({ cancel: id }), { once: true });
+      this.send({ id, request }, worker);
     });
   }
 
-  private ensureWorker(): Worker {
+  private send(message: ToWorker, worker = this.worker): void {
+    // A dead worker's channel is closed: its 'exit' restarts it and fails what was pending.
+    if (worker?.connected) worker.send(message);
+  }
+
+  private ensureWorker(): ChildProcess {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.options.workerPath, { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb } });
+    const worker = forkChild(this.options.workerPath, [`--max-old-space-size=${this.options.maxHeapMb}`]);
+    const stderr = stderrTail(worker);
     worker.on('message', (m: FromWorker) => this.onMessage(m));
     worker.on('error', (e) => this.restart(e));
-    worker.on('exit', (code) => {
-      if (this.worker === worker && !this.disposed) this.restart(new Error(`engine worker exited with code ${code}`));
+    worker.on('exit', (code, signal) => {
+      if (this.worker === worker && !this.disposed) this.restart(new Error(`engine worker exited (${signal ?? `code ${code}`})${stderr() ? `: ${stderr()}` : ''}`));
     });
     this.worker = worker;
     if (this.modelDir && this.crashes > 0) {
@@ -182,7 +196,7 @@ export class EngineClient {
     if (!dead || this.disposed) return;
     this.worker = undefined;
     dead.removeAllListeners();
-    void dead.terminate();
+    dead.kill('SIGKILL');
     this.failAll(error);
     const delays = this.options.restartDelaysMs;
     const delay = delays[Math.min(this.crashes, delays.length - 1)];

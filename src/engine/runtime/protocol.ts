@@ -54,9 +54,9 @@ export type Request =
 export interface Stats {
   readonly documents: number;
   readonly checkpointBytes: number;
-  /** Resident memory of the whole process (the worker shares it with its host). */
+  /** Resident memory of the engine's process (the worker's, when it runs in one). */
   readonly rssBytes: number;
-  /** The engine's own JS heap (the worker's, when it runs in one): in use, and the most it may grow to. */
+  /** The engine's JS heap: in use, and the most it may grow to. */
   readonly heapUsedBytes: number;
   readonly heapLimitBytes: number;
 }

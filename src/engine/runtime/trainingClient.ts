@@ -1,8 +1,8 @@
 // Runs a fine-tuning job in a child process (dist/trainer.js) and relays its progress; cancelling
 // ends the process within a second, before it has written anything, so the old model stays in use.
-import { fork } from 'node:child_process';
 import { FineTuneProgress, FineTuneRequest, FineTuneResult } from '../training/fineTune';
 import { TrainingCancelled } from '../training/trainer';
+import { forkChild, stderrTail } from './forkChild';
 
 export type TrainMessage =
   | { kind: 'progress'; progress: FineTuneProgress }
@@ -12,9 +12,8 @@ export type TrainMessage =
 export function runTraining(trainerPath: string, request: FineTuneRequest, onProgress?: (p: FineTuneProgress) => void, signal?: AbortSignal): Promise<FineTuneResult> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new TrainingCancelled());
-    const child = fork(trainerPath, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    let stderr = '';
-    child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+    const child = forkChild(trainerPath);
+    const stderr = stderrTail(child);
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;
@@ -34,7 +33,7 @@ export function runTraining(trainerPath: string, request: FineTuneRequest, onPro
       else settle(() => reject(m.cancelled ? new TrainingCancelled() : new Error(m.message)));
     });
     child.on('error', (e) => settle(() => reject(e)));
-    child.on('exit', (code, sig) => settle(() => reject(new Error(`training stopped unexpectedly (${sig ?? `exit code ${code}`})${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`))));
+    child.on('exit', (code, sig) => settle(() => reject(new Error(`training stopped unexpectedly (${sig ?? `exit code ${code}`})${stderr() ? `: ${stderr()}` : ''}`))));
     child.send({ kind: 'train', request });
   });
 }

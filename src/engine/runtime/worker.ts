@@ -1,7 +1,7 @@
-// Entry of the engine worker thread: owns the ORT sessions so that their synchronous native work
-// never runs on the extension host's thread. Requests are queued; a completion superseded by a newer
-// one for the same document only syncs its text, and a cancelled request is answered at once.
-import { parentPort } from 'node:worker_threads';
+// Entry of the engine worker process: owns the ORT sessions so that their synchronous native work
+// never runs on the extension host's thread, and a crash in it never ends the editor. Requests are
+// queued; a completion superseded by a newer one for the same document only syncs its text, and a
+// cancelled request is answered at once.
 import { Engine, EngineError } from './engine';
 import { FromWorker, Request, ToWorker } from './protocol';
 
@@ -11,15 +11,16 @@ interface Job {
   readonly abort: AbortController;
 }
 
-const port = parentPort;
-if (!port) throw new Error('worker.js must run in a worker thread');
+if (!process.send) throw new Error('worker.js must run as a child process with an IPC channel');
+// The editor is gone: nothing is left to serve.
+process.on('disconnect', () => process.exit(0));
 
 const engine = new Engine();
 const queue: Job[] = [];
 const running = new Map<number, Job>();
 let draining = false;
 
-port.on('message', (message: ToWorker) => {
+process.on('message', (message: ToWorker) => {
   if ('cancel' in message) {
     const queued = queue.findIndex((j) => j.id === message.cancel);
     if (queued >= 0) {
@@ -110,5 +111,5 @@ function handle(r: Request, signal: AbortSignal): Promise<unknown> | unknown {
 }
 
 function reply(message: FromWorker): void {
-  port!.postMessage(message);
+  if (process.connected) process.send!(message);
 }

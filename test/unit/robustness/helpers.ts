@@ -4,7 +4,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Worker } from 'node:worker_threads';
+import type { ChildProcess } from 'node:child_process';
 import type { EngineClient } from '../../../src/engine/runtime/engineClient';
 
 export const repoRoot = path.resolve(__dirname, '../../..');
@@ -66,9 +66,9 @@ export function commandLine(pid: number): string {
   }
 }
 
-/** The client's current worker thread (private; tests reach it to kill it). */
-export function workerOf(client: EngineClient): Worker | undefined {
-  return (client as unknown as { worker?: Worker }).worker;
+/** The client's current worker process (private; tests reach it to kill it). */
+export function workerOf(client: EngineClient): ChildProcess | undefined {
+  return (client as unknown as { worker?: ChildProcess }).worker;
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

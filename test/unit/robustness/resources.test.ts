@@ -1,6 +1,7 @@
 // Resources: an idle engine costs no CPU, ORT thread pools do not spin between runs, the worker's
 // heap is capped and reported, and training runs at a lower CPU priority than the editor.
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { buildScoreModel, loadModelFolder } from '../../../src/engine/model';
@@ -11,7 +12,13 @@ import { createSession, int64Tensor } from '../../../src/engine/runtime/ortSessi
 import { runTraining } from '../../../src/engine/runtime/trainingClient';
 import { TrainingCancelled } from '../../../src/engine/training/trainer';
 import { sampleFiles, tinyModelDir } from '../helpers/tinyModel';
-import { childPids, commandLine, distFile, sleep, tempDir } from './helpers';
+import { childPids, commandLine, distFile, sleep, tempDir, workerOf } from './helpers';
+
+/** CPU time (ms, every thread) that process `pid` has used, from /proc (clock ticks of 10 ms). */
+function processCpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime
+}
 
 /** CPU time (ms, every thread of this process) spent while `work` runs. */
 async function cpuMsDuring(work: () => Promise<unknown>): Promise<number> {
@@ -28,7 +35,7 @@ describe('robustness: resources', function () {
     modelDir = await tinyModelDir();
   });
 
-  it('an engine with a model loaded, after completing and scoring, uses no CPU while idle (in-process and in its worker)', async () => {
+  it('an engine with a model loaded, after completing and scoring, uses no CPU while idle (in-process and in its worker process)', async () => {
     const engine = new Engine();
     const client = new EngineClient(defaultEngineClientOptions(distFile('worker.js')));
     try {
@@ -50,6 +57,12 @@ describe('robustness: resources', function () {
       // two-thread pool would cost ~1000 ms in each.
       assert.ok(quietest < 5, `${quietest.toFixed(1)} ms of CPU in the quietest 500 ms of idling (${windows.map((w) => w.toFixed(1)).join(', ')})`);
       assert.ok(total < 100, `${total.toFixed(1)} ms of CPU in 2 s of idling (${windows.map((w) => w.toFixed(1)).join(', ')})`);
+      // The worker process idled through the same 2 s (the kernel counts its CPU in 10 ms ticks).
+      const worker = workerOf(client)!.pid!;
+      const before = processCpuMs(worker);
+      await sleep(2000);
+      const workerIdle = processCpuMs(worker) - before;
+      assert.ok(workerIdle <= 20, `the worker process used ${workerIdle} ms of CPU in 2 s of idling`);
     } finally {
       await engine.dispose();
       await client.dispose();

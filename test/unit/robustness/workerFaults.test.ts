@@ -56,8 +56,8 @@ describe('robustness: worker and training faults', function () {
     // A long score is in flight when the worker dies.
     const scoring = client.score(text.repeat(200));
     const killedAt = Date.now();
-    await workerOf(client)!.terminate();
-    await assert.rejects(scoring, /^Error: engine worker exited with code 1$/);
+    workerOf(client)!.kill('SIGKILL');
+    await assert.rejects(scoring, /^Error: engine worker exited \(SIGKILL\)$/);
     assert.equal(crashes.length, 1);
     // While the restart waits, requests fail at once instead of piling up.
     await assert.rejects(client.complete('a.js', text, defaultCompleteOptions()), /the engine is restarting/);
@@ -69,11 +69,13 @@ describe('robustness: worker and training faults', function () {
 
     // A second crash soon after the first (the new worker dies before answering) waits longer.
     const retried = client.score(text.repeat(200));
-    await workerOf(client)!.terminate();
+    workerOf(client)!.kill('SIGKILL');
     await assert.rejects(retried);
     const first = await until(() => workerOf(client), 5_000, 'the first restart');
     const secondKill = Date.now();
-    await first.terminate();
+    const exited = new Promise((resolve) => first.once('exit', resolve));
+    first.kill('SIGKILL');
+    await exited;
     const second = await until(() => workerOf(client), 10_000, 'the second restart');
     assert.ok(Date.now() - secondKill >= 1400, `second restart after ${Date.now() - secondKill} ms`);
     assert.notEqual(second, first);
@@ -85,9 +87,10 @@ describe('robustness: worker and training faults', function () {
     const { client, crashes } = newClient({ timeoutMs: { complete: 1500, other: 60_000 }, restartDelaysMs: [200] });
     await client.load(modelDir);
     assert.ok((await client.complete('b.js', text, defaultCompleteOptions()))?.items.length);
-    // Tokenizing 40 MB in one synchronous call keeps the worker's thread busy for seconds, as native
-    // code stuck in a session run would; the id is unknown to the client, so only the hang shows.
-    workerOf(client)!.postMessage({ id: 1e9, request: { kind: 'score', text: 'abc '.repeat(10_000_000), surprising: 0 } } satisfies ToWorker);
+    // Tokenizing 40 MB in one synchronous call keeps the worker busy for seconds, as native code
+    // stuck in a session run would; the id is unknown to the client, so only the hang shows.
+    const hung = workerOf(client)!;
+    hung.send({ id: 1e9, request: { kind: 'score', text: 'abc '.repeat(10_000_000), surprising: 0 } } satisfies ToWorker);
     const t0 = Date.now();
     await assert.rejects(client.complete('b.js', `${text} x`, defaultCompleteOptions()), /the engine did not answer 'complete' within 1500 ms/);
     assert.ok(Date.now() - t0 < 4000, `the timeout took ${Date.now() - t0} ms`);
@@ -95,6 +98,8 @@ describe('robustness: worker and training faults', function () {
     assert.match(crashes[0].message, /hung on 'complete'/);
     await completionsComeBack(client, 'b.js');
     assert.equal(crashes.length, 1);
+    // The hung process was killed, not left running beside its replacement.
+    assert.ok(hung.signalCode === 'SIGKILL' || (await until(() => hung.signalCode, 2_000, 'the hung worker to die')) === 'SIGKILL');
   });
 
   describe('training child killed mid-training', () => {
