@@ -87,8 +87,8 @@ export class SearchMemo {
 
   setPath(key: string, e: Expansion): void {
     if (this.paths.size >= this.maxEntries) this.paths.clear();
-    // A copy: the row is a view into the whole batch's output.
-    this.paths.set(key, { prediction: { ...e.prediction, logProbs: e.prediction.logProbs.slice() }, state: e.state });
+    // Kept as a view into its batch's output, whose every row is kept too: copying would only add garbage.
+    this.paths.set(key, e);
   }
 
   word(key: string): number | undefined {
