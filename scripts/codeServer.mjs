@@ -149,26 +149,35 @@ export async function installExtension(vsix, extensionsDir) {
   }
 }
 
+// With `workspaceTrust`: trust is on, but asked for by nobody at startup, so a folder opens in
+// Restricted Mode without a modal (the trust end-to-end test grants it later).
+const trustSettings = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+};
+
 /**
  * Starts code-server on 127.0.0.1 (a free port unless `port` is given) with temporary user data,
  * HOME and XDG folders, and waits for /healthz. `extensionsDir` defaults to an empty temp folder.
+ * Workspace trust is off unless `workspaceTrust` is true (folders then open in Restricted Mode).
  * Returns { url, host, origin, port, home, stop(), output() }; stop() ends its process group and
  * removes the temporary folders.
  */
-export async function startCodeServer({ extensionsDir, port = 0, settings = {}, echo = false, folder } = {}) {
+export async function startCodeServer({ extensionsDir, port = 0, settings = {}, echo = false, folder, workspaceTrust = false } = {}) {
   const entry = await ensureCodeServer();
   const home = makeTempDir('code-server');
   const userDataDir = join(home, 'user-data');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...userSettings, ...settings }, null, 2));
+  const allSettings = { ...userSettings, ...(workspaceTrust ? trustSettings : {}), ...settings };
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(allSettings, null, 2));
   const extDir = extensionsDir ?? join(home, 'extensions');
   mkdirSync(extDir, { recursive: true });
   const config = join(home, 'config.yaml');
   writeFileSync(config, 'auth: none\ncert: false\n');
   const args = [entry, '--config', config, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
     '--user-data-dir', userDataDir, '--extensions-dir', extDir, '--disable-telemetry',
-    '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    '--ignore-last-opened'];
+    '--disable-update-check', '--disable-getting-started-override', '--ignore-last-opened'];
+  if (!workspaceTrust) args.push('--disable-workspace-trust');
   if (folder) args.push(folder);
   // Own process group, so stop() can end code-server together with its extension hosts.
   const child = spawn(process.execPath, args, { env: codeServerEnv(home), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,7 +1,8 @@
 // `npm run test:e2e`: the browser end-to-end tests (test/e2e/**/*.e2e.test.ts, mocha). Packages the
 // VSIX (or reuses one newer than everything it is made of), installs it into a fresh code-server,
 // opens a copy of the fixture workspace, starts headless Chromium, and runs the tests against them.
-// Screenshots go to test-results/screenshots/.
+// A second code-server, with workspace trust on, serves another copy in Restricted Mode for the
+// trust test. Screenshots go to test-results/screenshots/.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -41,11 +42,13 @@ async function checkInstalledRuntime(extensionsDir) {
   process.stderr.write(`[test:e2e] installed ${folder}; its onnxruntime-node ${out.trim()} loads\n`);
 }
 
-/** Workspace settings of the copy under test (the fixture itself has none: the extension-host suite
- *  sets its own). Ghost text at a low confidence, so it shows with whatever model is bundled; and a
- *  bound on Train on Workspace, so a large bundled model cannot make the run slow. */
-function writeWorkspaceSettings(workspace) {
-  const settings = { 'recurrent.inline.minProbability': 0.05, 'recurrent.training.maxMinutes': 0.5 };
+/** Copies the fixture workspace to `workspace` and writes its settings (the fixture itself has
+ *  none: the extension-host suite sets its own). Ghost text at a low confidence, so it shows with
+ *  whatever model is bundled; and a bound on Train on Workspace, so a large bundled model cannot make
+ *  the run slow; plus `extra`. */
+function makeWorkspace(workspace, extra = {}) {
+  cpSync(join(repoRoot, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+  const settings = { 'recurrent.inline.minProbability': 0.05, 'recurrent.training.maxMinutes': 0.5, ...extra };
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   writeFileSync(join(workspace, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
 }
@@ -55,6 +58,7 @@ async function main() {
   const screenshots = join(repoRoot, 'test-results', 'screenshots');
   rmSync(screenshots, { recursive: true, force: true });
   let server;
+  let untrustedServer;
   let browserServer;
   try {
     const vsix = await vsixUnderTest();
@@ -62,15 +66,25 @@ async function main() {
     await installExtension(vsix, extensionsDir);
     await checkInstalledRuntime(extensionsDir);
     const workspace = join(temp, 'workspace');
-    cpSync(join(repoRoot, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
-    writeWorkspaceSettings(workspace);
-    server = await startCodeServer({ extensionsDir });
+    makeWorkspace(workspace);
+    // The untrusted copy points recurrent.modelPath at a copy of the bundled model under a name of
+    // its own, so the status bar tooltip tells which of the two is in use.
+    const customModel = join(temp, 'custom-model');
+    cpSync(join(repoRoot, 'media', 'models', 'base'), customModel, { recursive: true });
+    const untrustedWorkspace = join(temp, 'untrusted-workspace');
+    makeWorkspace(untrustedWorkspace, { 'recurrent.modelPath': customModel });
+    // Both at once: each takes a few seconds to start, mostly waiting.
+    const started = await Promise.allSettled([startCodeServer({ extensionsDir }), startCodeServer({ extensionsDir, workspaceTrust: true })]);
+    [server, untrustedServer] = started.map((s) => s.value);
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
     browserServer = await launchChromiumServer(join(temp, 'browser'));
     const env = {
       ...process.env,
       RECURRENT_E2E_BROWSER_WS: browserServer.wsEndpoint(),
       RECURRENT_E2E_URL: workbenchUrl(server, { folder: workspace }),
       RECURRENT_E2E_WORKSPACE: workspace,
+      RECURRENT_E2E_UNTRUSTED_URL: workbenchUrl(untrustedServer, { folder: untrustedWorkspace }),
+      RECURRENT_E2E_CUSTOM_MODEL: customModel,
       RECURRENT_E2E_SCREENSHOTS: screenshots,
     };
     process.stderr.write(`[test:e2e] code-server ${server.url}\n`);
@@ -85,10 +99,11 @@ async function main() {
   } catch (error) {
     process.stderr.write(`[test:e2e] ${error.stack ?? error}\n`);
     if (server) process.stderr.write(`[test:e2e] code-server output:\n${server.output().slice(-4000)}\n`);
+    if (untrustedServer) process.stderr.write(`[test:e2e] untrusted code-server output:\n${untrustedServer.output().slice(-4000)}\n`);
     return 1;
   } finally {
     await browserServer?.close().catch(() => {});
-    await server?.stop();
+    await Promise.all([server?.stop(), untrustedServer?.stop()]);
     rmSync(temp, { recursive: true, force: true });
   }
 }

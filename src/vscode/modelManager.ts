@@ -18,6 +18,8 @@ export interface ActiveModel {
 
 export class ModelManager {
   private active?: ActiveModel;
+  /** The loadPreferred() in flight. */
+  private preferred?: { kind: ModelKind; dir: string; loaded: Promise<ActiveModel> };
   private readonly changed = new vscode.EventEmitter<ActiveModel>();
   readonly onDidChange = this.changed.event;
 
@@ -33,12 +35,21 @@ export class ModelManager {
     return this.active;
   }
 
-  /** Loads the model the settings and the workspace call for. */
-  async loadPreferred(): Promise<ActiveModel> {
+  /**
+   * Loads the model the settings and the workspace call for. Granting trust fires both the trust and
+   * the settings event: a call while the same model is being loaded waits for that load.
+   */
+  loadPreferred(): Promise<ActiveModel> {
     const custom = readSettings().modelPath;
-    if (custom) return this.loadOrFallBack('custom', custom);
-    if (this.workspaceDir && fs.existsSync(path.join(this.workspaceDir, 'model.json'))) return this.loadOrFallBack('workspace', this.workspaceDir);
-    return this.load('base', this.baseDir);
+    const kind: ModelKind = custom ? 'custom' : this.workspaceDir && fs.existsSync(path.join(this.workspaceDir, 'model.json')) ? 'workspace' : 'base';
+    const dir = kind === 'custom' ? custom : kind === 'workspace' ? this.workspaceDir! : this.baseDir;
+    if (this.preferred?.kind === kind && this.preferred.dir === dir) return this.preferred.loaded;
+    const loaded = kind === 'base' ? this.load(kind, dir) : this.loadOrFallBack(kind, dir);
+    const preferred = { kind, dir, loaded };
+    this.preferred = preferred;
+    const done = () => this.preferred === preferred && (this.preferred = undefined);
+    loaded.then(done, done);
+    return loaded;
   }
 
   /** Switches to a freshly trained workspace model. */

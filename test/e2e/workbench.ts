@@ -5,19 +5,26 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
+function requiredEnv(key: string): string {
+  const value = process.env[key];
+  if (!value) throw new Error(`${key} is not set: run the browser tests with npm run test:e2e`);
+  return value;
+}
+
 /** Where scripts/testE2e.mjs put things; throws when a test is run without it. */
 export function e2eEnv(): { browserWs: string; url: string; workspace: string; screenshots: string } {
-  const get = (key: string): string => {
-    const value = process.env[key];
-    if (!value) throw new Error(`${key} is not set: run the browser tests with npm run test:e2e`);
-    return value;
-  };
   return {
-    browserWs: get('RECURRENT_E2E_BROWSER_WS'),
-    url: get('RECURRENT_E2E_URL'),
-    workspace: get('RECURRENT_E2E_WORKSPACE'),
-    screenshots: get('RECURRENT_E2E_SCREENSHOTS'),
+    browserWs: requiredEnv('RECURRENT_E2E_BROWSER_WS'),
+    url: requiredEnv('RECURRENT_E2E_URL'),
+    workspace: requiredEnv('RECURRENT_E2E_WORKSPACE'),
+    screenshots: requiredEnv('RECURRENT_E2E_SCREENSHOTS'),
   };
+}
+
+/** The second workbench of scripts/testE2e.mjs, whose folder opens in Restricted Mode: its URL, and
+ *  the model folder its workspace settings name in recurrent.modelPath. */
+export function untrustedE2eEnv(): { url: string; customModel: string } {
+  return { url: requiredEnv('RECURRENT_E2E_UNTRUSTED_URL'), customModel: requiredEnv('RECURRENT_E2E_CUSTOM_MODEL') };
 }
 
 const EDITOR = '.monaco-editor[data-uri]';
@@ -25,13 +32,13 @@ const QUICK_INPUT = '.quick-input-widget';
 const QUICK_INPUT_ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
 const SUGGEST_ROWS = '.editor-widget.suggest-widget.visible .monaco-list-row';
 
-/** Opens the workbench in a new browser page and waits until the workspace's files are listed. */
-export async function openWorkbench(): Promise<{ browser: Browser; page: Page }> {
-  const env = e2eEnv();
-  const browser = await chromium.connect(env.browserWs);
+/** Opens the workbench (the trusted one unless `url` says another) in a new browser page and waits
+ *  until the workspace's files are listed. */
+export async function openWorkbench(url = e2eEnv().url): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.connect(e2eEnv().browserWs);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  await page.goto(env.url);
+  await page.goto(url);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
   return { browser, page };
