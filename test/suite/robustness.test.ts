@@ -44,18 +44,21 @@ describe('robustness', function () {
   it('the engine process killed: the editor runs on and completions come back after the restart', async () => {
     const api = await recurrent();
     const document = (await openFixture('src', 'inventory.ts')).document;
-    const position = document.positionAt(document.getText().lastIndexOf('this.items') + 'this.it'.length);
-    const ours = async () => {
+    const ours = (typed: string) => async () => {
+      const position = document.positionAt(document.getText().lastIndexOf('this.items') + typed.length);
       const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position);
       return list.items.some((i) => i.detail?.endsWith('· Recurrent'));
     };
-    assert.ok(await ours(), 'no completions before the kill');
-    const worker = (api.client as unknown as { worker?: ChildProcess }).worker!;
+    const workerOf = () => (api.client as unknown as { worker?: ChildProcess }).worker;
+    await until(ours('this.it'), 30_000, 'completions before the kill');
+    const worker = workerOf()!;
     assert.notEqual(worker.pid, process.pid, 'the engine runs in the extension host\'s own process');
     process.kill(worker.pid!, 'SIGKILL');
     await until(() => worker.signalCode, 5_000, 'the engine process to die');
-    await until(ours, 30_000, 'completions after the engine restarted');
-    assert.ok((api.client as unknown as { worker?: ChildProcess }).worker!.pid !== worker.pid);
+    const replacement = await until(() => (workerOf() !== worker ? workerOf() : undefined), 30_000, 'a new engine process');
+    // At a position not asked about before, so the answer comes from the new process.
+    await until(ours('this.ite'), 30_000, 'completions after the engine restarted');
+    assert.equal(workerOf(), replacement);
   });
 
   it('falls back to the bundled model when the model in recurrent.modelPath is damaged', async () => {

@@ -47,6 +47,8 @@ export class EngineClient {
   private modelDir?: string;
   private loaded?: Promise<ModelInfo>;
   private crashes = 0;
+  /** When the worker last answered anything (or started). */
+  private lastHeard = 0;
   private restartTimer?: NodeJS.Timeout;
   private disposed = false;
   private readonly crashListeners: ((error: Error) => void)[] = [];
@@ -62,6 +64,9 @@ export class EngineClient {
   load(modelDir: string): Promise<ModelInfo> {
     this.modelDir = modelDir;
     this.sent.clear();
+    // Asked for while a restart waits out its backoff: the user's load starts the worker now.
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
     this.loaded = this.request({ kind: 'load', modelDir });
     return this.loaded;
   }
@@ -138,15 +143,16 @@ export class EngineClient {
     if (this.disposed) return Promise.reject(new Error('the engine was shut down'));
     if (signal?.aborted) return Promise.reject(new CancelledError());
     if (!this.worker && this.restartTimer) return Promise.reject(new Error('the engine is restarting'));
-    const worker = this.ensureWorker();
+    const worker = this.ensureWorker(request.kind !== 'load');
     const id = this.nextId++;
     const timeoutMs = request.kind === 'complete' ? this.options.timeoutMs.complete : this.options.timeoutMs.other;
     return new Promise<ResultOf[K]>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new Error(`the engine did not answer '${request.kind}' within ${timeoutMs} ms`));
-        // A worker that does not answer is stuck in native code: replace it.
-        this.restart(new Error(`engine worker hung on '${request.kind}'`));
+        // A worker that answered nothing for as long is stuck (in native code, say): replace it. One
+        // that answers other requests is only busy (a slow machine, a long queue): keep it.
+        if (Date.now() - this.lastHeard >= timeoutMs) this.restart(new Error(`engine worker hung on '${request.kind}'`));
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
       signal?.addEventListener('abort', () => this.send({ cancel: id }), { once: true });
@@ -159,7 +165,8 @@ export class EngineClient {
     if (worker?.connected) worker.send(message);
   }
 
-  private ensureWorker(): ChildProcess {
+  /** The worker, started if need be; a replacement reloads the model unless a load is what starts it. */
+  private ensureWorker(reload = true): ChildProcess {
     if (this.worker) return this.worker;
     const worker = forkChild(this.options.workerPath, [`--max-old-space-size=${this.options.maxHeapMb}`]);
     const stderr = stderrTail(worker);
@@ -169,7 +176,8 @@ export class EngineClient {
       if (this.worker === worker && !this.disposed) this.restart(new Error(`engine worker exited (${signal ?? `code ${code}`})${stderr() ? `: ${stderr()}` : ''}`));
     });
     this.worker = worker;
-    if (this.modelDir && this.crashes > 0) {
+    this.lastHeard = Date.now();
+    if (reload && this.modelDir && this.crashes > 0) {
       // A replacement worker starts empty: reload the model before anything else is asked of it.
       const modelDir = this.modelDir;
       this.sent.clear();
@@ -180,6 +188,7 @@ export class EngineClient {
   }
 
   private onMessage(m: FromWorker): void {
+    this.lastHeard = Date.now();
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);

@@ -102,6 +102,21 @@ describe('robustness: worker and training faults', function () {
     assert.ok(hung.signalCode === 'SIGKILL' || (await until(() => hung.signalCode, 2_000, 'the hung worker to die')) === 'SIGKILL');
   });
 
+  it('a model asked for while a restart waits out its backoff: the worker starts at once and loads it', async () => {
+    const { client, crashes } = newClient({ restartDelaysMs: [30_000] });
+    await client.load(modelDir);
+    const dead = workerOf(client)!;
+    const exited = new Promise((resolve) => dead.once('exit', resolve));
+    dead.kill('SIGKILL');
+    await exited;
+    await assert.rejects(client.complete('c.js', text, defaultCompleteOptions()), /the engine is restarting/);
+    const t0 = Date.now();
+    assert.equal((await client.load(modelDir)).dir, modelDir);
+    assert.ok(Date.now() - t0 < 10_000, `the load waited ${Date.now() - t0} ms`);
+    assert.ok((await client.complete('c.js', `${text}\nconst app = expr`, defaultCompleteOptions()))?.items.length);
+    assert.equal(crashes.length, 1);
+  });
+
   describe('training child killed mid-training', () => {
     async function killMidTraining(outDir: string): Promise<Error> {
       let killed: number | undefined;
