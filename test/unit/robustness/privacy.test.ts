@@ -1,6 +1,6 @@
 // Privacy: Recurrent opens no network connection and never trains on secrets. Node's network entry
 // points are instrumented (netGuard.cjs) in this process, where the engine runs in-process, and in a
-// child that drives the real EngineClient, its worker thread and the training child, which inherit
+// child that drives the real EngineClient, its worker process and the training child, which inherit
 // the guard through execArgv. Each guard is first shown to catch attempts, so that "none" means none.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
