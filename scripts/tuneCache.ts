@@ -41,6 +41,8 @@ async function main(): Promise<void> {
       'max-words-per-file': { type: 'string', default: '150' },
       unigram: { type: 'string', default: '100,400,1600,6400' },
       bigram: { type: 'string', default: '8,32,128' },
+      // The search's budget, as beamWidth,maxSteps,maxDocumentWords (the engine's defaults if not given).
+      search: { type: 'string' },
     },
   });
   const files = positionals.map((p) => ({ path: p, text: fs.readFileSync(p, 'utf8') }));
@@ -50,7 +52,8 @@ async function main(): Promise<void> {
   for (const unigramPrior of grid(values.unigram!)) {
     for (const bigramPrior of grid(values.bigram!)) {
       const priors: CachePriors = { unigramPrior, bigramPrior };
-      const engine = new Engine({ cachePriors: priors });
+      const [beamWidth, maxSteps, maxDocumentWords] = (values.search ?? '').split(',').map(Number);
+      const engine = new Engine({ cachePriors: priors, ...(values.search ? { search: { beamWidth, maxSteps, maxDocumentWords } } : {}) });
       await engine.load(values.model!);
       const r = await simulate(files, [new EngineSystem(engine)], { maxWordsPerFile: Number(values['max-words-per-file']) });
       await engine.dispose();

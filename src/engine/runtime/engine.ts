@@ -9,7 +9,7 @@ import { DocumentState } from './documentState';
 import { LanguageModel } from './languageModel';
 import { CompleteOptions, CompletionResult, ModelInfo, ScoreResult, Stats, TextSync } from './protocol';
 import { continueGhostText } from './ghostText';
-import { defaultSearchOptions, SearchMemo, searchWords } from './wordSearch';
+import { defaultSearchOptions, SearchMemo, SearchOptions, searchWords } from './wordSearch';
 
 export class EngineError extends Error {
   constructor(message: string, readonly code: 'resync' | 'cancelled' | 'no-model') {
@@ -21,6 +21,8 @@ export interface EngineOptions {
   /** Documents whose state is kept; the least recently used beyond these are dropped. */
   readonly maxDocuments: number;
   readonly cachePriors: CachePriors;
+  /** The word search's budget. */
+  readonly search: Pick<SearchOptions, 'beamWidth' | 'maxSteps' | 'maxDocumentWords'>;
 }
 
 export class Engine {
@@ -31,7 +33,7 @@ export class Engine {
   private readonly memo = new SearchMemo();
 
   constructor(options: Partial<EngineOptions> = {}) {
-    this.options = { maxDocuments: 64, cachePriors: defaultCachePriors(), ...options };
+    this.options = { maxDocuments: 64, cachePriors: defaultCachePriors(), search: defaultSearchOptions(), ...options };
   }
 
   async load(modelDir: string): Promise<ModelInfo> {
@@ -72,7 +74,7 @@ export class Engine {
     const lm = this.requireModel();
     const state = this.sync(doc, sync);
     const ctx = await state.completionContext();
-    const search = defaultSearchOptions();
+    const search = { ...defaultSearchOptions(), ...this.options.search };
     const result = await searchWords(lm, ctx, {
       ...search,
       maxItems: options.maxItems,
