@@ -110,14 +110,15 @@ export function restoreWorkspaceFixture(): void {
 }
 
 /**
- * Opens a workbench for the enclosing describe(): a screenshot of every failed test, and at the end
- * the browser closed and the fixture workspace restored. Returns the page (valid once before() ran).
+ * Opens a workbench for the enclosing describe() (the main code-server's unless `url` says
+ * otherwise): a screenshot of every failed test, and at the end the browser closed and the fixture
+ * workspace restored. Returns the page (valid once before() ran).
  */
-export function useWorkbench(): () => Page {
+export function useWorkbench(url?: () => string): () => Page {
   let browser: Browser | undefined;
   let page: Page | undefined;
   before(async () => {
-    ({ browser, page } = await openWorkbench());
+    ({ browser, page } = await openWorkbench(url?.()));
   });
   afterEach(async function () {
     if (page && this.currentTest?.state === 'failed') await screenshot(page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);

@@ -4,10 +4,10 @@
 // reading files, and once the user trusts the folder in the trust editor, the model in
 // recurrent.modelPath takes over without a reload.
 import * as assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { perplexityItem, waitForPerplexity } from './recurrent';
+import type { Page } from 'playwright-core';
+import { perplexityItem, useWorkbench, waitForPerplexity } from './recurrent';
 import {
-  dismissHover, notification, notificationButton, openFile, openWorkbench, poll, readHover, readNotifications, readStatusBar, runCommand, screenshot, untrustedE2eEnv,
+  dismissHover, notification, notificationButton, openFile, poll, readHover, readNotifications, readStatusBar, runCommand, screenshot, untrustedE2eEnv,
   waitForNotification,
 } from './workbench';
 
@@ -18,24 +18,14 @@ const RESTRICTED = 'Restricted Mode';
 
 describe('workspace trust in the browser workbench', function () {
   this.timeout(120_000);
-  let browser: Browser;
+  const workbench = useWorkbench(() => untrustedE2eEnv().url);
   let page: Page;
   /** The folder recurrent.modelPath names in the workspace settings. */
   let customModel: string;
 
-  before(async () => {
-    const env = untrustedE2eEnv();
-    customModel = env.customModel;
-    ({ browser, page } = await openWorkbench(env.url));
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-  });
-
-  // Nothing to restore: these tests change no file, and no other test uses this code-server.
-  after(async () => {
-    await browser?.close();
+  before(() => {
+    page = workbench();
+    customModel = untrustedE2eEnv().customModel;
   });
 
   /** The status bar tooltip (it names the model in use), read by hovering the perplexity item. */
