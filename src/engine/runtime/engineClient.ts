@@ -171,7 +171,11 @@ export class EngineClient {
     const worker = forkChild(this.options.workerPath, [`--max-old-space-size=${this.options.maxHeapMb}`]);
     const stderr = stderrTail(worker);
     worker.on('message', (m: FromWorker) => this.onMessage(m));
-    worker.on('error', (e) => this.restart(e));
+    worker.on('error', (e) => {
+      // A message to a worker that just died fails (EPIPE) before its 'exit' arrives: let the exit,
+      // which names the cause, restart it; restart here only if none follows.
+      setTimeout(() => this.worker === worker && this.restart(e), 200).unref();
+    });
     worker.on('exit', (code, signal) => {
       if (this.worker === worker && !this.disposed) this.restart(new Error(`engine worker exited (${signal ?? `code ${code}`})${stderr() ? `: ${stderr()}` : ''}`));
     });
