@@ -45,10 +45,10 @@ async function checkInstalledRuntime(extensionsDir) {
 /** Copies the fixture workspace to `workspace` and writes its settings (the fixture itself has
  *  none: the extension-host suite sets its own). Ghost text at a low confidence, so it shows with
  *  whatever model is bundled; and a bound on Train on Workspace, so a large bundled model cannot make
- *  the run slow; plus `extra`. */
-function makeWorkspace(workspace, extra = {}) {
+ *  the run slow. */
+function makeWorkspace(workspace) {
   cpSync(join(repoRoot, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
-  const settings = { 'recurrent.inline.minProbability': 0.05, 'recurrent.training.maxMinutes': 0.5, ...extra };
+  const settings = { 'recurrent.inline.minProbability': 0.05, 'recurrent.training.maxMinutes': 0.5 };
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   writeFileSync(join(workspace, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
 }
@@ -67,14 +67,20 @@ async function main() {
     await checkInstalledRuntime(extensionsDir);
     const workspace = join(temp, 'workspace');
     makeWorkspace(workspace);
-    // The untrusted copy points recurrent.modelPath at a copy of the bundled model under a name of
-    // its own, so the status bar tooltip tells which of the two is in use.
+    // The untrusted server's user settings point recurrent.modelPath at a copy of the bundled model
+    // under a name of its own, so the status bar tooltip tells which of the two is in use. User
+    // settings, not the folder's: VS Code itself hides a restricted folder's value of a setting the
+    // manifest lists as restricted, so only a user value tests the extension's own check, and only
+    // the trust event (no settings event) can then switch models once the folder is trusted.
     const customModel = join(temp, 'custom-model');
     cpSync(join(repoRoot, 'media', 'models', 'base'), customModel, { recursive: true });
     const untrustedWorkspace = join(temp, 'untrusted-workspace');
-    makeWorkspace(untrustedWorkspace, { 'recurrent.modelPath': customModel });
+    makeWorkspace(untrustedWorkspace);
     // Both at once: each takes a few seconds to start, mostly waiting.
-    const started = await Promise.allSettled([startCodeServer({ extensionsDir }), startCodeServer({ extensionsDir, workspaceTrust: true })]);
+    const started = await Promise.allSettled([
+      startCodeServer({ extensionsDir }),
+      startCodeServer({ extensionsDir, workspaceTrust: true, settings: { 'recurrent.modelPath': customModel } }),
+    ]);
     [server, untrustedServer] = started.map((s) => s.value);
     for (const s of started) if (s.status === 'rejected') throw s.reason;
     browserServer = await launchChromiumServer(join(temp, 'browser'));

@@ -1,8 +1,8 @@
 // Workspace trust (issue 9) in a folder that opens in Restricted Mode (scripts/testE2e.mjs starts a
-// second code-server with trust on for it; its .vscode/settings.json points recurrent.modelPath at a
-// copy of the bundled model): the setting is ignored, Train on Workspace asks for trust instead of
-// reading files, and once the user trusts the folder in the trust editor, the model in
-// recurrent.modelPath takes over without a reload.
+// second code-server with trust on for it, whose user settings point recurrent.modelPath at a copy of
+// the bundled model): the setting is ignored (settings.ts), Train on Workspace asks for trust instead
+// of reading files (trainCommand.ts), and once the user trusts the folder in the trust editor, the
+// model in recurrent.modelPath takes over without a reload (the trust event in extension.ts).
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { perplexityItem, useWorkbench, waitForPerplexity } from './recurrent';
@@ -20,7 +20,7 @@ describe('workspace trust in the browser workbench', function () {
   this.timeout(120_000);
   const workbench = useWorkbench(() => untrustedE2eEnv().url);
   let page: Page;
-  /** The folder recurrent.modelPath names in the workspace settings. */
+  /** The folder recurrent.modelPath names in the user settings. */
   let customModel: string;
 
   before(() => {
