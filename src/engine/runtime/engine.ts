@@ -33,7 +33,8 @@ export class Engine {
   private readonly memo = new SearchMemo();
 
   constructor(options: Partial<EngineOptions> = {}) {
-    this.options = { maxDocuments: 64, cachePriors: defaultCachePriors(), search: defaultSearchOptions(), ...options };
+    const { beamWidth, maxSteps, maxDocumentWords } = defaultSearchOptions();
+    this.options = { maxDocuments: 64, cachePriors: defaultCachePriors(), search: { beamWidth, maxSteps, maxDocumentWords }, ...options };
   }
 
   async load(modelDir: string): Promise<ModelInfo> {
@@ -74,7 +75,7 @@ export class Engine {
     const lm = this.requireModel();
     const state = this.sync(doc, sync);
     const ctx = await state.completionContext();
-    const search = { ...defaultSearchOptions(), ...this.options.search };
+    const search = this.options.search;
     const result = await searchWords(lm, ctx, {
       ...search,
       maxItems: options.maxItems,
