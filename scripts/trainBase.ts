@@ -1,11 +1,14 @@
 // `npm run train:base -- CORPUS [options]`: trains the bundled base model from scratch with a fixed
 // seed: tokenizer, then model, resumable from its checkpoint (a run can take more than one sitting).
 // Run it in the background with a log; the finished model folder replaces media/models/base.
+// With --words-only it rebuilds just the folder's word memory (words.bin) from the training files.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CellType, initWeights, ModelConfig, saveModelFolder } from '../src/engine/model';
+import { CellType, initWeights, loadModelFolder, ModelConfig, saveModelFolder } from '../src/engine/model';
+import { NgramModel } from '../src/engine/ngram/ngramModel';
+import { corpusMemoryOptions } from '../src/engine/runtime/wordMemory';
 import { Tokenizer, trainTokenizer } from '../src/engine/tokenizer';
 import { readCorpus, splitByFile } from '../src/engine/training/corpus';
 import { mulberry32 } from '../src/engine/random';
@@ -37,6 +40,8 @@ async function main(): Promise<void> {
       patience: { type: 'string', default: '4' },
       // Candidate runs (the model card's size table): report the validation slice, skip the rest.
       'slice-only': { type: 'boolean', default: false },
+      // Rebuild only the word memory (words.bin) of the model folder in --out, from the same training files.
+      'words-only': { type: 'boolean', default: false },
     },
   });
   const corpusDir = positionals[0];
@@ -56,6 +61,19 @@ async function main(): Promise<void> {
   const { train: trainFiles, valid: validFiles } = splitByFile(corpus.files, 0.05);
   fs.writeFileSync(path.join(work, 'validation-files.txt'), validFiles.map((f) => path.join(corpusDir, f.path)).join('\n') + '\n');
   log(`corpus: ${corpus.files.length} files (skipped ${JSON.stringify(corpus.skipped)}); ${trainFiles.length} train, ${validFiles.length} validation`);
+  const rememberWords = () => {
+    const t0 = Date.now();
+    const words = NgramModel.train(trainFiles.map((f) => f.text), corpusMemoryOptions()).encode();
+    log(`word memory: ${(words.length / 1e6).toFixed(1)} MB in ${Math.round((Date.now() - t0) / 1000)} s`);
+    return words;
+  };
+  if (values['words-only']) {
+    const modelDir = path.resolve(values.out!);
+    const folder = loadModelFolder(modelDir);
+    saveModelFolder(modelDir, { ...folder, meta: { ...folder.meta, wordMemory: { ...corpusMemoryOptions(), files: trainFiles.length } }, words: rememberWords() });
+    log(`saved ${modelDir} with a new word memory`);
+    return;
+  }
 
   // Tokenizer: trained on an even sample of the training files only, cached across sittings.
   const tokenizerFile = path.join(work, `tokenizer-${values.vocab}.json`);
@@ -133,7 +151,9 @@ async function main(): Promise<void> {
     cfg,
     weights: result.weights,
     tokenizerJSON: tokenizer.toJSON(),
+    words: rememberWords(),
     meta: {
+      wordMemory: { ...corpusMemoryOptions(), files: trainFiles.length },
       name: 'recurrent-base',
       created: new Date().toISOString(),
       parent: null,

@@ -84,6 +84,7 @@ async function showModelInfo(models: ModelManager): Promise<void> {
   const lines = [
     describeModel(m),
     `Embedding ${m.info.embedSize}, hidden ${m.info.hiddenSize}, ${m.info.layers} layer(s).`,
+    describeMemory(m.info.memoryWords),
     meta.metrics?.after?.bitsPerChar ? `Validation: ${meta.metrics.after.bitsPerChar.toFixed(3)} bits per character.` : '',
     meta.training?.files ? `Trained on ${meta.training.files} files in ${Math.round(meta.training.seconds ?? 0)} s.` : '',
     `Folder: ${m.dir}`,
@@ -92,6 +93,11 @@ async function showModelInfo(models: ModelManager): Promise<void> {
   const choice = await vscode.window.showInformationMessage('Recurrent model', { modal: true, detail: lines.join('\n') }, ...actions);
   if (choice === 'Train on Workspace') await vscode.commands.executeCommand('recurrent.trainOnWorkspace');
   if (choice === 'Reset to Base Model') await vscode.commands.executeCommand('recurrent.resetToBaseModel');
+}
+
+function describeMemory({ corpus, workspace }: { corpus: number; workspace: number }): string {
+  const parts = [corpus ? `${corpus.toLocaleString('en-US')} words of its training text` : '', workspace ? `${workspace.toLocaleString('en-US')} of the workspace` : ''].filter(Boolean);
+  return parts.length ? `Word memory: ${parts.join(', ')}.` : '';
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,7 +1,7 @@
 // Keys with counts kept in descending count order while counts grow one at a time: the sorted
 // access the threshold search needs over a file's word counts, without sorting per query.
 
-import type { RankSource } from './thresholdTop';
+import type { RankSource } from '../ngram/thresholdTop';
 
 /** Counts of keys, iterable from the most frequent; `increment` is O(1). */
 export class CountOrder {

@@ -6,6 +6,6 @@ export { formatSimulationTable } from './formatSimulationTable';
 export { VscodeWords } from './vscodeWords';
 export { Frequency } from './frequency';
 export { NgramCache, defaultNgramCacheOptions, type NgramCacheOptions } from './ngramCache';
-export { NgramModel, type WordScores } from './ngramModel';
-export { defaultNgramOptions, type NgramOptions } from './ngramEstimate';
+export { NgramModel, type WordScores } from '../ngram/ngramModel';
+export { defaultNgramOptions, type NgramOptions } from '../ngram/ngramEstimate';
 export { findWords, isCompletionWord } from '../text/words';

@@ -7,8 +7,8 @@ import { cacheWeights, CachePriors } from '../text/cacheMixture';
 import { DocumentWords } from '../text/documentWords';
 import { IncrementalLexer, NEWLINE } from '../text/incrementalLexer';
 import { CountOrder } from './countOrder';
-import { NgramModel } from './ngramModel';
-import { thresholdTop } from './thresholdTop';
+import { NgramModel } from '../ngram/ngramModel';
+import { thresholdTop } from '../ngram/thresholdTop';
 import { TopK } from './topK';
 import { isCompletionWord } from '../text/words';
 

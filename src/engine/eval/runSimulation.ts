@@ -9,7 +9,7 @@ import { CorpusFile, readCorpus, splitByFile } from '../training/corpus';
 import { formatSimulationTable } from './formatSimulationTable';
 import { Frequency } from './frequency';
 import { NgramCache } from './ngramCache';
-import { NgramModel } from './ngramModel';
+import { NgramModel } from '../ngram/ngramModel';
 import { RecurrentSystem } from './recurrentSystem';
 import { simulate, SimulationResult } from './simulate';
 import { VscodeWords } from './vscodeWords';

@@ -31,6 +31,7 @@ export class DocumentCache {
   private readonly words = new DocumentWords();
   private readonly followers = new Map<string, { total: number; counts: Map<string, number> }>();
   private previous: string | null = null;
+  private beforePrevious: string | null = null;
   private tokens = 0;
   private readonly lexer = new IncrementalLexer({ reset: () => this.clear(), token: (t) => this.add(t) });
 
@@ -78,10 +79,18 @@ export class DocumentCache {
     return { words: best, total, modelWeight: w.model };
   }
 
+  /** The last two tokens read (oldest first; a pending line break counts as one). */
+  history(): string[] {
+    const h = [this.beforePrevious, this.previous].filter((t): t is string => t !== null);
+    if (this.lexer.pendingNewline) h.push(NEWLINE);
+    return h.slice(-2);
+  }
+
   private clear(): void {
     this.words.clear();
     this.followers.clear();
     this.previous = null;
+    this.beforePrevious = null;
     this.tokens = 0;
   }
 
@@ -94,6 +103,7 @@ export class DocumentCache {
       f.total++;
       f.counts.set(token, (f.counts.get(token) ?? 0) + 1);
     }
+    this.beforePrevious = this.previous;
     this.previous = token;
   }
 }

@@ -22,7 +22,7 @@ export interface EngineOptions {
   readonly maxDocuments: number;
   readonly cachePriors: CachePriors;
   /** The word search's budget. */
-  readonly search: Pick<SearchOptions, 'beamWidth' | 'maxSteps' | 'maxDocumentWords'>;
+  readonly search: Pick<SearchOptions, 'beamWidth' | 'maxSteps' | 'maxDocumentWords' | 'memoryWeight'>;
 }
 
 export class Engine {
@@ -33,8 +33,8 @@ export class Engine {
   private readonly memo = new SearchMemo();
 
   constructor(options: Partial<EngineOptions> = {}) {
-    const { beamWidth, maxSteps, maxDocumentWords } = defaultSearchOptions();
-    this.options = { maxDocuments: 64, cachePriors: defaultCachePriors(), search: { beamWidth, maxSteps, maxDocumentWords }, ...options };
+    const { beamWidth, maxSteps, maxDocumentWords, memoryWeight } = defaultSearchOptions();
+    this.options = { maxDocuments: 64, cachePriors: defaultCachePriors(), search: { beamWidth, maxSteps, maxDocumentWords, memoryWeight }, ...options };
   }
 
   async load(modelDir: string): Promise<ModelInfo> {
@@ -48,7 +48,7 @@ export class Engine {
 
   info(): ModelInfo {
     const lm = this.requireModel();
-    return { dir: lm.dir, ...lm.cfg, meta: { ...lm.meta } };
+    return { dir: lm.dir, ...lm.cfg, meta: { ...lm.meta }, memoryWords: lm.memory?.words ?? { corpus: 0, workspace: 0 } };
   }
 
   /** Brings the document's text before the cursor up to date without running the model. */
@@ -76,10 +76,13 @@ export class Engine {
     const state = this.sync(doc, sync);
     const ctx = await state.completionContext();
     const search = this.options.search;
+    const wanted = Math.max(options.maxItems, search.maxDocumentWords);
+    const memory = lm.memory;
     const result = await searchWords(lm, ctx, {
       ...search,
       maxItems: options.maxItems,
-      cacheFor: (typed) => state.documentCache().query(typed, this.options.cachePriors, Math.max(options.maxItems, search.maxDocumentWords)),
+      cacheFor: (typed) => state.documentCache().query(typed, this.options.cachePriors, wanted),
+      memoryFor: memory && ((prefix) => memory.query(state.documentCache().history(), prefix, wanted)),
       memo: this.memo,
       signal,
     });

@@ -11,6 +11,8 @@ import * as ort from 'onnxruntime-node';
 import { buildAdvanceModel, buildScoreModel, buildSearchStepModel, IO, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, stateSize } from '../model';
 import { Tokenizer } from '../tokenizer';
 import { createSession, int64Tensor } from './ortSession';
+import { NgramModel } from '../ngram/ngramModel';
+import { WordMemory } from './wordMemory';
 
 /** Word tokens the step graph reports per row: the word search's beam can be no wider. */
 export const SEARCH_TOP_K = 8;
@@ -36,6 +38,8 @@ export class LanguageModel {
     readonly tokenizer: Tokenizer,
     readonly meta: ModelMeta,
     readonly tokens: TokenTables,
+    /** The folder's word memory (words.bin and workspace-words.bin), if it has one. */
+    readonly memory: WordMemory | undefined,
     private readonly stepSession: ort.InferenceSession,
     private readonly advanceSession: ort.InferenceSession,
     private readonly scoreSession: ort.InferenceSession,
@@ -58,12 +62,17 @@ export class LanguageModel {
       throw new Error(`${tokenizerFile} has ${tokenizer.vocabSize} tokens but the model's vocabulary size is ${folder.cfg.vocabSize}.`);
     }
     const tokens = tokenTables(tokenizer);
+    const where = (name: string) => path.join(path.resolve(dir), name);
+    const memory = WordMemory.of(
+      folder.words && NgramModel.decode(folder.words, where(MODEL_FILES.words)),
+      folder.workspaceWords && NgramModel.decode(folder.workspaceWords, where(MODEL_FILES.workspaceWords)),
+    );
     const [step, advance, score] = await Promise.all([
       createSession(buildSearchStepModel(folder.cfg, folder.weights, { wordToken: tokens.wordToken, boundaryToken: tokens.boundaryToken, topK: SEARCH_TOP_K }), 1),
       createSession(buildAdvanceModel(folder.cfg, folder.weights), 1),
       createSession(buildScoreModel(folder.cfg, folder.weights), scoreThreads),
     ]);
-    return new LanguageModel(dir, folder.cfg, tokenizer, folder.meta ?? {}, tokens, step, advance, score);
+    return new LanguageModel(dir, folder.cfg, tokenizer, folder.meta ?? {}, tokens, memory, step, advance, score);
   }
 
   get layers(): number {

@@ -2,9 +2,11 @@
 // pre-token boundary, find token sequences whose bytes continue the typed partial piece with
 // identifier bytes and then end (the next token starts a new word), ranked by probability.
 // Words already in the document are scored by the model too, so unseen identifiers rank by context,
-// and the final ranking mixes in a cache of the document's own words and of the words that followed
-// the previous token (see text/cacheMixture): code repeats its identifiers.
+// and the final ranking mixes in the word memory of the training text (see wordMemory) and a cache
+// of the document's own words and of the words that followed the previous token (see
+// text/cacheMixture): code repeats its identifiers.
 import { CacheQuery } from './documentCache';
+import { WordMemoryQuery } from './wordMemory';
 import { CompletionContext, identifierTail } from './documentState';
 import { isWordByte, LanguageModel, Prediction, SEARCH_TOP_K } from './languageModel';
 
@@ -16,7 +18,11 @@ export interface SearchOptions {
   readonly maxSteps: number;
   /** The document cache's words that continue the typed word (as the search takes it), and its share in the mixture. */
   readonly cacheFor?: (typed: string) => CacheQuery;
-  /** Cached words the model scores exactly when the search missed them. */
+  /** The word memory's words that continue `prefix` after the document's last tokens. */
+  readonly memoryFor?: (prefix: string) => WordMemoryQuery;
+  /** The memory's share against the model, inside the cache mixture's model part. */
+  readonly memoryWeight: number;
+  /** Cached words the model scores exactly when the search missed them (remembered ones rank as well without). */
   readonly maxDocumentWords: number;
   /** Kept across calls, it spares the model runs of paths the last search from the same context ran. */
   readonly memo?: SearchMemo;
@@ -24,7 +30,7 @@ export interface SearchOptions {
 }
 
 export function defaultSearchOptions(): SearchOptions {
-  return { maxItems: 8, beamWidth: 6, maxSteps: 3, maxDocumentWords: 8 };
+  return { maxItems: 8, beamWidth: 6, maxSteps: 3, maxDocumentWords: 8, memoryWeight: 0.5 };
 }
 
 export interface WordItem {
@@ -175,14 +181,26 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
   // Mixed as joint probabilities (see text/cacheMixture), then conditioned on the typed word: in
   // units of the model's mass of words that continue it, so an unlikely typed word cannot underflow.
   const cache = options.cacheFor?.(typed) ?? { words: [], total: 0, modelWeight: 1 };
+  const mu = options.memoryFor ? options.memoryWeight : 0;
+  // The model is conditioned on the head of the word (`get` of `getEl`); the memory and the cache
+  // are not. The memory's P(the word starts with the head) puts the model back in joint units.
+  const headMass = mu && ctx.headWord ? options.memoryFor!(ctx.headWord).total : 1;
+  const memory = mu ? options.memoryFor!(typed) : { words: [], total: 0, prob: () => 0 };
   await scoreDocumentWords(lm, ctx, memo, typedPiece, cache.words.map((w) => w.word), found, options);
   let modelTotal = lostLogp;
   for (const lp of found.values()) modelTotal = logAdd(modelTotal, lp);
-  const cacheScale = Math.exp(Math.min(700, -modelTotal));
-  const z = cache.modelWeight + cache.total * cacheScale;
+  // Everything in units of the model's joint mass of the words that continue what is typed.
+  const scale = Math.exp(Math.min(700, -modelTotal)) / (headMass > 0 ? headMass : 1);
+  const modelShare = cache.modelWeight * (1 - mu);
+  const memoryShare = cache.modelWeight * mu * scale;
+  const z = modelShare + memoryShare * memory.total + cache.total * scale;
   const mixed = new Map<string, number>();
-  for (const [word, lp] of found) mixed.set(word, cache.modelWeight * Math.exp(lp - modelTotal));
-  for (const w of cache.words) mixed.set(w.word, (mixed.get(w.word) ?? 0) + w.weight * cacheScale);
+  for (const [word, lp] of found) mixed.set(word, modelShare * Math.exp(lp - modelTotal));
+  for (const w of cache.words) mixed.set(w.word, (mixed.get(w.word) ?? 0) + w.weight * scale);
+  if (mu) {
+    for (const w of memory.words) mixed.set(w.word, mixed.get(w.word) ?? 0);
+    for (const [word, score] of mixed) mixed.set(word, score + memoryShare * memory.prob(word));
+  }
   const ranked = [...mixed.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   return { typed, items: ranked.slice(0, options.maxItems).map(([word, score]) => ({ word, probability: score / z })) };
 }

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { initWeights, ModelConfig, saveModelFolder } from '../../../src/engine/model';
+import { NgramModel } from '../../../src/engine/ngram/ngramModel';
 import { trainTokenizer } from '../../../src/engine/tokenizer';
 import { readCorpus } from '../../../src/engine/training/corpus';
 import { defaultTrainOptions, train } from '../../../src/engine/training/trainer';
@@ -33,4 +34,9 @@ export function tinyModelDir(): Promise<string> {
     return dir;
   })();
   return cached;
+}
+
+/** A word memory (words.bin) of the tiny model's sample files. */
+export function tinyWordMemory(): Uint8Array {
+  return NgramModel.train(sampleFiles().map((f) => f.text), { order: 3, minCount: 1 }).encode();
 }

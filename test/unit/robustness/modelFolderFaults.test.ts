@@ -1,5 +1,5 @@
 // Damaged model folders: bad or truncated model.onnx, truncated or malformed tokenizer.json, sizes
-// that disagree. Loading must fail with a message naming the file, in-process and through the
+// that disagree, a word memory cut short or overwritten. Loading must fail with a message naming the file, in-process and through the
 // worker, and a failed load must not take away the model already in use.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -8,7 +8,7 @@ import { defaultCompleteOptions } from '../../../src/engine/runtime/completeOpti
 import { Engine } from '../../../src/engine/runtime/engine';
 import { defaultEngineClientOptions, EngineClient } from '../../../src/engine/runtime/engineClient';
 import { mulberry32 } from '../../../src/engine/random';
-import { tinyModelDir } from '../helpers/tinyModel';
+import { tinyModelDir, tinyWordMemory } from '../helpers/tinyModel';
 import { copyModel, distFile, tempDir } from './helpers';
 
 type Damage = { name: string; file: RegExp; damage: (dir: string) => void };
@@ -56,6 +56,22 @@ const damages: Damage[] = [
   },
   { name: 'model.json hidden size differs from model.onnx', file: /model\.json/, damage: (dir) => editJSON(dir, 'model.json', (j) => (j.hiddenSize += 8)) },
   { name: 'model.json not JSON', file: /model\.json/, damage: (dir) => edit(dir, 'model.json', () => '{"format": 1, "cell": "gr') },
+  {
+    name: 'words.bin cut in half',
+    file: /words\.bin is not a word memory file/,
+    damage: (dir) => {
+      const words = tinyWordMemory();
+      fs.writeFileSync(path.join(dir, 'words.bin'), words.subarray(0, words.length >> 1));
+    },
+  },
+  {
+    name: 'workspace-words.bin overwritten with text',
+    file: /workspace-words\.bin is not a word memory file/,
+    damage: (dir) => {
+      fs.writeFileSync(path.join(dir, 'words.bin'), tinyWordMemory());
+      fs.writeFileSync(path.join(dir, 'workspace-words.bin'), 'RNG1 but not really\n'.repeat(100));
+    },
+  },
 ];
 
 describe('robustness: damaged model folders', function () {

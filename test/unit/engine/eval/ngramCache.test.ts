@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { lexTokens } from '../../../../src/engine/text/incrementalLexer';
 import { defaultNgramCacheOptions, NgramCache } from '../../../../src/engine/eval/ngramCache';
-import { NgramModel } from '../../../../src/engine/eval/ngramModel';
+import { NgramModel } from '../../../../src/engine/ngram/ngramModel';
 import { isCompletionWord } from '../../../../src/engine/text/words';
 
 const training = [
@@ -38,7 +38,7 @@ function bruteForce(before: string, typed: string, limit: number): { word: strin
     .slice(0, limit);
 }
 
-describe('eval/ngramCache', () => {
+describe('ngram/ngramCache', () => {
   const file = 'const total = add(count, 2);\nconsole.log(total);\nconst count = sub(total, count);\nconsole.log(count);\n';
 
   it('ranks every position like the mixture computed from scratch', () => {

@@ -3,6 +3,8 @@ import { DocumentState } from '../../../../src/engine/runtime/documentState';
 import { LanguageModel, SEARCH_TOP_K } from '../../../../src/engine/runtime/languageModel';
 import { defaultSearchOptions, SearchMemo, searchWords } from '../../../../src/engine/runtime/wordSearch';
 import { defaultCachePriors } from '../../../../src/engine/runtime/documentCache';
+import { WordMemory } from '../../../../src/engine/runtime/wordMemory';
+import { NgramModel } from '../../../../src/engine/ngram/ngramModel';
 import { cacheWeights, CachePriors } from '../../../../src/engine/text/cacheMixture';
 import { sampleFiles, tinyModelDir } from '../../helpers/tinyModel';
 
@@ -82,6 +84,30 @@ describe('searchWords', function () {
       assert.ok(Math.abs(got - (k * item.probability + ((1 - k) * weight) / cache.total)) < 1e-9, `${item.word}: ${got}`);
     }
     assert.equal(mixed.items[0].word, 'total');
+  });
+
+  it('mixes in the word memory as joint probabilities, then normalizes over the words that continue the typed one', async () => {
+    // A memory that knows words the tiny model has rarely seen: 'totalizer' follows '=' often.
+    const memory = WordMemory.of(NgramModel.train(['a = totalizer;\nb = totalizer;\nc = total + totem;\n'], { order: 2, minCount: 1, pruneBelow: 1 }), undefined)!;
+    const doc = new DocumentState(lm, 'let x = 1;\nlet y = tot');
+    const ctx = await doc.completionContext();
+    const query = memory.query(doc.documentCache().history(), 'tot', 10);
+    assert.deepEqual(query.words.map((w) => w.word), ['totalizer', 'total', 'totem']);
+    // Both searches score the memory's words with the model; only the first mixes the memory in.
+    const scoreOnly = () => ({ words: query.words.map((w) => ({ word: w.word, weight: 0 })), total: 0, modelWeight: 1 });
+    const options = { ...defaultSearchOptions(), maxItems: 1000, memoryWeight: 0.4, cacheFor: scoreOnly };
+    const mixed = await searchWords(lm, ctx, { ...options, memoryFor: (prefix) => memory.query(doc.documentCache().history(), prefix, 10) });
+    const plain = await searchWords(lm, ctx, options);
+    // As with the cache: mixed(w) = k·plain(w) + (1 − k)·P_memory(w) / Σ P_memory, k in (0, 1).
+    const unknown = plain.items.find((i) => query.prob(i.word) === 0)!;
+    const k = mixed.items.find((i) => i.word === unknown.word)!.probability / unknown.probability;
+    assert.ok(k > 0 && k < 1, `k = ${k}`);
+    const again = memory.query(doc.documentCache().history(), 'tot', 10);
+    for (const item of plain.items) {
+      const got = mixed.items.find((i) => i.word === item.word)!.probability;
+      assert.ok(Math.abs(got - (k * item.probability + ((1 - k) * again.prob(item.word)) / again.total)) < 1e-9, `${item.word}: ${got}`);
+    }
+    assert.equal(mixed.items[0].word, 'totalizer');
   });
 
   it('completes the whole identifier when the cursor is inside a camelCase word', async () => {

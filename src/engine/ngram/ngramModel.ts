@@ -1,7 +1,9 @@
-// A trained word-level Kneser–Ney n-gram (estimated in ngramEstimate.ts) and its queries:
-// P(token | history), and the best words under a typed prefix without scoring the vocabulary.
+// A trained word-level Kneser–Ney n-gram (estimated in ngramEstimate.ts, stored by ngramFile.ts)
+// and its queries: P(token | history), and the best words under a typed prefix without scoring the
+// vocabulary. The engine's word memory and the ngram-cache baseline both use it.
 
 import { BOS_ID, UNK_ID, defaultNgramOptions, estimateNgram, type NgramData, type NgramOptions } from './ngramEstimate';
+import { decodeNgram, encodeNgram } from './ngramFile';
 import type { RankSource } from './thresholdTop';
 import { isCompletionWord } from '../text/words';
 
@@ -14,9 +16,11 @@ export interface WordScores {
   prob(id: number): number;
   /** The `limit` most probable completion words (ids, probabilities), best first, skipping `exclude`. */
   top(limit: number, exclude: number): { ids: number[]; probs: number[] };
+  /** Σ P(id | history) over the completion words of the range, the prefix itself included. */
+  total(): number;
 }
 
-/** Word-level interpolated modified Kneser–Ney n-gram over the baselines' tokens. */
+/** Word-level interpolated modified Kneser–Ney n-gram over the document caches' tokens (text/incrementalLexer). */
 export class NgramModel {
   readonly order: number;
   /** id → token: BOS, UNK, then every kept token in UTF-16 code-unit order. */
@@ -27,7 +31,11 @@ export class NgramModel {
   private readonly ids: Map<string, number>;
   /** 1 for tokens a completion may offer (words of ≥ 2 characters). */
   private readonly candidate: Uint8Array;
+  /** Prefix sums of the unigram over completion words: [V + 1]. */
+  private readonly candidateUnigram: Float64Array;
   private readonly byUnigram = new Map<number, Int32Array>();
+  /** Per order, per context: Σ alpha of its entries that are completion words (built on first use). */
+  private candidateAlpha?: Float64Array[];
   /** Per order, per context: its entries by descending alpha (built on first use). */
   private readonly byAlpha: Map<number, Uint32Array>[];
   // Scratch of `score`: accumulated higher-order mass per touched id.
@@ -45,6 +53,8 @@ export class NgramModel {
     this.discounts = data.discounts;
     this.ids = new Map(data.vocabulary.map((t, id) => [t, id]));
     this.candidate = Uint8Array.from(data.vocabulary, (t, id) => (id > UNK_ID && isCompletionWord(t) ? 1 : 0));
+    this.candidateUnigram = new Float64Array(data.vocabulary.length + 1);
+    for (let id = 0; id < data.vocabulary.length; id++) this.candidateUnigram[id + 1] = this.candidateUnigram[id] + (this.candidate[id] ? data.unigram[id] : 0);
     this.acc = new Float64Array(data.vocabulary.length);
     this.mark = new Uint32Array(data.vocabulary.length);
     this.byAlpha = data.levels.map(() => new Map());
@@ -58,6 +68,15 @@ export class NgramModel {
    */
   static train(texts: Iterable<string>, options: Partial<NgramOptions> = {}): NgramModel {
     return new NgramModel(estimateNgram(texts, { ...defaultNgramOptions(), ...options }));
+  }
+
+  /** Reads a model that `encode` wrote; `where` names the file in errors. */
+  static decode(bytes: Uint8Array, where: string): NgramModel {
+    return new NgramModel(decodeNgram(bytes, where));
+  }
+
+  encode(): Uint8Array {
+    return encodeNgram(this.data);
   }
 
   /** Id of `token`, or UNK. */
@@ -128,7 +147,12 @@ export class NgramModel {
       weight *= level.gamma[c];
     }
     const prob = (id: number) => (this.mark[id] === this.stamp ? this.acc[id] : 0) + weight * unigram[id];
-    return { prob, top: (limit, exclude) => this.top(limit, exclude, prob) };
+    const total = () => {
+      let sum = weight * (this.candidateUnigram[hi] - this.candidateUnigram[lo]);
+      for (const id of this.touched) if (this.candidate[id]) sum += this.acc[id];
+      return sum;
+    };
+    return { prob, top: (limit, exclude) => this.top(limit, exclude, prob), total };
   }
 
   private top(limit: number, exclude: number, prob: (id: number) => number): { ids: number[]; probs: number[] } {
@@ -201,6 +225,31 @@ export class NgramModel {
       return p / scale;
     };
     return { sources, prob };
+  }
+
+  /**
+   * Σ P(w | history) over every completion word of the vocabulary, without touching the words: per
+   * order the context's share of completion words is summed once, on first use (a pass over the
+   * n-grams), so the answer costs one lookup per order.
+   */
+  candidateMass(history: ArrayLike<number>): number {
+    const { levels } = this.data;
+    this.candidateAlpha ??= levels.map((level) => {
+      const sums = new Float64Array(level.gamma.length);
+      for (let c = 0; c < sums.length; c++) {
+        for (let e = level.offsets[c]; e < level.offsets[c + 1]; e++) if (this.candidate[level.words[e]]) sums[c] += level.alpha[e];
+      }
+      return sums;
+    });
+    let mass = 0;
+    let weight = 1;
+    for (let j = this.order; j >= 2; j--) {
+      const c = this.context(history, j);
+      if (c < 0) continue;
+      mass += weight * this.candidateAlpha[j - 2][c];
+      weight *= levels[j - 2].gamma[c];
+    }
+    return mass + weight * this.candidateUnigram[this.candidateUnigram.length - 1];
   }
 
   /** Entries of context c of order j by descending alpha. */

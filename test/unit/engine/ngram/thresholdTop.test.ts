@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { thresholdTop, type RankSource } from '../../../../src/engine/eval/thresholdTop';
+import { thresholdTop, type RankSource } from '../../../../src/engine/ngram/thresholdTop';
 
 /** A source over explicit contributions (items missing from it contribute 0). */
 function listSource(parts: Map<string, number>): RankSource {
@@ -9,7 +9,7 @@ function listSource(parts: Map<string, number>): RankSource {
   return { bound: () => sorted[pos]?.[1] ?? 0, next: () => sorted[pos++]?.[0] };
 }
 
-describe('eval/thresholdTop', () => {
+describe('ngram/thresholdTop', () => {
   it('finds the same best scores as scoring every item', () => {
     const item = fc.constantFrom(...'abcdefghijklmnop'.split(''));
     const part = fc.array(fc.tuple(item, fc.integer({ min: 1, max: 50 })), { maxLength: 12 }).map((xs) => new Map(xs));

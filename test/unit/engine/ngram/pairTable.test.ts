@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { PairTable } from '../../../../src/engine/eval/pairTable';
+import { PairTable } from '../../../../src/engine/ngram/pairTable';
 
-describe('eval/pairTable', () => {
+describe('ngram/pairTable', () => {
   it('interns pairs as dense ids across growth, and finds them again', () => {
     const t = new PairTable(4);
     const key = (i: number) => [(i * 7919) % 50021, i % 3] as const;

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { lexTokens } from '../../../../src/engine/text/incrementalLexer';
-import { BOS, modifiedDiscounts } from '../../../../src/engine/eval/ngramEstimate';
-import { NgramModel } from '../../../../src/engine/eval/ngramModel';
+import { BOS, modifiedDiscounts } from '../../../../src/engine/ngram/ngramEstimate';
+import { NgramModel } from '../../../../src/engine/ngram/ngramModel';
+import { isCompletionWord } from '../../../../src/engine/text/words';
 
 const corpus = [
   'the cat sat on the mat.\nthe dog sat on the log.',
@@ -58,7 +59,7 @@ function reference(texts: string[], n: number, discounts: readonly (readonly num
   return { words, prob: (history: string[], w: string) => p([...Array(n - 1).fill(BOS), ...history].slice(-(n - 1)), w) };
 }
 
-describe('eval/ngramModel', () => {
+describe('ngram/ngramModel', () => {
   it('computes modified KN discounts from counts-of-counts', () => {
     // n1 = 4, n2 = 2, n3 = 1, n4 = 1: Y = 4 / (4 + 2·2) = 0.5
     const close = (a: number[], b: number[]) => a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < 1e-12, `${a} vs ${b}`));
@@ -71,7 +72,7 @@ describe('eval/ngramModel', () => {
     // BOS a b | BOS a b | BOS b a: bigram counts (BOS a) 2, (a b) 2, (BOS b) 1, (b a) 1 → D1 = 1/3;
     // D2 falls back to 1. Unigram continuation counts a 2, b 2, <unk> 0 → D2 = 1 (fallback):
     // P1(a) = P1(b) = (2 − 1)/4 + 0.5/3 = 5/12, P1(<unk>) = 1/6.
-    const m = NgramModel.train(['a b', 'a b', 'b a'], { order: 2, minCount: 1, pruneSingletons: false });
+    const m = NgramModel.train(['a b', 'a b', 'b a'], { order: 2, minCount: 1, pruneBelow: 1 });
     assert.deepEqual(m.vocabulary, ['<s>', '<unk>', 'a', 'b']);
     const close = (x: number, y: number) => assert.ok(Math.abs(x - y) < 1e-6, `${x} vs ${y}`);
     close(m.prob(['a'], 'b'), (2 - 1) / 2 + 0.5 * (5 / 12));
@@ -84,7 +85,7 @@ describe('eval/ngramModel', () => {
 
   for (const order of [3, 4]) {
     it(`order ${order}: equals the reference and sums to 1 over the vocabulary`, () => {
-      const m = NgramModel.train(corpus, { order, minCount: 1, pruneSingletons: false });
+      const m = NgramModel.train(corpus, { order, minCount: 1, pruneBelow: 1 });
       const ref = reference(corpus, order, m.discounts);
       assert.deepEqual([...m.vocabulary].slice(1).sort(), [...ref.words].sort());
       const histories = [[], ['the'], ['the', 'cat'], ['San'], ['San', 'Francisco'], ['.', '\n'], ['sat', 'on', 'the'], ['nope', 'the']];
@@ -101,7 +102,7 @@ describe('eval/ngramModel', () => {
   }
 
   it('discounts: Francisco is frequent but follows only San, so KN gives it a low unigram', () => {
-    const m = NgramModel.train(corpus, { order: 3, minCount: 1, pruneSingletons: false });
+    const m = NgramModel.train(corpus, { order: 3, minCount: 1, pruneBelow: 1 });
     const after = (h: string[]) => m.vocabulary.slice(1).sort((a, b) => m.prob(h, b) - m.prob(h, a))[0];
     assert.equal(after(['.', 'San']), 'Francisco');
     assert.ok(m.prob(['.', 'San'], 'Francisco') > 10 * m.prob(['nope'], 'Francisco'));
@@ -112,13 +113,39 @@ describe('eval/ngramModel', () => {
   });
 
   it('pruned singletons move their mass to the lower orders, still summing to 1', () => {
-    const full = NgramModel.train(corpus, { minCount: 1, pruneSingletons: false });
-    const pruned = NgramModel.train(corpus, { minCount: 1, pruneSingletons: true });
+    const full = NgramModel.train(corpus, { minCount: 1, pruneBelow: 1 });
+    const pruned = NgramModel.train(corpus, { minCount: 1, pruneBelow: 2 });
     // (on the mat) was seen once: pruned, its trigram mass is gone; (sat on the) twice: kept.
     assert.ok(pruned.prob(['on', 'the'], 'mat') < full.prob(['on', 'the'], 'mat'));
     for (const h of [['on', 'the'], ['the', 'cat'], []]) {
       const sum = pruned.vocabulary.reduce((s, w) => s + pruned.prob(h, w), 0);
       assert.ok(Math.abs(sum - 1) < 1e-5, `sum ${sum}`);
+    }
+  });
+
+  for (const order of [3, 4]) {
+    it(`order ${order}: pruning the lower orders too keeps every distribution summing to 1`, () => {
+      const full = NgramModel.train(corpus, { order, minCount: 1, pruneBelow: 1 });
+      const pruned = NgramModel.train(corpus, { order, minCount: 1, pruneBelow: 2, pruneLowerBelow: 2 });
+      // (the log) was seen once: gone from the bigrams, its mass moved to the unigram.
+      assert.ok(pruned.prob(['nope', 'the'], 'log') < full.prob(['nope', 'the'], 'log'));
+      // (sat on the) was seen twice: it and its contexts are kept.
+      assert.ok(pruned.prob(['cat', 'sat', 'on'], 'the') > 0.5, `${pruned.prob(['cat', 'sat', 'on'], 'the')}`);
+      for (const h of [[], ['the'], ['sat', 'on'], ['on', 'the'], ['San', 'Francisco'], ['.', '\n'], ['nope', 'the']]) {
+        const sum = pruned.vocabulary.reduce((s, w) => s + pruned.prob(h, w), 0);
+        assert.ok(Math.abs(sum - 1) < 1e-5, `sum ${sum} after ${JSON.stringify(h)}`);
+      }
+    });
+  }
+
+  it('total() is the probability of every completion word in the scored range', () => {
+    const m = NgramModel.train(corpus, { minCount: 1, pruneBelow: 1 });
+    for (const [history, prefix] of [[['the'], 'c'], [['San'], ''], [['sat', 'on'], 'S'], [[], 'zz']] as const) {
+      const [lo, hi] = m.prefixRange(prefix);
+      const scores = m.score(history.map((t) => m.id(t)), lo, hi);
+      let expected = 0;
+      for (let id = lo; id < hi; id++) if (isCompletionWord(m.vocabulary[id])) expected += scores.prob(id);
+      assert.ok(Math.abs(scores.total() - expected) < 1e-12, `${history}|${prefix}: ${scores.total()} vs ${expected}`);
     }
   });
 

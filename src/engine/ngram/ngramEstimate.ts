@@ -20,15 +20,18 @@ export interface NgramOptions {
   /** Tokens seen fewer times in training become <unk> (2 drops hapaxes: a third of the
    *  distinct tokens of the 100 MB corpus, 0.3% of its tokens). */
   readonly minCount: number;
-  /** Drop highest-order n-grams seen once, as SRILM does by default: their probability mass
-   *  moves to the lower orders (the interpolation weight is 1 − Σ kept discounted mass, so
-   *  every distribution still sums to 1). About halves the model's size. */
-  readonly pruneSingletons: boolean;
+  /** Drop highest-order n-grams seen fewer times than this; 2 drops those seen once, as SRILM
+   *  does by default (about halves the model). Their probability mass moves to the lower orders
+   *  (the interpolation weight is 1 − Σ kept discounted mass, so every distribution still sums to 1). */
+  readonly pruneBelow: number;
+  /** The same for the orders between 2 and n − 1 (1 keeps them all). An n-gram's count is at most
+   *  its context's, so with pruneLowerBelow ≤ pruneBelow no kept n-gram loses its context. */
+  readonly pruneLowerBelow: number;
 }
 
 /** Defaults for the `ngram-cache` baseline. */
 export function defaultNgramOptions(): NgramOptions {
-  return { order: 3, minCount: 2, pruneSingletons: true };
+  return { order: 3, minCount: 2, pruneBelow: 2, pruneLowerBelow: 1 };
 }
 
 /**
@@ -78,21 +81,25 @@ export function estimateNgram(texts: Iterable<string>, options: NgramOptions): N
   let unigramCont: Int32Array | null = null;
   for (let j = 2; j <= n; j++) {
     const counted = countLevel(stream, ctxAt, j === n, j === 2 ? V : (lower as Counted).size);
+    let kept: Int32Array | null = null;
     if (j === 2) unigramCont = counted.lowerCont;
     else {
       const prev = lower as Counted;
       const adjusted = prev.raw.map((r, e) => (prev.startsBos[e] ? r : counted.lowerCont[e]));
       discounts.push(modifiedDiscounts(adjusted));
-      levels.push(smooth(prev, adjusted, discounts[discounts.length - 1], false));
+      // Raw count 0: a BOS…BOS padding context, which the first tokens of every text need.
+      kept = prev.raw.map((r, e) => ((r >= options.pruneLowerBelow || r === 0) && prev.contexts[e] >= 0 ? 1 : 0));
+      levels.push(smooth(prev, adjusted, discounts[discounts.length - 1], kept));
     }
     // An n-gram starts with BOS when its context does (order 2: when the context is BOS).
     counted.startsBos = counted.contexts.map((c) => (j === 2 ? (c === BOS_ID ? 1 : 0) : (lower as Counted).startsBos[c]));
+    if (kept) renumberContexts(counted, kept);
     lower = counted;
     if (counted.at) ctxAt = counted.at;
   }
   const top = lower as Counted;
   discounts.push(modifiedDiscounts(top.raw));
-  levels.push(smooth(top, top.raw, discounts[discounts.length - 1], options.pruneSingletons));
+  levels.push(smooth(top, top.raw, discounts[discounts.length - 1], top.raw.map((r) => (r >= options.pruneBelow ? 1 : 0))));
 
   const cont = unigramCont as Int32Array;
   cont[BOS_ID] = 0;
@@ -179,8 +186,18 @@ function discount(a: number, d: number[]): number {
   return a === 0 ? 0 : d[Math.min(a, 3) - 1];
 }
 
-function smooth(level: Counted, adjusted: ArrayLike<number>, d: number[], prune: boolean): NgramLevel {
-  const kept = (e: number) => !(prune && level.raw[e] === 1);
+/** The context ids of `level` after its context order dropped the entries not `kept` (−1: dropped). */
+function renumberContexts(level: Counted, kept: Int32Array): void {
+  const id = new Int32Array(kept.length);
+  let next = 0;
+  for (let e = 0; e < kept.length; e++) id[e] = kept[e] ? next++ : -1;
+  for (let e = 0; e < level.size; e++) level.contexts[e] = id[level.contexts[e]];
+  level.ctxCount = next;
+}
+
+/** Discounted probabilities and interpolation weights of the entries `keep` marks (a dropped context drops its entries). */
+function smooth(level: Counted, adjusted: ArrayLike<number>, d: number[], keep: Int32Array): NgramLevel {
+  const kept = (e: number) => keep[e] === 1 && level.contexts[e] >= 0;
   const offsets = new Uint32Array(level.ctxCount + 1);
   for (let e = 0; e < level.size; e++) if (kept(e)) offsets[level.contexts[e] + 1]++;
   for (let c = 0; c < level.ctxCount; c++) offsets[c + 1] += offsets[c];
