@@ -80,7 +80,7 @@ export class NgramCache implements CompletionSystem {
     const scored = new Map<string, number>();
     const top = scores.top(limit, model.knownId(typed));
     for (let i = 0; i < top.ids.length; i++) {
-      const word = model.vocabulary[top.ids[i]];
+      const word = model.vocabulary.token(top.ids[i]);
       scored.set(word, cached(word) + c * top.probs[i]);
     }
     this.words.forEachWithPrefix(typed, ({ word }) => {

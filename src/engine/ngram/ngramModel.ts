@@ -2,9 +2,10 @@
 // and its queries: P(token | history), and the best words under a typed prefix without scoring the
 // vocabulary. The engine's word memory and the ngram-cache baseline both use it.
 
-import { BOS_ID, UNK_ID, defaultNgramOptions, estimateNgram, type NgramData, type NgramOptions } from './ngramEstimate';
+import { BOS, BOS_ID, UNK, UNK_ID, defaultNgramOptions, estimateNgram, type NgramData, type NgramOptions } from './ngramEstimate';
 import { decodeNgram, encodeNgram } from './ngramFile';
 import type { RankSource } from './thresholdTop';
+import { Vocabulary } from './vocabulary';
 import { isCompletionWord } from '../text/words';
 
 /** Unigram-sorted candidate lists are cached for prefixes with more words than this. */
@@ -24,11 +25,11 @@ export interface WordScores {
 export class NgramModel {
   readonly order: number;
   /** id → token: BOS, UNK, then every kept token in UTF-16 code-unit order. */
-  readonly vocabulary: readonly string[];
+  readonly vocabulary: Vocabulary;
   /** discounts[j − 1] = [D1, D2, D3+] of order j. */
   readonly discounts: readonly (readonly number[])[];
-  private readonly data: NgramData;
-  private readonly ids: Map<string, number>;
+  /** The estimate without its token strings (the vocabulary holds them). */
+  private readonly data: Omit<NgramData, 'vocabulary'>;
   /** 1 for tokens a completion may offer (words of ≥ 2 characters). */
   private readonly candidate: Uint8Array;
   /** Prefix sums of the unigram over completion words: [V + 1]. */
@@ -46,17 +47,16 @@ export class NgramModel {
   private lo = 0;
   private hi = 0;
 
-  private constructor(data: NgramData) {
+  private constructor({ vocabulary, ...data }: NgramData) {
     this.data = data;
     this.order = data.order;
-    this.vocabulary = data.vocabulary;
+    this.vocabulary = new Vocabulary(vocabulary);
     this.discounts = data.discounts;
-    this.ids = new Map(data.vocabulary.map((t, id) => [t, id]));
-    this.candidate = Uint8Array.from(data.vocabulary, (t, id) => (id > UNK_ID && isCompletionWord(t) ? 1 : 0));
-    this.candidateUnigram = new Float64Array(data.vocabulary.length + 1);
-    for (let id = 0; id < data.vocabulary.length; id++) this.candidateUnigram[id + 1] = this.candidateUnigram[id] + (this.candidate[id] ? data.unigram[id] : 0);
-    this.acc = new Float64Array(data.vocabulary.length);
-    this.mark = new Uint32Array(data.vocabulary.length);
+    this.candidate = Uint8Array.from(vocabulary, (t, id) => (id > UNK_ID && isCompletionWord(t) ? 1 : 0));
+    this.candidateUnigram = new Float64Array(vocabulary.length + 1);
+    for (let id = 0; id < vocabulary.length; id++) this.candidateUnigram[id + 1] = this.candidateUnigram[id] + (this.candidate[id] ? data.unigram[id] : 0);
+    this.acc = new Float64Array(vocabulary.length);
+    this.mark = new Uint32Array(vocabulary.length);
     this.byAlpha = data.levels.map(() => new Map());
   }
 
@@ -64,7 +64,7 @@ export class NgramModel {
    * Trains on `texts` (each a document: it starts after n − 1 BOS tokens). Counting happens in
    * typed arrays: on 95 MB of the corpus (25M tokens) with the defaults this took ~20 s of CPU
    * and peaked at ~0.7 GB RSS; the model keeps ~55 MB of arrays (200k tokens, 2.1M bigrams,
-   * 1.9M trigrams after pruning) plus ~0.1 GB of vocabulary strings and maps.
+   * 1.9M trigrams after pruning) plus its vocabulary, 2 MB as one string.
    */
   static train(texts: Iterable<string>, options: Partial<NgramOptions> = {}): NgramModel {
     return new NgramModel(estimateNgram(texts, { ...defaultNgramOptions(), ...options }));
@@ -76,36 +76,41 @@ export class NgramModel {
   }
 
   encode(): Uint8Array {
-    return encodeNgram(this.data);
+    return encodeNgram({ ...this.data, vocabulary: this.vocabulary.toArray() });
   }
 
   /** Id of `token`, or UNK. */
   id(token: string): number {
-    return this.ids.get(token) ?? UNK_ID;
+    const id = this.knownId(token);
+    return id < 0 ? UNK_ID : id;
   }
 
-  /** Id of `token`, or -1 when it is not in the vocabulary. */
+  /** Id of `token`, or -1 when it is not in the vocabulary (a binary search: no Map of every token on the heap). */
   knownId(token: string): number {
-    return this.ids.get(token) ?? -1;
+    const v = this.vocabulary;
+    if (token === BOS) return BOS_ID;
+    if (token === UNK) return UNK_ID;
+    const [lo] = this.prefixRange(token);
+    return lo < v.size && v.compare(lo, token) === 0 ? lo : -1;
   }
 
   /** Ids [lo, hi) of the vocabulary tokens that start with `prefix` (all but BOS, UNK for ""). */
   prefixRange(prefix: string): [number, number] {
     const v = this.vocabulary;
     const first = UNK_ID + 1;
-    if (prefix === '') return [first, v.length];
+    if (prefix === '') return [first, v.size];
     let lo = first;
-    let hi = v.length;
+    let hi = v.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (v[mid] < prefix) lo = mid + 1;
+      if (v.compare(mid, prefix) < 0) lo = mid + 1;
       else hi = mid;
     }
     let end = lo;
-    hi = v.length;
+    hi = v.size;
     while (end < hi) {
       const mid = (end + hi) >>> 1;
-      if (v[mid].startsWith(prefix)) end = mid + 1;
+      if (v.startsWith(mid, prefix)) end = mid + 1;
       else hi = mid;
     }
     return [lo, end];
@@ -191,7 +196,8 @@ export class NgramModel {
    * when a context like "." has tens of thousands.
    */
   sources(history: ArrayLike<number>, scale: number): { sources: RankSource[]; prob(id: number): number } {
-    const { levels, unigram, vocabulary } = this.data;
+    const { levels, unigram } = this.data;
+    const vocabulary = this.vocabulary;
     const sources: RankSource[] = [];
     const parts: { level: (typeof levels)[number]; c: number; weight: number }[] = [];
     let weight = scale;
@@ -205,16 +211,16 @@ export class NgramModel {
       let pos = 0;
       sources.push({
         bound: () => (pos < order.length ? w * level.alpha[order[pos]] : 0),
-        next: () => (pos < order.length ? vocabulary[level.words[order[pos++]]] : undefined),
+        next: () => (pos < order.length ? vocabulary.token(level.words[order[pos++]]) : undefined),
       });
       weight *= level.gamma[c];
     }
-    const byUnigram = this.unigramOrder(UNK_ID + 1, vocabulary.length);
+    const byUnigram = this.unigramOrder(UNK_ID + 1, vocabulary.size);
     const unigramWeight = weight;
     let pos = 0;
     sources.push({
       bound: () => (pos < byUnigram.length ? unigramWeight * unigram[byUnigram[pos]] : 0),
-      next: () => (pos < byUnigram.length ? vocabulary[byUnigram[pos++]] : undefined),
+      next: () => (pos < byUnigram.length ? vocabulary.token(byUnigram[pos++]) : undefined),
     });
     const prob = (id: number) => {
       let p = unigramWeight * unigram[id];
@@ -268,7 +274,7 @@ export class NgramModel {
 
   /** The completion words of [lo, hi) by descending unigram probability. */
   private unigramOrder(lo: number, hi: number): Int32Array {
-    const key = lo * (this.vocabulary.length + 1) + hi;
+    const key = lo * (this.vocabulary.size + 1) + hi;
     const cached = this.byUnigram.get(key);
     if (cached) return cached;
     const ids: number[] = [];

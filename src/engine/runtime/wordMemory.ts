@@ -44,7 +44,7 @@ export class WordMemory {
 
   private constructor(corpus: NgramModel | undefined, workspace: NgramModel | undefined) {
     // Less <s> and <unk>.
-    this.words = { corpus: corpus ? corpus.vocabulary.length - 2 : 0, workspace: workspace ? workspace.vocabulary.length - 2 : 0 };
+    this.words = { corpus: corpus ? corpus.vocabulary.size - 2 : 0, workspace: workspace ? workspace.vocabulary.size - 2 : 0 };
     const share = corpus ? WORKSPACE_SHARE : 1;
     this.parts = [...(corpus ? [{ ngram: corpus, share: 1 - (workspace ? share : 0) }] : []), ...(workspace ? [{ ngram: workspace, share }] : [])];
   }
@@ -89,7 +89,7 @@ function queryOne(m: NgramModel, history: readonly string[], prefix: string, lim
   const self = m.knownId(prefix);
   const top = scores.top(limit, self);
   return {
-    words: top.ids.map((id, i) => ({ word: m.vocabulary[id], p: top.probs[i] })),
+    words: top.ids.map((id, i) => ({ word: m.vocabulary.token(id), p: top.probs[i] })),
     total: scores.total() - (self >= 0 && isCompletionWord(prefix) ? scores.prob(self) : 0),
     prob: (word) => {
       const id = m.knownId(word);

@@ -27,7 +27,7 @@ function bruteForce(before: string, typed: string, limit: number): { word: strin
   const cb = (w: string) => follows.filter((t) => t === w).length;
   const lu = n / (n + unigramPrior);
   const lb = c / (c + bigramPrior);
-  const candidates = new Set([...model.vocabulary.slice(2), ...cached].filter((w) => isCompletionWord(w) && w.startsWith(typed) && w !== typed));
+  const candidates = new Set([...model.vocabulary.toArray().slice(2), ...cached].filter((w) => isCompletionWord(w) && w.startsWith(typed) && w !== typed));
   return [...candidates]
     .map((word) => {
       const pKN = model.knownId(word) < 0 ? 0 : model.prob(tokens, word);

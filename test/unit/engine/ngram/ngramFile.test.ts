@@ -10,11 +10,11 @@ describe('ngram/ngramFile', () => {
     it(`gives back the same model (order ${options.order}, pruned below ${options.pruneBelow}/${options.pruneLowerBelow})`, () => {
       const m = NgramModel.train(texts, options);
       const back = NgramModel.decode(m.encode(), 'words.bin');
-      assert.deepEqual(back.vocabulary, m.vocabulary);
+      assert.deepEqual(back.vocabulary.toArray(), m.vocabulary.toArray());
       assert.deepEqual(back.discounts, m.discounts);
       for (const h of histories) {
-        for (let id = 0; id < m.vocabulary.length; id += 7) {
-          const w = m.vocabulary[id];
+        for (let id = 0; id < m.vocabulary.size; id += 7) {
+          const w = m.vocabulary.token(id);
           const [a, b] = [m.prob(h, w), back.prob(h, w)];
           // The unigram is stored as float32; everything else already was.
           assert.ok(Math.abs(a - b) <= 1e-6 * a, `P(${w} | ${h}) ${a} vs ${b}`);

@@ -73,7 +73,7 @@ describe('ngram/ngramModel', () => {
     // D2 falls back to 1. Unigram continuation counts a 2, b 2, <unk> 0 → D2 = 1 (fallback):
     // P1(a) = P1(b) = (2 − 1)/4 + 0.5/3 = 5/12, P1(<unk>) = 1/6.
     const m = NgramModel.train(['a b', 'a b', 'b a'], { order: 2, minCount: 1, pruneBelow: 1 });
-    assert.deepEqual(m.vocabulary, ['<s>', '<unk>', 'a', 'b']);
+    assert.deepEqual(m.vocabulary.toArray(), ['<s>', '<unk>', 'a', 'b']);
     const close = (x: number, y: number) => assert.ok(Math.abs(x - y) < 1e-6, `${x} vs ${y}`);
     close(m.prob(['a'], 'b'), (2 - 1) / 2 + 0.5 * (5 / 12));
     close(m.prob(['a'], 'a'), 0.5 * (5 / 12));
@@ -87,11 +87,11 @@ describe('ngram/ngramModel', () => {
     it(`order ${order}: equals the reference and sums to 1 over the vocabulary`, () => {
       const m = NgramModel.train(corpus, { order, minCount: 1, pruneBelow: 1 });
       const ref = reference(corpus, order, m.discounts);
-      assert.deepEqual([...m.vocabulary].slice(1).sort(), [...ref.words].sort());
+      assert.deepEqual([...m.vocabulary.toArray()].slice(1).sort(), [...ref.words].sort());
       const histories = [[], ['the'], ['the', 'cat'], ['San'], ['San', 'Francisco'], ['.', '\n'], ['sat', 'on', 'the'], ['nope', 'the']];
       for (const h of histories) {
         let sum = 0;
-        for (const w of m.vocabulary) {
+        for (const w of m.vocabulary.toArray()) {
           const p = m.prob(h, w);
           sum += p;
           if (w !== BOS) assert.ok(Math.abs(p - ref.prob(h, w)) < 1e-6, `P(${w} | ${h}) ${p} vs ${ref.prob(h, w)}`);
@@ -103,7 +103,7 @@ describe('ngram/ngramModel', () => {
 
   it('discounts: Francisco is frequent but follows only San, so KN gives it a low unigram', () => {
     const m = NgramModel.train(corpus, { order: 3, minCount: 1, pruneBelow: 1 });
-    const after = (h: string[]) => m.vocabulary.slice(1).sort((a, b) => m.prob(h, b) - m.prob(h, a))[0];
+    const after = (h: string[]) => m.vocabulary.toArray().slice(1).sort((a, b) => m.prob(h, b) - m.prob(h, a))[0];
     assert.equal(after(['.', 'San']), 'Francisco');
     assert.ok(m.prob(['.', 'San'], 'Francisco') > 10 * m.prob(['nope'], 'Francisco'));
     // Unigram level (a context never seen): Francisco (3 occurrences, 1 left context) is below
@@ -118,7 +118,7 @@ describe('ngram/ngramModel', () => {
     // (on the mat) was seen once: pruned, its trigram mass is gone; (sat on the) twice: kept.
     assert.ok(pruned.prob(['on', 'the'], 'mat') < full.prob(['on', 'the'], 'mat'));
     for (const h of [['on', 'the'], ['the', 'cat'], []]) {
-      const sum = pruned.vocabulary.reduce((s, w) => s + pruned.prob(h, w), 0);
+      const sum = pruned.vocabulary.toArray().reduce((s, w) => s + pruned.prob(h, w), 0);
       assert.ok(Math.abs(sum - 1) < 1e-5, `sum ${sum}`);
     }
   });
@@ -132,7 +132,7 @@ describe('ngram/ngramModel', () => {
       // (sat on the) was seen twice: it and its contexts are kept.
       assert.ok(pruned.prob(['cat', 'sat', 'on'], 'the') > 0.5, `${pruned.prob(['cat', 'sat', 'on'], 'the')}`);
       for (const h of [[], ['the'], ['sat', 'on'], ['on', 'the'], ['San', 'Francisco'], ['.', '\n'], ['nope', 'the']]) {
-        const sum = pruned.vocabulary.reduce((s, w) => s + pruned.prob(h, w), 0);
+        const sum = pruned.vocabulary.toArray().reduce((s, w) => s + pruned.prob(h, w), 0);
         assert.ok(Math.abs(sum - 1) < 1e-5, `sum ${sum} after ${JSON.stringify(h)}`);
       }
     });
@@ -144,14 +144,14 @@ describe('ngram/ngramModel', () => {
       const [lo, hi] = m.prefixRange(prefix);
       const scores = m.score(history.map((t) => m.id(t)), lo, hi);
       let expected = 0;
-      for (let id = lo; id < hi; id++) if (isCompletionWord(m.vocabulary[id])) expected += scores.prob(id);
+      for (let id = lo; id < hi; id++) if (isCompletionWord(m.vocabulary.token(id))) expected += scores.prob(id);
       assert.ok(Math.abs(scores.total() - expected) < 1e-12, `${history}|${prefix}: ${scores.total()} vs ${expected}`);
     }
   });
 
   it('rare tokens become <unk>', () => {
     const m = NgramModel.train(corpus, { minCount: 2 });
-    assert.ok(m.vocabulary.includes('cat') && !m.vocabulary.includes('California'));
+    assert.ok(m.vocabulary.toArray().includes('cat') && !m.vocabulary.toArray().includes('California'));
     assert.equal(m.id('California'), m.id('<unk>'));
     assert.equal(m.knownId('California'), -1);
   });
@@ -159,7 +159,7 @@ describe('ngram/ngramModel', () => {
   it('finds prefix ranges and the exact best words without scoring the whole vocabulary', () => {
     const m = NgramModel.train(corpus, { minCount: 1 });
     const [lo, hi] = m.prefixRange('ca');
-    assert.deepEqual(m.vocabulary.slice(lo, hi), ['cat']);
+    assert.deepEqual(m.vocabulary.toArray().slice(lo, hi), ['cat']);
     assert.deepEqual(m.prefixRange('zz')[1] - m.prefixRange('zz')[0], 0);
     for (const prefix of ['', 's', 'S', 'c', 'th', 'Fr']) {
       for (const h of [[], ['the'], ['San'], ['the', 'cat'], ['a', 'cat', 'and'], ['return', 'cat', '.']]) {
@@ -167,7 +167,7 @@ describe('ngram/ngramModel', () => {
         const ids = h.map((t) => m.id(t));
         const exclude = m.knownId(prefix);
         const got = m.score(ids, a, b).top(3, exclude);
-        const brute = m.vocabulary
+        const brute = m.vocabulary.toArray()
           .map((w, id) => ({ id, w, p: m.prob(h, w) }))
           .filter(({ id, w }) => id >= a && id < b && id !== exclude && /^[\p{L}_$][\p{L}\p{N}_$]+$/u.test(w))
           .sort((x, y) => y.p - x.p)

@@ -20,7 +20,7 @@ describe('WordMemory', function () {
     assert.deepEqual(q.words.map((w) => w.word).sort(), ['totalize', 'total', 'totem'].sort());
     assert.equal(q.prob('tot'), 0);
     assert.equal(q.prob('const'), 0);
-    const expected = corpus.vocabulary.filter((w) => w.startsWith('tot') && w !== 'tot' && isCompletionWord(w)).reduce((s, w) => s + corpus.prob(['x', '='], w), 0);
+    const expected = corpus.vocabulary.toArray().filter((w) => w.startsWith('tot') && w !== 'tot' && isCompletionWord(w)).reduce((s, w) => s + corpus.prob(['x', '='], w), 0);
     assert.ok(Math.abs(q.total - expected) < 1e-12, `${q.total} vs ${expected}`);
     for (let i = 1; i < q.words.length; i++) assert.ok(q.words[i - 1].p >= q.words[i].p);
   });
@@ -28,7 +28,7 @@ describe('WordMemory', function () {
   it('with nothing typed, finds the best words and their total without scoring every word', () => {
     const memory = WordMemory.of(corpus, undefined)!;
     for (const history of [['const', 'x', '='], ['\n'], ['let', 'tot'], ['nope', 'nope']]) {
-      const words = corpus.vocabulary.filter(isCompletionWord);
+      const words = corpus.vocabulary.toArray().filter(isCompletionWord);
       const probs = new Map(words.map((w) => [w, corpus.prob(history, w)]));
       const best = [...probs.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
       const q = memory.query(history, '', 3);
