@@ -1,7 +1,7 @@
 // The model folder (DESIGN §2): model.onnx (the step graph with its weights), tokenizer.json
-// (Hugging Face format) and model.json (config, provenance, metrics), and optionally words.bin
-// and workspace-words.bin (the word memory, runtime/wordMemory). Written atomically; loading checks that the three agree
-// and names the faulty file when they do not.
+// (Hugging Face format) and model.json (config, provenance, metrics), and optionally words.bin and
+// workspace-words.bin (the word memory, runtime/wordMemory). Written atomically; loading checks that
+// the first three agree and names the faulty file when they do not.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildStepModel, readWeights } from './inferenceGraphs';
@@ -96,7 +96,7 @@ function recoverInterruptedSave(dir: string): void {
 }
 
 /**
- * Writes model.onnx, tokenizer.json, model.json and words.bin (when given) into `dir` atomically:
+ * Writes model.onnx, tokenizer.json, model.json and the word memories given into `dir` atomically:
  * everything goes to a sibling temp folder (fsynced), then the old folder is renamed away and the
  * new one renamed in. On any failure the previous folder stays as it was.
  */

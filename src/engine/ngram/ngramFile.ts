@@ -1,10 +1,11 @@
 // A trained n-gram as one file, Brotli-compressed (a third of the size: the folder that ships must
-// stay small, and decompressing 20 MB takes a tenth of a second). Inside: "RNG1", the byte length of a UTF-8 JSON header (u32, little
-// endian), the header {order, discounts, vocabulary, levels: [{contexts, used, entries}]}, then,
-// each at a multiple of 4 bytes, the unigram (f32) and per level the ids of the contexts that
-// have entries (u32), their offsets (u32), words (i32), alpha (f32) and gamma (f32). Most contexts
-// of the top order have no entry left after pruning, and such a context's gamma is 1: storing only
-// the used ones makes the file a third smaller. Float32 loses nothing a ranking can see.
+// stay small, and decompressing 20 MB takes a tenth of a second). Inside: "RNG1", the byte length
+// of a UTF-8 JSON header (u32, little endian), the header {order, discounts, vocabulary, levels:
+// [{contexts, used, entries}]}, then, each at a multiple of 4 bytes, the unigram (f32) and per
+// level the ids of the contexts that have entries (u32), their offsets (u32), words (i32), alpha
+// (f32) and gamma (f32), and a CRC-32 of everything before it. Most contexts of the top order have
+// no entry left after pruning, and such a context's gamma is 1: storing only the used ones makes
+// the file a third smaller. Float32 loses nothing a ranking can see.
 import * as zlib from 'node:zlib';
 import type { NgramData, NgramLevel } from './ngramEstimate';
 

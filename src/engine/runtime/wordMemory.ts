@@ -24,7 +24,7 @@ export function workspaceMemoryOptions(): NgramOptions {
   return { order: 3, minCount: 1, pruneBelow: 1, pruneLowerBelow: 1 };
 }
 
-/** The workspace memory's share against the corpus memory's. */
+/** The workspace memory's share against the corpus memory's (a choice, not tuned: README, Results). */
 const WORKSPACE_SHARE = 0.5;
 
 /** What the memory says of the words that continue a prefix after the last tokens of a document. */
@@ -45,8 +45,11 @@ export class WordMemory {
   private constructor(corpus: NgramModel | undefined, workspace: NgramModel | undefined) {
     // Less <s> and <unk>.
     this.words = { corpus: corpus ? corpus.vocabulary.size - 2 : 0, workspace: workspace ? workspace.vocabulary.size - 2 : 0 };
-    const share = corpus ? WORKSPACE_SHARE : 1;
-    this.parts = [...(corpus ? [{ ngram: corpus, share: 1 - (workspace ? share : 0) }] : []), ...(workspace ? [{ ngram: workspace, share }] : [])];
+    const both = Boolean(corpus && workspace);
+    this.parts = [
+      ...(corpus ? [{ ngram: corpus, share: both ? 1 - WORKSPACE_SHARE : 1 }] : []),
+      ...(workspace ? [{ ngram: workspace, share: both ? WORKSPACE_SHARE : 1 }] : []),
+    ];
   }
 
   /** The memory of either or both n-grams (the workspace's takes half when both are given); none without one. */
