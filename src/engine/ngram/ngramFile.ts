@@ -18,7 +18,8 @@ interface Header {
   levels: { contexts: number; used: number; entries: number }[];
 }
 
-export function encodeNgram(data: NgramData): Uint8Array {
+/** `quality`: Brotli's, 0–11; 9 makes the shipped file smallest (16 s for the base model's), 5 is 8× faster and 17% larger. */
+export function encodeNgram(data: NgramData, quality = 9): Uint8Array {
   const header: Header = {
     order: data.order,
     discounts: data.discounts,
@@ -46,7 +47,7 @@ export function encodeNgram(data: NgramData): Uint8Array {
     at += p.byteLength;
   }
   new DataView(out.buffer).setUint32(size, crc32(out.subarray(0, size)), true);
-  return zlib.brotliCompressSync(out, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9, [zlib.constants.BROTLI_PARAM_LGWIN]: 24, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: out.length } });
+  return zlib.brotliCompressSync(out, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality, [zlib.constants.BROTLI_PARAM_LGWIN]: 24, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: out.length } });
 }
 
 /** Reads what encodeNgram wrote; `where` names the file in errors. */

@@ -75,8 +75,9 @@ export class NgramModel {
     return new NgramModel(decodeNgram(bytes, where));
   }
 
-  encode(): Uint8Array {
-    return encodeNgram({ ...this.data, vocabulary: this.vocabulary.toArray() });
+  /** The model as a file (ngramFile.ts); `quality` trades Brotli's time for size. */
+  encode(quality?: number): Uint8Array {
+    return encodeNgram({ ...this.data, vocabulary: this.vocabulary.toArray() }, quality);
   }
 
   /** Id of `token`, or UNK. */

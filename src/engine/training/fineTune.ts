@@ -59,7 +59,8 @@ export async function fineTune(request: FineTuneRequest, onProgress?: (p: FineTu
   const trainTokens = trainDocs.reduce((a, d) => a + d.ids.length, 0);
   if (!trainDocs.length || trainTokens === 0) throw new Error('There is no text to train on.');
   // The workspace's words, every file whole: completion draws on them (runtime/wordMemory).
-  const workspaceWords = NgramModel.train(request.files.map((f) => f.text), workspaceMemoryOptions()).encode();
+  // Compressed for speed, not size: the user is waiting and the file stays on this machine.
+  const workspaceWords = NgramModel.train(request.files.map((f) => f.text), workspaceMemoryOptions()).encode(5);
   onProgress?.({ phase: 'prepared', files: request.files.length, trainTokens, validTokens: validDocs.reduce((a, d) => a + d.ids.length, 0) });
   // Small workspaces get smaller batches so that an epoch still has steps to take.
   const defaults = defaultTrainOptions();
