@@ -77,12 +77,13 @@ export class Engine {
     const ctx = await state.completionContext();
     const search = this.options.search;
     const wanted = Math.max(options.maxItems, search.maxDocumentWords);
+    const cache = state.documentCache();
     const memory = lm.memory;
     const result = await searchWords(lm, ctx, {
       ...search,
       maxItems: options.maxItems,
-      cacheFor: (typed) => state.documentCache().query(typed, this.options.cachePriors, wanted),
-      memoryFor: memory && ((prefix) => memory.query(state.documentCache().history(), prefix, wanted)),
+      cacheFor: (typed) => cache.query(typed, this.options.cachePriors, wanted),
+      memoryFor: memory && ((prefix) => memory.query(cache.history(), prefix, wanted)),
       memo: this.memo,
       signal,
     });
