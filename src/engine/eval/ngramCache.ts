@@ -3,10 +3,8 @@
 // Devanbu, "On the Localness of Software", FSE 2014; Hellendoorn & Devanbu, FSE 2017).
 
 import type { CompletionSystem } from './completionSystem';
-import { cacheWeights, CachePriors } from '../text/cacheMixture';
-import { DocumentWords } from '../text/documentWords';
-import { IncrementalLexer, NEWLINE } from '../text/incrementalLexer';
-import { CountOrder } from './countOrder';
+import { CachePriors } from '../text/cacheMixture';
+import { DocumentCache } from '../runtime/documentCache';
 import { NgramModel } from '../ngram/ngramModel';
 import { thresholdTop } from '../ngram/thresholdTop';
 import { TopK } from './topK';
@@ -30,47 +28,34 @@ export function defaultNgramCacheOptions(): NgramCacheOptions {
 export class NgramCache implements CompletionSystem {
   readonly name = 'ngram-cache';
   private readonly options: NgramCacheOptions;
-  /** The file's words, for prefix lookup. */
-  private readonly words = new DocumentWords();
-  /** The same counts, most frequent first, for the threshold search at k = 0. */
-  private readonly wordCounts = new CountOrder();
-  /** Per token: the counts of the tokens that followed it in the file. */
-  private readonly followers = new Map<string, CountOrder>();
-  private ids: number[] = [];
-  private previous: string | null = null;
-  private total = 0;
-  private readonly lexer = new IncrementalLexer({ reset: () => this.clear(), token: (t) => this.add(t) });
+  /** The file's words and what followed what: the same cache the engine keeps. */
+  private readonly cache = new DocumentCache();
 
   constructor(private readonly model: NgramModel, options: Partial<NgramCacheOptions> = {}) {
+    if (model.order > 5) throw new Error('the ngram-cache baseline reads at most 4 tokens of history');
     this.options = { ...defaultNgramCacheOptions(), ...options };
   }
 
   startFile(_path: string): void {
-    this.lexer.reset();
+    this.cache.reset();
   }
 
   rank(textBeforeCursor: string, typed: string, limit: number): string[] {
-    this.lexer.update(textBeforeCursor);
+    this.cache.update(textBeforeCursor);
     const model = this.model;
-    const newline = this.lexer.pendingNewline;
-    const history = this.ids.slice(-(model.order - 1));
-    if (newline) history.push(model.id(NEWLINE));
-    const last = newline ? NEWLINE : this.previous;
-    // The mixture as P(w) = a·c(last w) + b·c(w) + c·P_KN(w | history).
-    const after = last === null ? undefined : this.followers.get(last);
-    const { bigram: a, unigram: b, model: c } = cacheWeights(this.total, after?.total ?? 0, this.options);
-    const cached = (word: string) => a * (after?.count(word) ?? 0) + b * this.wordCounts.count(word);
+    const history = this.cache.history(model.order - 1).map((t) => model.id(t));
+    // The mixture as P(w) = cache.weight(w) + c·P_KN(w | history).
+    const cache = this.cache.mixture(this.options);
+    const c = cache.weights.model;
 
     if (typed === '') {
       // Every word is a candidate: read each part of the sum best-first and stop early.
       const kn = model.sources(history, c);
-      const sources = [...kn.sources, this.wordCounts.source(b)];
-      if (after) sources.push(after.source(a));
       const score = (word: string) => {
         const id = model.knownId(word);
-        return cached(word) + (id < 0 ? 0 : c * kn.prob(id));
+        return cache.weight(word) + (id < 0 ? 0 : c * kn.prob(id));
       };
-      return thresholdTop(sources, score, isCompletionWord, limit).items;
+      return thresholdTop([...kn.sources, ...cache.sources()], score, isCompletionWord, limit).items;
     }
 
     // The best words are among the n-gram's best under the prefix and the file's words under it
@@ -81,39 +66,15 @@ export class NgramCache implements CompletionSystem {
     const top = scores.top(limit, model.knownId(typed));
     for (let i = 0; i < top.ids.length; i++) {
       const word = model.vocabulary.token(top.ids[i]);
-      scored.set(word, cached(word) + c * top.probs[i]);
+      scored.set(word, cache.weight(word) + c * top.probs[i]);
     }
-    this.words.forEachWithPrefix(typed, ({ word }) => {
+    this.cache.forEachWithPrefix(typed, (word) => {
       if (word === typed || scored.has(word)) return;
       const id = model.knownId(word);
-      scored.set(word, cached(word) + (id < 0 ? 0 : c * scores.prob(id)));
+      scored.set(word, cache.weight(word) + (id < 0 ? 0 : c * scores.prob(id)));
     });
     const best = new TopK<[string, number]>(limit, (x, y) => x[1] > y[1]);
     for (const entry of scored) best.offer(entry);
     return best.items.map(([word]) => word);
-  }
-
-  private clear(): void {
-    this.words.clear();
-    this.wordCounts.clear();
-    this.followers.clear();
-    this.ids = [];
-    this.previous = null;
-    this.total = 0;
-  }
-
-  private add(token: string): void {
-    this.ids.push(this.model.id(token));
-    this.total++;
-    if (isCompletionWord(token)) {
-      this.words.add(token);
-      this.wordCounts.increment(token);
-    }
-    if (this.previous !== null) {
-      let f = this.followers.get(this.previous);
-      if (!f) this.followers.set(this.previous, (f = new CountOrder()));
-      f.increment(token);
-    }
-    this.previous = token;
   }
 }

@@ -1,9 +1,15 @@
-// The document's own words as a cache beside the model (see text/cacheMixture): how often each word
+// The document's own words as a cache beside a model (see text/cacheMixture): how often each word
 // occurred and which words followed each token, kept up to date as the text before the cursor grows.
-import { CachePriors, cacheWeights } from '../text/cacheMixture';
+// The engine mixes it with the network; the ngram-cache baseline (eval/ngramCache) with its n-gram.
+import type { RankSource } from '../ngram/thresholdTop';
+import { CachePriors, cacheWeights, CacheWeights } from '../text/cacheMixture';
+import { CountOrder } from '../text/countOrder';
 import { DocumentWords } from '../text/documentWords';
 import { IncrementalLexer, NEWLINE } from '../text/incrementalLexer';
 import { isCompletionWord } from '../text/words';
+
+/** Tokens kept for history(): enough for a 5-gram's context. */
+const HISTORY = 4;
 
 /** A last token that what follows may extend: a word or whitespace run, or half a surrogate pair. */
 const joinable = /^[\p{L}\p{N}_$\s\uD800-\uDBFF]$/u;
@@ -27,11 +33,24 @@ export interface CacheQuery {
   readonly modelWeight: number;
 }
 
+/** The cache's side of the mixture at the cursor: P(w) = weight(w) + weights.model·P_model(w). */
+export interface CacheMixture {
+  readonly weights: CacheWeights;
+  /** weights.bigram·c(last w) + weights.unigram·c(w). */
+  weight(word: string): number;
+  /** The cached words from the heaviest, for a threshold search over every word (ngram/thresholdTop). */
+  sources(): RankSource[];
+}
+
 export class DocumentCache {
+  /** Every word, for prefix lookup. */
   private readonly words = new DocumentWords();
-  private readonly followers = new Map<string, { total: number; counts: Map<string, number> }>();
-  private previous: string | null = null;
-  private beforePrevious: string | null = null;
+  /** The same counts, most frequent first. */
+  private readonly wordCounts = new CountOrder();
+  /** Per token: the tokens that followed it. */
+  private readonly followers = new Map<string, CountOrder>();
+  /** The last tokens read, oldest first. */
+  private recent: string[] = [];
   private tokens = 0;
   private readonly lexer = new IncrementalLexer({ reset: () => this.clear(), token: (t) => this.add(t) });
 
@@ -59,16 +78,31 @@ export class DocumentCache {
     if (offset < read || (offset === read && joinable.test(before))) this.reset();
   }
 
+  /** The mixture's cache side after the text read so far. */
+  mixture(priors: CachePriors): CacheMixture {
+    const last = this.lexer.pendingNewline ? NEWLINE : this.recent[this.recent.length - 1];
+    const after = last === undefined ? undefined : this.followers.get(last);
+    const weights = cacheWeights(this.tokens, after?.total ?? 0, priors);
+    return {
+      weights,
+      weight: (word) => weights.bigram * (after?.count(word) ?? 0) + weights.unigram * this.wordCounts.count(word),
+      sources: () => [this.wordCounts.source(weights.unigram), ...(after ? [after.source(weights.bigram)] : [])],
+    };
+  }
+
+  /** Calls `visit` with every cached word that starts with `prefix`, in UTF-16 order. */
+  forEachWithPrefix(prefix: string, visit: (word: string) => void): void {
+    this.words.forEachWithPrefix(prefix, ({ word }) => visit(word));
+  }
+
   /** The cached words that continue `typed` (the word before the cursor), at most `limit` of them. */
   query(typed: string, priors: CachePriors, limit: number): CacheQuery {
-    const last = this.lexer.pendingNewline ? NEWLINE : this.previous;
-    const after = last === null ? undefined : this.followers.get(last);
-    const w = cacheWeights(this.tokens, after?.total ?? 0, priors);
+    const mix = this.mixture(priors);
     const best: { word: string; weight: number }[] = [];
     let total = 0;
-    this.words.forEachWithPrefix(typed, ({ word, count }) => {
+    this.forEachWithPrefix(typed, (word) => {
       if (word.length <= typed.length) return;
-      const weight = w.bigram * (after?.counts.get(word) ?? 0) + w.unigram * count;
+      const weight = mix.weight(word);
       total += weight;
       if (best.length === limit && weight <= best[limit - 1].weight) return;
       let i = best.length;
@@ -76,34 +110,36 @@ export class DocumentCache {
       best.splice(i, 0, { word, weight });
       if (best.length > limit) best.pop();
     });
-    return { words: best, total, modelWeight: w.model };
+    return { words: best, total, modelWeight: mix.weights.model };
   }
 
-  /** The last two tokens read (oldest first; a pending line break counts as one). */
-  history(): string[] {
-    const h = [this.beforePrevious, this.previous].filter((t): t is string => t !== null);
-    if (this.lexer.pendingNewline) h.push(NEWLINE);
-    return h.slice(-2);
+  /** The last `n` tokens read, at most 4 (oldest first; a pending line break counts as one). */
+  history(n = HISTORY): string[] {
+    const h = this.lexer.pendingNewline ? [...this.recent, NEWLINE] : this.recent;
+    return h.slice(-n);
   }
 
   private clear(): void {
     this.words.clear();
+    this.wordCounts.clear();
     this.followers.clear();
-    this.previous = null;
-    this.beforePrevious = null;
+    this.recent = [];
     this.tokens = 0;
   }
 
   private add(token: string): void {
     this.tokens++;
-    if (isCompletionWord(token)) this.words.add(token);
-    if (this.previous !== null) {
-      let f = this.followers.get(this.previous);
-      if (!f) this.followers.set(this.previous, (f = { total: 0, counts: new Map() }));
-      f.total++;
-      f.counts.set(token, (f.counts.get(token) ?? 0) + 1);
+    if (isCompletionWord(token)) {
+      this.words.add(token);
+      this.wordCounts.increment(token);
     }
-    this.beforePrevious = this.previous;
-    this.previous = token;
+    const previous = this.recent[this.recent.length - 1];
+    if (previous !== undefined) {
+      let f = this.followers.get(previous);
+      if (!f) this.followers.set(previous, (f = new CountOrder()));
+      f.increment(token);
+    }
+    this.recent.push(token);
+    if (this.recent.length > HISTORY) this.recent.shift();
   }
 }

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { CountOrder } from '../../../../src/engine/eval/countOrder';
+import { CountOrder } from '../../../../src/engine/text/countOrder';
 
-describe('eval/countOrder', () => {
+describe('text/countOrder', () => {
   it('reads keys in descending count order after any increments', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), { maxLength: 60 }), (keys) => {
