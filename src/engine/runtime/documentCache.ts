@@ -3,7 +3,6 @@
 // The engine mixes it with the network; the ngram-cache baseline (eval/ngramCache) with its n-gram.
 import type { RankSource } from '../ngram/thresholdTop';
 import { CachePriors, cacheWeights, CacheWeights } from '../text/cacheMixture';
-import { CountOrder } from '../text/countOrder';
 import { DocumentWords } from '../text/documentWords';
 import { IncrementalLexer, NEWLINE } from '../text/incrementalLexer';
 import { isCompletionWord } from '../text/words';
@@ -38,17 +37,17 @@ export interface CacheMixture {
   readonly weights: CacheWeights;
   /** weights.bigram·c(last w) + weights.unigram·c(w). */
   weight(word: string): number;
-  /** The cached words from the heaviest, for a threshold search over every word (ngram/thresholdTop). */
+  /** The cached words from the heaviest, for a threshold search over every word (ngram/thresholdTop).
+   *  Sorted when asked: only the ngram-cache baseline asks, and the counts stay plain Maps so that
+   *  the engine's worker keeps few objects for the garbage collector to walk. */
   sources(): RankSource[];
 }
 
 export class DocumentCache {
-  /** Every word, for prefix lookup. */
+  /** Every word with its count, for prefix lookup. */
   private readonly words = new DocumentWords();
-  /** The same counts, most frequent first. */
-  private readonly wordCounts = new CountOrder();
-  /** Per token: the tokens that followed it. */
-  private readonly followers = new Map<string, CountOrder>();
+  /** Per token: how often each token followed it. */
+  private readonly followers = new Map<string, { total: number; counts: Map<string, number> }>();
   /** The last tokens read, oldest first. */
   private recent: string[] = [];
   private tokens = 0;
@@ -85,8 +84,12 @@ export class DocumentCache {
     const weights = cacheWeights(this.tokens, after?.total ?? 0, priors);
     return {
       weights,
-      weight: (word) => weights.bigram * (after?.count(word) ?? 0) + weights.unigram * this.wordCounts.count(word),
-      sources: () => [this.wordCounts.source(weights.unigram), ...(after ? [after.source(weights.bigram)] : [])],
+      weight: (word) => weights.bigram * (after?.counts.get(word) ?? 0) + weights.unigram * this.words.count(word),
+      sources: () => {
+        const words: [string, number][] = [];
+        this.words.forEachWithPrefix('', ({ word, count }) => void words.push([word, count]));
+        return [countSource(words, weights.unigram), ...(after ? [countSource(after.counts, weights.bigram)] : [])];
+      },
     };
   }
 
@@ -121,7 +124,6 @@ export class DocumentCache {
 
   private clear(): void {
     this.words.clear();
-    this.wordCounts.clear();
     this.followers.clear();
     this.recent = [];
     this.tokens = 0;
@@ -129,17 +131,25 @@ export class DocumentCache {
 
   private add(token: string): void {
     this.tokens++;
-    if (isCompletionWord(token)) {
-      this.words.add(token);
-      this.wordCounts.increment(token);
-    }
+    if (isCompletionWord(token)) this.words.add(token);
     const previous = this.recent[this.recent.length - 1];
     if (previous !== undefined) {
       let f = this.followers.get(previous);
-      if (!f) this.followers.set(previous, (f = new CountOrder()));
-      f.increment(token);
+      if (!f) this.followers.set(previous, (f = { total: 0, counts: new Map() }));
+      f.total++;
+      f.counts.set(token, (f.counts.get(token) ?? 0) + 1);
     }
     this.recent.push(token);
     if (this.recent.length > HISTORY) this.recent.shift();
   }
+}
+
+/** Keys from the most frequent, each contributing `weight` × its count. */
+function countSource(counts: Iterable<[string, number]>, weight: number): RankSource {
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  let pos = 0;
+  return {
+    bound: () => (pos < sorted.length ? weight * sorted[pos][1] : 0),
+    next: () => (pos < sorted.length ? sorted[pos++][0] : undefined),
+  };
 }

@@ -25,6 +25,11 @@ export class DocumentWords {
     return this.sorted.length;
   }
 
+  /** Occurrences of `word` so far. */
+  count(word: string): number {
+    return this.byWord.get(word)?.count ?? 0;
+  }
+
   /** Forgets every word. */
   clear(): void {
     this.byWord.clear();
