@@ -51,6 +51,6 @@ export async function runSimulation(run: SimulationRun): Promise<SimulationResul
 function ngramTrainingTexts(folder?: string): string[] {
   if (folder) return readCorpus([folder]).files.map((f) => f.text);
   if (!fs.existsSync(sharedCorpus)) throw new Error(`the n-gram baseline needs training text: ${sharedCorpus} is missing (pass --ngram-train DIR)`);
-  // The same split as scripts/trainBase.ts, so the n-gram never sees the validation files either.
+  // The same split as scripts/research/trainBase.ts, so the n-gram never sees the validation files either.
   return splitByFile(readCorpus([sharedCorpus], { maxFileBytes: 2 * 1024 * 1024 }).files, 0.05).train.map((f) => f.text);
 }

@@ -14,7 +14,7 @@ const HISTORY = 4;
 const joinable = /^[\p{L}\p{N}_$\s\uD800-\uDBFF]$/u;
 
 /**
- * From scripts/tuneCache.ts on 20 held-out files that are not the README's report files (150 words
+ * From scripts/research/tuneCache.ts on 20 held-out files that are not the README's report files (150 words
  * each, 2,363 in all). With the first base model: keystrokes saved 46.6% at (400, 32), the six other
  * pairs tried (100 × 8, 32, 128; 400 × 8, 128; 1600 × 8) within 0.7 points; with the retrained one,
  * 47.3% at (400, 32) and 46.5–47.0% at unigram 100: the mixture is not sensitive to them.

@@ -11,7 +11,7 @@ import { isCompletionWord } from '../text/words';
 
 /**
  * The corpus memory: a trigram of the words seen at least twice, without the bigrams and trigrams
- * seen once. Chosen with scripts/tuneCache.ts (README, Results): 11.8 MB compressed for the 95 MB
+ * seen once. Chosen with scripts/research/tuneCache.ts (README, Results): 11.8 MB compressed for the 95 MB
  * of the base model's training text, within 0.2 points of keystrokes saved of keeping every
  * bigram (13.3 MB) and 0.3 better than dropping the words seen fewer than 4 times (10.4 MB).
  */

@@ -3,9 +3,9 @@
 # tuning files. `tune` projects are for choosing weights, budgets and learning rates; `report`
 # projects only for the figures the README reports. Prints "name<TAB>folder" per project,
 # installing the Debian packages that ship the sources when they are missing (needs root).
-#   scripts/projects.sh report|tune
+#   scripts/research/projects.sh report|tune
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 case "${1:-}" in
   report) projects=(
     "go-yaml.v3 golang-gopkg-yaml.v3-dev /usr/share/gocode/src/gopkg.in/yaml.v3"
@@ -17,7 +17,7 @@ case "${1:-}" in
     "py-markdown python3-markdown /usr/lib/python3/dist-packages/markdown"
     "rs-anyhow librust-anyhow-dev /usr/share/cargo/registry/anyhow-1.0.69"
     "js-playwright npm node_modules/playwright-core/lib/tools") ;;
-  *) echo "usage: scripts/projects.sh report|tune" >&2; exit 2 ;;
+  *) echo "usage: scripts/research/projects.sh report|tune" >&2; exit 2 ;;
 esac
 missing=()
 for p in "${projects[@]}"; do

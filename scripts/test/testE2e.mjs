@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { join, relative } from 'node:path';
 import { launchChromiumServer } from './browser.mjs';
 import { installExtension, makeTempDir, repoRoot, run, startCodeServer, workbenchUrl } from './codeServer.mjs';
-import { packageVsix } from './package.mjs';
+import { packageVsix } from '../build/package.mjs';
 
 const TARGET = 'linux-x64';
 

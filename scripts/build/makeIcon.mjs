@@ -1,9 +1,11 @@
 // Draws media/icon.png (128×128): a loop arrow — the recurrence h_t = f(h_{t-1}, x_t) — around
 // three dots (the text still to come) on a dark rounded square. Plain Node (zlib) so the icon can be regenerated anywhere.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
-import { repoRoot } from './codeServer.mjs';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const SIZE = 128;
 const SAMPLES = 4; // supersampling per axis, for anti-aliased edges

@@ -2,17 +2,17 @@
 // and the word memory's share (runtime/wordSearch.ts), chosen by a grid search of the recurrent
 // engine alone typed through held-out files that are not the README's report files. Prints
 // keystrokes saved and MRR by k for each combination.
-//   npx tsx scripts/validationSlice.ts ../shared/corpus | awk 'NR%30==5' > tune.txt
-//   npx tsx scripts/tuneCache.ts --max-words-per-file 150 --unigram 400 --bigram 32 --memory 0.3,0.5,0.7 $(cat tune.txt)
+//   npx tsx scripts/research/validationSlice.ts ../shared/corpus | awk 'NR%30==5' > tune.txt
+//   npx tsx scripts/research/tuneCache.ts --max-words-per-file 150 --unigram 400 --bigram 32 --memory 0.3,0.5,0.7 $(cat tune.txt)
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { simulate } from '../src/engine/eval';
-import type { CompletionSystem } from '../src/engine/eval';
-import { commonPrefixLength } from '../src/engine/runtime/commonPrefixLength';
-import { defaultCompleteOptions } from '../src/engine/runtime/completeOptions';
-import { Engine } from '../src/engine/runtime/engine';
-import { defaultSearchOptions } from '../src/engine/runtime/wordSearch';
-import { CachePriors } from '../src/engine/text/cacheMixture';
+import { simulate } from '../../src/engine/eval';
+import type { CompletionSystem } from '../../src/engine/eval';
+import { commonPrefixLength } from '../../src/engine/runtime/commonPrefixLength';
+import { defaultCompleteOptions } from '../../src/engine/runtime/completeOptions';
+import { Engine } from '../../src/engine/runtime/engine';
+import { defaultSearchOptions } from '../../src/engine/runtime/wordSearch';
+import { CachePriors } from '../../src/engine/text/cacheMixture';
 
 /** The engine in this process (no worker: the search is what is tuned, not the transport). */
 class EngineSystem implements CompletionSystem {
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     },
   });
   const files = positionals.map((p) => ({ path: p, text: fs.readFileSync(p, 'utf8') }));
-  if (!files.length) throw new Error('usage: npx tsx scripts/tuneCache.ts [--model DIR] [--max-words-per-file N] [--unigram A,B] [--bigram C,D] [--memory M,N] [--search BEAM,STEPS,DOCWORDS] FILE…');
+  if (!files.length) throw new Error('usage: npx tsx scripts/research/tuneCache.ts [--model DIR] [--max-words-per-file N] [--unigram A,B] [--bigram C,D] [--memory M,N] [--search BEAM,STEPS,DOCWORDS] FILE…');
   const grid = (s: string) => s.split(',').map(Number);
   const defaults = defaultSearchOptions();
   const [beamWidth, maxSteps, maxDocumentWords] = values.search ? values.search.split(',').map(Number) : [defaults.beamWidth, defaults.maxSteps, defaults.maxDocumentWords];

@@ -2,18 +2,18 @@
 // word, records the k (typed characters) at which `recurrent` and `ngram-cache` first rank it top;
 // prints the keystrokes each saves by kind of word (new to the document or seen before; camelCase
 // or snake_case or plain) and the words that cost `recurrent` the most.
-//   npx tsx scripts/compareWords.ts [--model DIR] [--max-words-per-file 150] [--worst 30] $(cat tune.txt)
+//   npx tsx scripts/research/compareWords.ts [--model DIR] [--max-words-per-file 150] [--worst 30] $(cat tune.txt)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { NgramCache } from '../src/engine/eval/ngramCache';
-import { RecurrentSystem } from '../src/engine/eval/recurrentSystem';
-import type { CompletionSystem } from '../src/engine/eval';
-import { NgramModel } from '../src/engine/ngram/ngramModel';
-import { defaultCompleteOptions } from '../src/engine/runtime/completeOptions';
-import { defaultEngineClientOptions, EngineClient } from '../src/engine/runtime/engineClient';
-import { readCorpus, splitByFile } from '../src/engine/training/corpus';
-import { charCount, findWords, prefixLength } from '../src/engine/text/words';
+import { NgramCache } from '../../src/engine/eval/ngramCache';
+import { RecurrentSystem } from '../../src/engine/eval/recurrentSystem';
+import type { CompletionSystem } from '../../src/engine/eval';
+import { NgramModel } from '../../src/engine/ngram/ngramModel';
+import { defaultCompleteOptions } from '../../src/engine/runtime/completeOptions';
+import { defaultEngineClientOptions, EngineClient } from '../../src/engine/runtime/engineClient';
+import { readCorpus, splitByFile } from '../../src/engine/training/corpus';
+import { charCount, findWords, prefixLength } from '../../src/engine/text/words';
 
 /** The first k at which `system` ranks `word` top, or null. */
 async function firstTop(system: CompletionSystem, text: string, start: number, word: string): Promise<number | null> {
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
       worst: { type: 'string', default: '30' },
     },
   });
-  if (!positionals.length) throw new Error('usage: npx tsx scripts/compareWords.ts [--model DIR] [--max-words-per-file N] [--worst N] FILE…');
+  if (!positionals.length) throw new Error('usage: npx tsx scripts/research/compareWords.ts [--model DIR] [--max-words-per-file N] [--worst N] FILE…');
   const corpus = path.resolve(__dirname, '..', '..', 'shared', 'corpus');
   const train = splitByFile(readCorpus([corpus], { maxFileBytes: 2 * 1024 * 1024 }).files, 0.05).train.map((f) => f.text);
   const ngram = new NgramCache(NgramModel.train(train));

@@ -7,7 +7,7 @@ import { cpSync, existsSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makeTempDir, packageJson, repoRoot, startCodeServer, workbenchUrl } from './codeServer.mjs';
 
-const build = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+const build = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build', 'build.mjs')], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const folderArg = process.argv[2];

@@ -1,11 +1,11 @@
 // Draws a typing-simulation result (the JSON of `recurrent simulate --json`) as an SVG bar chart:
 // keystrokes saved per system, and MRR by number of typed characters k per system.
-// usage: node scripts/plotSimulation.mjs result.json out.svg
+// usage: node scripts/research/plotSimulation.mjs result.json out.svg
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const [input, output] = process.argv.slice(2);
 if (!input || !output) {
-  process.stderr.write('usage: node scripts/plotSimulation.mjs result.json out.svg\n');
+  process.stderr.write('usage: node scripts/research/plotSimulation.mjs result.json out.svg\n');
   process.exit(2);
 }
 

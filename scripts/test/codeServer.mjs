@@ -8,8 +8,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CODE_SERVER_VERSION = '4.100.3';
-/** The repository root (this file lives in scripts/). */
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The repository root (this file lives in scripts/test/). */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cacheRoot = process.env.RECURRENT_CODE_SERVER_CACHE ?? join(repoRoot, '.cache', 'code-server');
 const installDir = join(cacheRoot, CODE_SERVER_VERSION);
 const entryScript = join(installDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
@@ -254,10 +254,10 @@ export function packageJson() {
   return JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 }
 
-// `node scripts/codeServer.mjs install` installs (or finds) code-server and prints its entry script.
+// `node scripts/test/codeServer.mjs install` installs (or finds) code-server and prints its entry script.
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   if (process.argv[2] !== 'install') {
-    process.stderr.write('usage: node scripts/codeServer.mjs install\n');
+    process.stderr.write('usage: node scripts/test/codeServer.mjs install\n');
     process.exit(2);
   }
   process.stdout.write(`${await ensureCodeServer()}\n`);

@@ -6,16 +6,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CellType, initWeights, loadModelFolder, ModelConfig, saveModelFolder } from '../src/engine/model';
-import { NgramModel } from '../src/engine/ngram/ngramModel';
-import { corpusMemoryOptions } from '../src/engine/runtime/wordMemory';
-import { Tokenizer, trainTokenizer } from '../src/engine/tokenizer';
-import { readCorpus, splitByFile } from '../src/engine/training/corpus';
-import { mulberry32 } from '../src/engine/random';
-import { shuffled } from '../src/engine/training/batches';
-import { Document } from '../src/engine/training/evaluate';
-import { evaluateFolder } from '../src/engine/training/evaluateFolder';
-import { defaultTrainOptions, train } from '../src/engine/training/trainer';
+import { CellType, initWeights, loadModelFolder, ModelConfig, saveModelFolder } from '../../src/engine/model';
+import { NgramModel } from '../../src/engine/ngram/ngramModel';
+import { corpusMemoryOptions } from '../../src/engine/runtime/wordMemory';
+import { Tokenizer, trainTokenizer } from '../../src/engine/tokenizer';
+import { readCorpus, splitByFile } from '../../src/engine/training/corpus';
+import { mulberry32 } from '../../src/engine/random';
+import { shuffled } from '../../src/engine/training/batches';
+import { Document } from '../../src/engine/training/evaluate';
+import { evaluateFolder } from '../../src/engine/training/evaluateFolder';
+import { defaultTrainOptions, train } from '../../src/engine/training/trainer';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeTempDir, repoRoot } from './codeServer.mjs';
+import { makeTempDir, repoRoot } from '../test/codeServer.mjs';
 
 // vsce targets onnxruntime-node ships a binary for (it has no darwin-x64 build).
 const ORT_PLATFORMS = {
@@ -64,7 +64,7 @@ export async function packageVsix(target = 'linux-x64') {
   if (!ORT_PLATFORMS[target]) throw new Error(`unsupported target ${target}; one of ${Object.keys(ORT_PLATFORMS).join(', ')}`);
   const { name, version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
   const out = join(repoRoot, `${name}-${version}-${target}.vsix`);
-  step(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')]);
+  step(process.execPath, [join(repoRoot, 'scripts', 'build', 'build.mjs')]);
   // .vscodeignore keeps linux/x64's binary; other targets get a copy that keeps theirs instead.
   const temp = makeTempDir('package');
   try {
