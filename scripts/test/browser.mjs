@@ -3,8 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+import { findChromium } from './systemPackages.mjs';
 
 /** Flags that keep a headless Chromium quiet, offline and runnable as root in a container. */
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -12,7 +11,7 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
 
 /** The Chromium executable to drive; throws with the install hint if there is none. */
 export function chromiumPath() {
-  const path = process.env.CHROMIUM_PATH ?? CANDIDATES.find((p) => existsSync(p));
+  const path = findChromium();
   if (!path || !existsSync(path)) throw new Error('no Chromium found: apt-get install chromium (or set CHROMIUM_PATH)');
   return path;
 }

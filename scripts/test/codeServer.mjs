@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CODE_SERVER_PACKAGES, ensureSystemPackages, hasCommand } from './systemPackages.mjs';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 /** The repository root (this file lives in scripts/test/). */
@@ -41,10 +42,6 @@ export function run(command, args, options = {}) {
   });
 }
 
-function hasCommand(name) {
-  return (process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, name)));
-}
-
 /** Seeds @vscode/ripgrep's download cache with the system `rg` (Debian's `ripgrep`); the network
  *  has no GitHub here. Without a system rg the postinstall tries its download as usual. */
 async function seedRipgrepCache(tempRoot, log) {
@@ -64,12 +61,11 @@ async function seedRipgrepCache(tempRoot, log) {
 
 /** Installs code-server into the cache folder unless it is already there; returns its entry script. */
 export async function ensureCodeServer({ log = (m) => process.stderr.write(`[code-server] ${m}\n`) } = {}) {
+  // Checked even when installed, so `npm start` sets a machine up the same way every time.
+  ensureSystemPackages(CODE_SERVER_PACKAGES);
   if (existsSync(completeMarker) && existsSync(entryScript)) return entryScript;
   const major = Number(process.versions.node.split('.')[0]);
   if (major !== 20) throw new Error(`code-server ${CODE_SERVER_VERSION} needs Node 20 (this is ${process.version})`);
-  if (process.platform === 'linux' && !existsSync('/usr/include/gssapi/gssapi.h')) {
-    throw new Error('code-server builds the kerberos module from source: install libkrb5-dev (apt-get install libkrb5-dev)');
-  }
   mkdirSync(cacheRoot, { recursive: true });
   // Install next to the final folder and rename at the end, so an interrupted install is never used.
   const staging = mkdtempSync(join(cacheRoot, `${CODE_SERVER_VERSION}.partial-`));

@@ -6,7 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makeTempDir, packageJson, repoRoot, startCodeServer, workbenchUrl } from './codeServer.mjs';
+import { CODE_SERVER_PACKAGES, ensureSystemPackagesOrExit } from './systemPackages.mjs';
 
+ensureSystemPackagesOrExit(CODE_SERVER_PACKAGES);
 const build = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build', 'build.mjs')], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 

@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import { launchChromiumServer } from './browser.mjs';
 import { installExtension, makeTempDir, repoRoot, run, startCodeServer, workbenchUrl } from './codeServer.mjs';
 import { packageVsix } from '../build/package.mjs';
+import { ensureSystemPackagesOrExit, TEST_PACKAGES } from './systemPackages.mjs';
 
 const TARGET = 'linux-x64';
 
@@ -114,4 +115,5 @@ async function main() {
   }
 }
 
+ensureSystemPackagesOrExit(TEST_PACKAGES);
 process.exitCode = await main();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { format } from 'node:util';
 import { launchChromium } from './browser.mjs';
 import { makeTempDir, repoRoot, startCodeServer, workbenchUrl } from './codeServer.mjs';
+import { ensureSystemPackagesOrExit, TEST_PACKAGES } from './systemPackages.mjs';
 
 const timeoutMs = Number(process.env.RECURRENT_TEST_TIMEOUT_MS ?? 10 * 60_000);
 const suite = join(repoRoot, 'dist', 'test', 'suite', 'index.js');
@@ -98,4 +99,5 @@ async function main() {
   }
 }
 
+ensureSystemPackagesOrExit(TEST_PACKAGES);
 process.exitCode = await main();
