@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `recurrent` command line: the same engine as the extension, headless. With --json the last
-// line of stdout is one JSON object (DESIGN.md §2); progress goes to stderr.
+// line of stdout is one JSON object (docs/architecture.md §4); progress goes to stderr.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';

@@ -1,5 +1,5 @@
 // The `recurrent` command line end to end (dist/cli.js, as users and other tools run it): every
-// command's --json output has exactly the keys DESIGN.md §2 promises, on a tiny model.
+// command's --json output has the keys docs/architecture.md §4 lists, on a tiny model.
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -1,4 +1,4 @@
-// `recurrent bench` / `npm run bench`: the figures of DESIGN.md §5, measured through the same client
+// `recurrent bench` / `npm run bench`: the figures of docs/architecture.md §5, measured through the same client
 // the extension uses. Benchmarks print numbers; they assert nothing.
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -1,4 +1,4 @@
-// The typing simulation (DESIGN §4): files are typed top to bottom, and at every word each system
+// The typing simulation (docs/architecture.md §5): files are typed top to bottom, and at every word each system
 // ranks candidates from the text before the cursor only; ranks become top-1/top-5/MRR per number
 // of typed characters k, keystrokes saved, and ghost-text precision.
 

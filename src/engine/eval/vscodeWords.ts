@@ -1,5 +1,5 @@
 // Baseline `vscode-words`: what VS Code's word-based suggestions offer, computed from the text
-// before the cursor only (DESIGN §4: nothing after the cursor exists in the simulation).
+// before the cursor only (docs/architecture.md §5: nothing after the cursor exists in the simulation).
 //
 // VS Code (editorWorker `textualSuggest`) collects the distinct words of the document, skipping
 // the word at the cursor; the suggest widget then filters them with `fuzzyScore` and sorts by

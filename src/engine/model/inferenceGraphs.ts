@@ -69,7 +69,7 @@ function addSearchHeads(g: GraphBuilder, V: number, logProbs: Value, search: Sea
   ]).forEach((v) => g.output(v));
 }
 
-/** model.onnx (DESIGN §2): tokens int64 [B,T], state_in f32 [L,B,S] -> log_probs f32 [B,T,V], state_out [L,B,S]. */
+/** model.onnx (docs/architecture.md §3): tokens int64 [B,T], state_in f32 [L,B,S] -> log_probs f32 [B,T,V], state_out [L,B,S]. */
 export function buildStepModel(cfg: ModelConfig, w: Weights): Uint8Array {
   return buildInference(cfg, w, 'step');
 }

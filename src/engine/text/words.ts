@@ -1,4 +1,4 @@
-// What counts as a word in the typing simulation (DESIGN §4): a whole run of word characters
+// What counts as a word in the typing simulation (docs/architecture.md §5): a whole run of word characters
 // that starts with a letter, `_` or `$`, at least two characters (code points) long.
 
 /** A word occurrence: `/[\p{L}_$][\p{L}\p{N}_$]*\/u` not preceded by a word character. */

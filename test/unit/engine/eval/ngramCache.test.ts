@@ -12,7 +12,7 @@ const training = [
 ];
 const model = NgramModel.train(training, { minCount: 1 });
 
-/** The cache mixture of DESIGN's ngram-cache, computed from scratch for every candidate. */
+/** The cache mixture of the ngram-cache baseline (docs/architecture.md §5), computed from scratch for every candidate. */
 function bruteForce(before: string, typed: string, limit: number): { word: string; p: number }[] {
   const { unigramPrior, bigramPrior } = defaultNgramCacheOptions();
   const committed = before.slice(0, before.length - typed.length);
