@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CellType, initWeights, loadModelFolder, ModelConfig, saveModelFolder } from '../../src/engine/model';
 import { NgramModel } from '../../src/engine/ngram/ngramModel';
-import { corpusMemoryOptions } from '../../src/engine/runtime/wordMemory';
+import { corpusMemoryOptions } from '../../src/engine/ngram/wordMemory';
 import { Tokenizer, trainTokenizer } from '../../src/engine/tokenizer';
 import { readCorpus, splitByFile } from '../../src/engine/training/corpus';
 import { mulberry32 } from '../../src/engine/random';

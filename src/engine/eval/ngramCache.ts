@@ -4,9 +4,9 @@
 
 import type { CompletionSystem } from './completionSystem';
 import { CachePriors } from '../text/cacheMixture';
-import { DocumentCache } from '../runtime/documentCache';
+import { CacheMixture, DocumentCache } from '../runtime/documentCache';
 import { NgramModel } from '../ngram/ngramModel';
-import { thresholdTop } from '../ngram/thresholdTop';
+import { RankSource, thresholdTop } from '../ngram/thresholdTop';
 import { TopK } from './topK';
 import { isCompletionWord } from '../text/words';
 
@@ -55,7 +55,7 @@ export class NgramCache implements CompletionSystem {
         const id = model.knownId(word);
         return cache.weight(word) + (id < 0 ? 0 : c * kn.prob(id));
       };
-      return thresholdTop([...kn.sources, ...cache.sources()], score, isCompletionWord, limit).items;
+      return thresholdTop([...kn.sources, ...cacheSources(cache)], score, isCompletionWord, limit).items;
     }
 
     // The best words are among the n-gram's best under the prefix and the file's words under it
@@ -77,4 +77,20 @@ export class NgramCache implements CompletionSystem {
     for (const entry of scored) best.offer(entry);
     return best.items.map(([word]) => word);
   }
+}
+
+/** The cached words from the heaviest, for the threshold search over every word. */
+function cacheSources(cache: CacheMixture): RankSource[] {
+  const { words, followers } = cache.counts();
+  return [countSource(words, cache.weights.unigram), countSource(followers, cache.weights.bigram)];
+}
+
+/** Keys from the most frequent, each contributing `weight` × its count. */
+function countSource(counts: Iterable<[string, number]>, weight: number): RankSource {
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  let pos = 0;
+  return {
+    bound: () => (pos < sorted.length ? weight * sorted[pos][1] : 0),
+    next: () => (pos < sorted.length ? sorted[pos++][0] : undefined),
+  };
 }

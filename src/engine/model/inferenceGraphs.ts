@@ -2,7 +2,7 @@
 // advance graph (state only), the score graph (log-prob of each target), and reading weights back.
 import { CellType, IO, ModelConfig, checkConfig, stateSize } from './modelConfig';
 import { outputHead, recurrentForward, WeightValues } from './network';
-import { decodeModel, encodeModel, GraphBuilder, tensorFloats, Value } from './onnxBuilder';
+import { decodeModel, encodeModel, GraphBuilder, tensorFloats, Value } from '../onnx/onnxBuilder';
 import { checkWeights, layerNames, Weights, weightSpecs } from './weights';
 
 type Kind = 'step' | 'advance' | 'score';

@@ -1,6 +1,6 @@
 // The model folder (docs/architecture.md §3): model.onnx (the step graph with its weights), tokenizer.json
 // (Hugging Face format) and model.json (config, provenance, metrics), and optionally words.bin and
-// workspace-words.bin (the word memory, runtime/wordMemory). Written atomically; loading checks that
+// workspace-words.bin (the word memory, ngram/wordMemory). Written atomically; loading checks that
 // the first three agree and names the faulty file when they do not.
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -5,7 +5,7 @@ import { elman } from './elman';
 import { gru } from './gru';
 import { lstm } from './lstm';
 import { CellType, ModelConfig, stateSize } from './modelConfig';
-import { GraphBuilder, Value } from './onnxBuilder';
+import { GraphBuilder, Value } from '../onnx/onnxBuilder';
 import { layerNames } from './weights';
 
 export const cells: Record<CellType, Cell> = { rnn: elman, gru, lstm };

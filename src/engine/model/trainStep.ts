@@ -3,7 +3,7 @@
 // gradient one large Gemm outside it), global-norm clipping and AdamW.
 import { cells, layerWeights, recurrentForward, WeightValues } from './network';
 import { IO, ModelConfig, checkConfig, gateCount, stateSize } from './modelConfig';
-import { encodeModel, GraphBuilder, Value } from './onnxBuilder';
+import { encodeModel, GraphBuilder, Value } from '../onnx/onnxBuilder';
 import { weightSpecs } from './weights';
 
 export interface TrainStepOptions {

@@ -1,7 +1,6 @@
 // The document's own words as a cache beside a model (see text/cacheMixture): how often each word
 // occurred and which words followed each token, kept up to date as the text before the cursor grows.
 // The engine mixes it with the network; the ngram-cache baseline (eval/ngramCache) with its n-gram.
-import type { RankSource } from '../ngram/thresholdTop';
 import { CachePriors, cacheWeights, CacheWeights } from '../text/cacheMixture';
 import { DocumentWords } from '../text/documentWords';
 import { IncrementalLexer, NEWLINE } from '../text/incrementalLexer';
@@ -37,10 +36,10 @@ export interface CacheMixture {
   readonly weights: CacheWeights;
   /** weights.bigram·c(last w) + weights.unigram·c(w). */
   weight(word: string): number;
-  /** The cached words from the heaviest, for a threshold search over every word (ngram/thresholdTop).
-   *  Sorted when asked: only the ngram-cache baseline asks, and the counts stay plain Maps so that
-   *  the engine's worker keeps few objects for the garbage collector to walk. */
-  sources(): RankSource[];
+  /** Every cached word with its count, and what followed the last token with its count (the
+   *  ngram-cache baseline searches them; the counts stay plain Maps so that the engine's worker
+   *  keeps few objects for the garbage collector to walk). */
+  counts(): { readonly words: [string, number][]; readonly followers: ReadonlyMap<string, number> };
 }
 
 export class DocumentCache {
@@ -85,10 +84,10 @@ export class DocumentCache {
     return {
       weights,
       weight: (word) => weights.bigram * (after?.counts.get(word) ?? 0) + weights.unigram * this.words.count(word),
-      sources: () => {
+      counts: () => {
         const words: [string, number][] = [];
         this.words.forEachWithPrefix('', ({ word, count }) => void words.push([word, count]));
-        return [countSource(words, weights.unigram), ...(after ? [countSource(after.counts, weights.bigram)] : [])];
+        return { words, followers: after?.counts ?? new Map() };
       },
     };
   }
@@ -142,14 +141,4 @@ export class DocumentCache {
     this.recent.push(token);
     if (this.recent.length > HISTORY) this.recent.shift();
   }
-}
-
-/** Keys from the most frequent, each contributing `weight` × its count. */
-function countSource(counts: Iterable<[string, number]>, weight: number): RankSource {
-  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
-  let pos = 0;
-  return {
-    bound: () => (pos < sorted.length ? weight * sorted[pos][1] : 0),
-    next: () => (pos < sorted.length ? sorted[pos++][0] : undefined),
-  };
 }

@@ -10,9 +10,9 @@ import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { buildAdvanceModel, buildScoreModel, buildSearchStepModel, IO, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, stateSize } from '../model';
 import { Tokenizer } from '../tokenizer';
-import { createSession, int64Tensor } from './ortSession';
+import { createSession, int64Tensor } from '../onnx/ortSession';
 import { NgramModel } from '../ngram/ngramModel';
-import { WordMemory } from './wordMemory';
+import { WordMemory } from '../ngram/wordMemory';
 
 /** Word tokens the step graph reports per row: the word search's beam can be no wider. */
 export const SEARCH_TOP_K = 8;

@@ -6,7 +6,7 @@
 // of the document's own words and of the words that followed the previous token (see
 // text/cacheMixture): code repeats its identifiers.
 import { CacheQuery } from './documentCache';
-import { WordMemoryQuery } from './wordMemory';
+import { WordMemoryQuery } from '../ngram/wordMemory';
 import { CompletionContext, identifierTail } from './documentState';
 import { isWordByte, LanguageModel, Prediction, SEARCH_TOP_K } from './languageModel';
 

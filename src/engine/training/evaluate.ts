@@ -1,7 +1,7 @@
 // Bits per character and perplexity of a model on whole files, with the sequence-scoring graph.
 // Each file is scored from the start-of-document state: <|doc|> is fed first and predicts token 1.
 import * as ort from 'onnxruntime-node';
-import { int64Tensor } from '../runtime/ortSession';
+import { int64Tensor } from '../onnx/ortSession';
 
 export interface Score {
   readonly files: number;

@@ -1,7 +1,7 @@
 // `recurrent eval`: bits per character and perplexity of a model folder on files, optionally per language.
 import * as path from 'node:path';
 import { buildScoreModel, loadModelFolder, stateSize } from '../model';
-import { createSession } from '../runtime/ortSession';
+import { createSession } from '../onnx/ortSession';
 import { Tokenizer } from '../tokenizer';
 import { CorpusFile } from './corpus';
 import { Document, Score, scoreDocuments, summarize } from './evaluate';

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadModelFolder, saveModelFolder } from '../model';
 import { NgramModel } from '../ngram/ngramModel';
-import { workspaceMemoryOptions } from '../runtime/wordMemory';
+import { workspaceMemoryOptions } from '../ngram/wordMemory';
 import { Tokenizer } from '../tokenizer';
 import { CorpusFile } from './corpus';
 import { Document } from './evaluate';
@@ -58,7 +58,7 @@ export async function fineTune(request: FineTuneRequest, onProgress?: (p: FineTu
   }
   const trainTokens = trainDocs.reduce((a, d) => a + d.ids.length, 0);
   if (!trainDocs.length || trainTokens === 0) throw new Error('There is no text to train on.');
-  // The workspace's words, every file whole: completion draws on them (runtime/wordMemory).
+  // The workspace's words, every file whole: completion draws on them (ngram/wordMemory).
   // Compressed for speed, not size: the user is waiting and the file stays on this machine.
   const workspaceWords = NgramModel.train(request.files.map((f) => f.text), workspaceMemoryOptions()).encode(5);
   onProgress?.({ phase: 'prepared', files: request.files.length, trainTokens, validTokens: validDocs.reduce((a, d) => a + d.ids.length, 0) });

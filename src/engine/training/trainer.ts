@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { buildScoreModel, buildTrainStepModel, ModelConfig, stateSize, Weights } from '../model';
-import { createSession, int64Tensor } from '../runtime/ortSession';
+import { createSession, int64Tensor } from '../onnx/ortSession';
 import { mulberry32 } from '../random';
 import { chunkAt, makeLanes, shuffled } from './batches';
 import { Document, scoreDocuments, Scored, summarize } from './evaluate';

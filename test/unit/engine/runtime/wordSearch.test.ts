@@ -3,7 +3,7 @@ import { DocumentState } from '../../../../src/engine/runtime/documentState';
 import { LanguageModel, SEARCH_TOP_K } from '../../../../src/engine/runtime/languageModel';
 import { defaultSearchOptions, SearchMemo, searchWords } from '../../../../src/engine/runtime/wordSearch';
 import { defaultCachePriors } from '../../../../src/engine/runtime/documentCache';
-import { WordMemory } from '../../../../src/engine/runtime/wordMemory';
+import { WordMemory } from '../../../../src/engine/ngram/wordMemory';
 import { NgramModel } from '../../../../src/engine/ngram/ngramModel';
 import { cacheWeights, CachePriors } from '../../../../src/engine/text/cacheMixture';
 import { sampleFiles, tinyModelDir } from '../../helpers/tinyModel';

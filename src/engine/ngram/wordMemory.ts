@@ -4,9 +4,9 @@
 // of a hundred megabytes of code; counts can, and completion mixes the two (see wordSearch).
 // Hellendoorn & Devanbu (FSE 2017) found the same of neural models of code: they gain most with
 // an n-gram and a cache of the file beside them.
-import { NgramModel } from '../ngram/ngramModel';
-import { thresholdTop } from '../ngram/thresholdTop';
-import type { NgramOptions } from '../ngram/ngramEstimate';
+import { NgramModel } from './ngramModel';
+import { thresholdTop } from './thresholdTop';
+import type { NgramOptions } from './ngramEstimate';
 import { isCompletionWord } from '../text/words';
 
 /**

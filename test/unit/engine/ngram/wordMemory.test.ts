@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { NgramModel } from '../../../../src/engine/ngram/ngramModel';
 import { defaultCompleteOptions } from '../../../../src/engine/runtime/completeOptions';
 import { Engine } from '../../../../src/engine/runtime/engine';
-import { WordMemory } from '../../../../src/engine/runtime/wordMemory';
+import { WordMemory } from '../../../../src/engine/ngram/wordMemory';
 import { isCompletionWord } from '../../../../src/engine/text/words';
 import { tinyModelDir } from '../../helpers/tinyModel';
 
