@@ -25,10 +25,10 @@ const ORT_BIN = 'node_modules/onnxruntime-node/bin/napi-v6/';
 export const MAX_VSIX_BYTES = 40 * 2 ** 20;
 
 /** The files of `target`'s onnxruntime folder the package carries: the binding and what it loads. */
-export function nativeFiles(target, root = repoRoot) {
+export function nativeFiles(target) {
   if (!ORT_PLATFORMS[target]) throw new Error(`unsupported target ${target}; one of ${Object.keys(ORT_PLATFORMS).join(', ')}`);
   const folder = ORT_BIN + ORT_PLATFORMS[target] + '/';
-  return loadedFiles(join(root, folder)).map((name) => folder + name);
+  return loadedFiles(join(repoRoot, folder)).map((name) => folder + name);
 }
 
 /** `.vscodeignore` with `target`'s native files let back in (it keeps no platform's binaries). */
