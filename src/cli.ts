@@ -75,7 +75,7 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
     try {
       await client.load(modelDir(v));
       const result = await client.complete(path.resolve(v.file), text.slice(0, offset), defaultCompleteOptions());
-      return { word: result!.word, items: result!.items.map(({ word, probability }) => ({ word, probability })), inline: result!.inline };
+      return { word: result!.typed, items: result!.items.map(({ word, probability }) => ({ word, probability })), inline: result!.inline };
     } finally {
       await client.dispose();
     }

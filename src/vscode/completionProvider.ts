@@ -1,7 +1,6 @@
 // The suggest list: the model's words in the model's order, with their probability.
 import * as vscode from 'vscode';
-import { CompletionSource } from './completionSource';
-import { identifierTail } from '../engine/runtime/documentState';
+import { CompletionSource, typedRange } from './completionSource';
 import { isServed } from './settings';
 
 export function registerCompletionProvider(source: CompletionSource): vscode.Disposable {
@@ -9,12 +8,11 @@ export function registerCompletionProvider(source: CompletionSource): vscode.Dis
     async provideCompletionItems(document, position, token) {
       if (!isServed(document)) return undefined;
       const result = await source.get(document, position, token);
-      if (!result?.items.length) return undefined;
-      // The answer may be for a later keystroke (see EngineClient.complete): the range is what is
-      // typed at this position, and only words that continue it are offered.
-      const typed = identifierTail(document.lineAt(position.line).text.slice(0, position.character));
-      const range = new vscode.Range(position.translate(0, -typed.length), position);
-      const items = result.items.filter((item) => item.word.startsWith(typed)).map((item, rank) => {
+      // Overtaken or cancelled: an incomplete empty list, so that the editor asks again as typing goes on.
+      if (!result) return new vscode.CompletionList([], true);
+      // The answer is for this position: every item continues the word typed before it.
+      const range = typedRange(position, result);
+      const items = result.items.map((item, rank) => {
         // The description shows on every row (the detail only on the focused one).
         const detail = `${formatProbability(item.probability)} · Recurrent`;
         const c = new vscode.CompletionItem({ label: item.word, description: detail }, vscode.CompletionItemKind.Text);

@@ -1,7 +1,7 @@
 // Ghost text: the rest of the current word when the model is confident; when the suggest widget is
 // open, the rest of its selected item instead, so the two never disagree.
 import * as vscode from 'vscode';
-import { CompletionSource } from './completionSource';
+import { CompletionSource, typedRange } from './completionSource';
 import { isServed, readSettings } from './settings';
 
 export function createInlineCompletionProvider(source: CompletionSource): vscode.InlineCompletionItemProvider {
@@ -13,8 +13,7 @@ export function createInlineCompletionProvider(source: CompletionSource): vscode
       if (selected) return [new vscode.InlineCompletionItem(selected.text, selected.range)];
       const result = await source.get(document, position, token);
       if (!result?.inline) return undefined;
-      const start = position.translate(0, -result.word.length);
-      return [new vscode.InlineCompletionItem(result.word + result.inline, new vscode.Range(start, position))];
+      return [new vscode.InlineCompletionItem(result.typed + result.inline, typedRange(position, result))];
     },
   };
 }

@@ -4,13 +4,14 @@
 import { CachePriors, cacheWeights, CacheWeights } from '../text/cacheMixture';
 import { DocumentWords } from '../text/documentWords';
 import { IncrementalLexer, NEWLINE } from '../text/incrementalLexer';
+import { IDENTIFIER_CHARS } from '../text/identifier';
 import { isCompletionWord } from '../text/words';
 
 /** Tokens kept for history(): enough for a 5-gram's context. */
 const HISTORY = 4;
 
 /** A last token that what follows may extend: a word or whitespace run, or half a surrogate pair. */
-const joinable = /^[\p{L}\p{N}_$\s\uD800-\uDBFF]$/u;
+const joinable = new RegExp(`^[${IDENTIFIER_CHARS}\\s\\uD800-\\uDBFF]$`, 'u');
 
 /**
  * From scripts/research/tuneCache.ts on 20 held-out files that are not the README's report files (150 words

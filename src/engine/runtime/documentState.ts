@@ -2,31 +2,13 @@
 // checkpointed along them, so a keystroke costs the new tokens only. After an edit the state rolls
 // back to the last checkpoint before the first changed token and feeds forward from there.
 import { IncrementalEncoder } from '../tokenizer';
+import { identifierTail } from '../text/identifier';
 import { commonPrefixLength } from './commonPrefixLength';
 import { DocumentCache } from './documentCache';
 import { LanguageModel, Prediction } from './languageModel';
 
-const wordChar = /^[\p{L}\p{N}_$]$/u;
-
 /** The document cache reads a window of this many to 1.5 × this many characters before the cursor. */
 const cacheChars = 1 << 17;
-
-/**
- * The identifier characters at the end of `text`, found by a backward scan: the regex
- * /[\p{L}\p{N}_$]*$/u takes time quadratic in every run of identifier characters before the end,
- * seconds for a hex blob of some ten thousand characters.
- */
-export function identifierTail(text: string): string {
-  let i = text.length;
-  while (i > 0) {
-    let j = i - 1;
-    const c = text.charCodeAt(j);
-    if (c >= 0xdc00 && c <= 0xdfff && j > 0 && text.charCodeAt(j - 1) >= 0xd800 && text.charCodeAt(j - 1) <= 0xdbff) j--;
-    if (!wordChar.test(text.slice(j, i))) break;
-    i = j;
-  }
-  return text.slice(i);
-}
 
 export interface DocumentStateOptions {
   /** A state is checkpointed every this many tokens. */
@@ -66,8 +48,11 @@ export interface CompletionContext {
   readonly partial: string;
   /** UTF-16 length of the text before the partial piece (`headTokens` count from the window's start). */
   readonly headLength: number;
-  /** Identifier characters at the end of the head that belong to the word being typed: the
-   *  pre-tokenizer splits camelCase, so in `getEl` the head ends with `get` and the partial is `El`. */
+  /** The identifier before the cursor: the word being typed, which every completion continues.
+   *  Worked out here once per request, and carried in the result to the editor's ranges. */
+  readonly typed: string;
+  /** The start of `typed` that lies in the head: the pre-tokenizer splits camelCase, so in `getEl`
+   *  the head ends with `get` and the partial is `El`. */
   readonly headWord: string;
   /** Tokens fed through the model to answer this request. */
   readonly tokensFed: number;
@@ -164,16 +149,13 @@ export class DocumentState {
     const { head, partial } = this.lm.tokenizer.splitForCompletion(this.encoder.text);
     const headTokens = this.tokensBefore(head.length, this.encoder.ids.length - this.lm.tokenizer.encode(partial).length);
     const headLength = this.prefix.length + head.length;
-    const headWord = /^[\p{L}\p{N}_$]/u.test(partial) ? identifierTail(head) : '';
-    if (this.last?.pos === headTokens) return { ...this.last, headTokens, partial, headLength, headWord, tokensFed: 0 };
+    // Read from the window; a typed word longer than the partial piece holds all of it.
+    const typed = identifierTail(this.encoder.text);
+    const headWord = typed.slice(0, Math.max(0, typed.length - partial.length));
+    if (this.last?.pos === headTokens) return { ...this.last, headTokens, partial, headLength, typed, headWord, tokensFed: 0 };
     const { state, next, tokensFed } = await this.feedTo(headTokens);
     this.last = { pos: headTokens, state, next };
-    return { state, next, headTokens, partial, headLength, headWord, tokensFed };
-  }
-
-  /** The identifier characters just before the cursor (read from the window). */
-  wordBeforeCursor(): string {
-    return identifierTail(this.encoder.text);
+    return { state, next, headTokens, partial, headLength, typed, headWord, tokensFed };
   }
 
   /** The document cache, brought up to the text before the cursor. */

@@ -87,14 +87,10 @@ export class Engine {
       memo: this.memo,
       signal,
     });
-    // The search takes the typed word from the tokenizer's pieces, which end words differently at
-    // `$` and combining marks: offer nothing rather than words that do not continue the text.
-    const word = state.wordBeforeCursor();
-    if (result.typed !== word) return { word, items: [], inline: '', tokensFed: ctx.tokensFed };
     const best = result.items[0];
-    let inline = best && best.probability >= options.inlineMinProbability ? best.word.slice(result.typed.length) : '';
+    let inline = best && best.probability >= options.inlineMinProbability ? best.word.slice(ctx.typed.length) : '';
     if (inline && options.inlineNextWords) inline += await continueGhostText(lm, ctx, inline, options.inlineMinProbability);
-    return { word: result.typed, items: result.items, inline, tokensFed: ctx.tokensFed };
+    return { typed: ctx.typed, items: result.items, inline, tokensFed: ctx.tokensFed };
   }
 
   close(doc: string): void {

@@ -27,9 +27,6 @@ export class CancelledError extends Error {
   }
 }
 
-/** The worker skipped a completion because a newer one for the same document was waiting. */
-class SupersededError extends CancelledError {}
-
 interface Pending {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
@@ -42,8 +39,6 @@ export class EngineClient {
   private readonly pending = new Map<number, Pending>();
   /** Text before the cursor that the worker holds for each document. */
   private readonly sent = new Map<string, string>();
-  /** The newest completion request of each document, for requests it overtakes. */
-  private readonly latest = new Map<string, Promise<CompletionResult | undefined>>();
   private modelDir?: string;
   private loaded?: Promise<ModelInfo>;
   private crashes = 0;
@@ -78,32 +73,22 @@ export class EngineClient {
   }
 
   /**
-   * Completions for the end of `textBeforeCursor`; undefined when cancelled. A request overtaken
-   * by a newer one for the same document answers with the newer one's result: while the user types
-   * on, the newest words are the right answer to every request still waiting.
+   * Completions for the end of `textBeforeCursor`, or undefined when cancelled by `signal` or
+   * overtaken by a newer request for the same document (the worker decides which): an answer is
+   * always for the text it was asked for, never a later keystroke's.
    */
-  complete(doc: string, textBeforeCursor: string, options: CompleteOptions, signal?: AbortSignal): Promise<CompletionResult | undefined> {
-    const result: Promise<CompletionResult | undefined> = this.completeOnce(doc, textBeforeCursor, options, signal).catch((e) => {
-      const newer = this.latest.get(doc);
-      if (e instanceof SupersededError) return newer !== result ? newer : undefined;
-      throw e;
-    });
-    this.latest.set(doc, result);
-    const forget = () => this.latest.get(doc) === result && this.latest.delete(doc);
-    result.then(forget, forget);
-    return result;
-  }
-
-  private async completeOnce(doc: string, textBeforeCursor: string, options: CompleteOptions, signal?: AbortSignal): Promise<CompletionResult | undefined> {
+  async complete(doc: string, textBeforeCursor: string, options: CompleteOptions, signal?: AbortSignal): Promise<CompletionResult | undefined> {
     await this.loaded;
     for (let attempt = 0; attempt < 2; attempt++) {
+      // Before the text is counted as sent: a request that is never sent must not move the sync base.
+      if (signal?.aborted) return undefined;
       const old = this.sent.get(doc) ?? '';
       const keep = this.sent.has(doc) ? commonPrefixLength(old, textBeforeCursor) : 0;
       this.sent.set(doc, textBeforeCursor);
       try {
         return await this.request({ kind: 'complete', doc, sync: { keep, append: textBeforeCursor.slice(keep), length: textBeforeCursor.length }, options }, signal);
       } catch (e) {
-        if (e instanceof CancelledError && !(e instanceof SupersededError)) return undefined;
+        if (e instanceof CancelledError) return undefined;
         if ((e as { code?: string }).code !== 'resync') throw e;
         this.sent.delete(doc);
       }
@@ -199,7 +184,6 @@ export class EngineClient {
     clearTimeout(p.timer);
     if (this.pending.size === 0) this.crashes = 0;
     if (m.ok) p.resolve(m.result);
-    else if (m.code === 'superseded') p.reject(new SupersededError());
     else if (m.code === 'cancelled') p.reject(new CancelledError());
     else p.reject(Object.assign(new Error(m.error), { code: m.code }));
   }

@@ -7,6 +7,7 @@
 //   advance: tokens int64 [B,T], state_in            -> state_out [L,B,S]
 //   score:   tokens, targets int64 [B,T], state_in   -> target_log_probs f32 [B,T], state_out
 import * as path from 'node:path';
+import { isIdentifierByte } from '../text/identifier';
 import * as ort from 'onnxruntime-node';
 import { buildAdvanceModel, buildScoreModel, buildSearchStepModel, IO, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, stateSize } from '../model';
 import { Tokenizer } from '../tokenizer';
@@ -150,13 +151,8 @@ function tokenTables(tokenizer: Tokenizer): TokenTables {
     const b = tokenizer.tokenBytes(id);
     bytes.push(b);
     if (b.length) byFirstByte[b[0]].push(id);
-    wordToken[id] = b.length > 0 && b.every(isWordByte) ? 1 : 0;
-    boundaryToken[id] = b.length === 0 || !isWordByte(b[0]) ? 1 : 0;
+    wordToken[id] = b.length > 0 && b.every(isIdentifierByte) ? 1 : 0;
+    boundaryToken[id] = b.length === 0 || !isIdentifierByte(b[0]) ? 1 : 0;
   }
   return { wordToken, boundaryToken, bytes, byFirstByte: byFirstByte.map((ids) => Int32Array.from(ids)) };
-}
-
-/** Identifier bytes: ASCII letters, digits, `_`, `$`, and every byte of a multi-byte UTF-8 character. */
-export function isWordByte(b: number): boolean {
-  return (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b === 95 || b === 36 || b >= 0x80;
 }

@@ -16,8 +16,9 @@ export interface CompleteOptions {
 }
 
 export interface CompletionResult {
-  /** The identifier part already typed before the cursor. */
-  readonly word: string;
+  /** The identifier already typed before the cursor of this request's own text: every item
+   *  continues it, and the editor's ranges are it. */
+  readonly typed: string;
   readonly items: { word: string; probability: number }[];
   /** Ghost text to show after the cursor, or "". */
   readonly inline: string;
@@ -78,5 +79,5 @@ export type FromWorker =
   | { readonly id: number; readonly ok: false; readonly error: string; readonly code?: ErrorCode };
 
 /** `resync`: the worker lacks the document's text (new worker, or out of step): send it whole.
- *  `superseded`: a newer completion for the same document came before this one started. */
-export type ErrorCode = 'resync' | 'cancelled' | 'superseded' | 'no-model';
+ *  `cancelled`: by the caller, or (a completion) overtaken by a newer one for the same document. */
+export type ErrorCode = 'resync' | 'cancelled' | 'no-model';

@@ -7,8 +7,9 @@
 // text/cacheMixture): code repeats its identifiers.
 import { CacheQuery } from './documentCache';
 import { WordMemoryQuery } from '../ngram/wordMemory';
-import { CompletionContext, identifierTail } from './documentState';
-import { isWordByte, LanguageModel, Prediction, SEARCH_TOP_K } from './languageModel';
+import { CompletionContext } from './documentState';
+import { LanguageModel, Prediction, SEARCH_TOP_K } from './languageModel';
+import { IDENTIFIER, isIdentifierByte } from '../text/identifier';
 
 export interface SearchOptions {
   readonly maxItems: number;
@@ -45,14 +46,13 @@ export interface WordItem {
 }
 
 export interface SearchResult {
-  /** The part of the word already typed before the cursor. */
+  /** The part of the word already typed before the cursor (the context's). */
   readonly typed: string;
   readonly items: WordItem[];
 }
 
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-const wordShape = /^[\p{L}_$][\p{L}\p{N}_$]*$/u;
 
 interface Beam {
   readonly bytes: Uint8Array;
@@ -114,8 +114,8 @@ export class SearchMemo {
 /** Ranked words that complete the partial piece in `ctx`. */
 export async function searchWords(lm: LanguageModel, ctx: CompletionContext, options: SearchOptions): Promise<SearchResult> {
   // The search continues the partial piece; the word also takes the head's end (`get` of `getEl`).
-  const typedPiece = identifierTail(ctx.partial);
-  const typed = ctx.headWord + typedPiece;
+  const typed = ctx.typed;
+  const typedPiece = typed.slice(ctx.headWord.length);
   const P = utf8.encode(ctx.partial);
   const memo = (options.memo ?? new SearchMemo()).use(ctx);
   const found = new Map<string, number>(); // word -> log p (summed over segmentations)
@@ -130,7 +130,7 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
     }
     const word = typed + text.slice(ctx.partial.length);
     // Like VS Code's word suggestions: words of two characters or more, never just what is typed.
-    if (word.length < 2 || word.length <= typed.length || !wordShape.test(word)) return;
+    if (word.length < 2 || word.length <= typed.length || !IDENTIFIER.test(word)) return;
     found.set(word, logAdd(found.get(word) ?? -Infinity, logp));
   };
 
@@ -253,7 +253,7 @@ function continuesPartial(prefix: Uint8Array, token: Uint8Array, P: Uint8Array):
     const at = offset + i;
     if (at < P.length) {
       if (token[i] !== P[at]) return false;
-    } else if (!isWordByte(token[i])) return false;
+    } else if (!isIdentifierByte(token[i])) return false;
   }
   return true;
 }

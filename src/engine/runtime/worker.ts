@@ -1,7 +1,8 @@
 // Entry of the engine worker process: owns the ORT sessions so that their synchronous native work
 // never runs on the extension host's thread, and a crash in it never ends the editor. Requests are
-// queued; a completion superseded by a newer one for the same document only syncs its text, and a
-// cancelled request is answered at once.
+// queued. This is the one place that decides a completion is stale: one overtaken by a newer one for
+// the same document, or cancelled by its caller, only syncs its text (the next request's sync builds
+// on it) and is answered 'cancelled', so that every answer belongs to the text it was asked for.
 import { Engine, EngineError } from './engine';
 import { FromWorker, Request, ToWorker } from './protocol';
 
@@ -59,7 +60,7 @@ function dropIfSuperseded(job: Job): boolean {
   const r = job.request;
   if (r.kind !== 'complete' || !queue.some((j) => j.request.kind === 'complete' && j.request.doc === r.doc)) return false;
   trySync(job);
-  reply({ id: job.id, ok: false, error: 'superseded by a newer request', code: 'superseded' });
+  reply({ id: job.id, ok: false, error: 'superseded by a newer request', code: 'cancelled' });
   return true;
 }
 

@@ -3,7 +3,7 @@
 // real code) through IncrementalEncoder, DocumentState (with a tiny window, so it moves often) and
 // searchWords. Invariants: nothing throws, the encoder's ids are the tokenizer's and decode back
 // to the text, the incremental state equals one computed afresh, and every suggestion continues the
-// typed word (the engine offers none when it cannot tell it). RECURRENT_FUZZ_SEED replays a run,
+// typed word. RECURRENT_FUZZ_SEED replays a run,
 // RECURRENT_FUZZ_MS sets its length, RECURRENT_FUZZ_VERBOSE prints how much it covered.
 import { strict as assert } from 'node:assert';
 import { commonPrefixLength } from '../../../src/engine/runtime/commonPrefixLength';
@@ -122,10 +122,10 @@ describe('robustness: fuzz', function () {
           compared++;
           const got = await state.completionContext();
           const fresh = await new DocumentState(lm, text, options).completionContext();
-          assert.deepEqual([got.headTokens, got.partial, got.headLength, got.headWord], [fresh.headTokens, fresh.partial, fresh.headLength, fresh.headWord]);
+          assert.deepEqual([got.headTokens, got.partial, got.headLength, got.typed, got.headWord], [fresh.headTokens, fresh.partial, fresh.headLength, fresh.typed, fresh.headWord]);
           assert.ok(maxAbsDiff(got.state, fresh.state) < 1e-4, 'state differs from a fresh computation');
           assert.ok(maxAbsDiff(got.next.logProbs, fresh.next.logProbs) < 1e-3, 'log-probs differ from a fresh computation');
-          const typed = state.wordBeforeCursor();
+          const typed = got.typed;
           const cache = state.documentCache();
           assert.deepEqual(cache.query(typed, defaultCachePriors(), 50), new DocumentState(lm, text, options).documentCache().query(typed, defaultCachePriors(), 50), 'the document cache differs from a fresh one');
           assertItemsContinue(await searchWords(lm, got, { ...defaultSearchOptions(), cacheFor: (t) => cache.query(t, defaultCachePriors(), 8) }));

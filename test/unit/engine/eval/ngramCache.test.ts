@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { lexTokens } from '../../../../src/engine/text/incrementalLexer';
 import { defaultNgramCacheOptions, NgramCache } from '../../../../src/engine/eval/ngramCache';
 import { NgramModel } from '../../../../src/engine/ngram/ngramModel';
+import { identifierTail } from '../../../../src/engine/text/identifier';
 import { isCompletionWord } from '../../../../src/engine/text/words';
 
 const training = [
@@ -46,7 +47,7 @@ describe('ngram/ngramCache', () => {
     s.startFile('f');
     for (let i = 0; i <= file.length; i++) {
       const before = file.slice(0, i);
-      const typed = /[\p{L}\p{N}_$]*$/u.exec(before)![0];
+      const typed = identifierTail(before);
       const want = bruteForce(before, typed, 5);
       const got = s.rank(before, typed, 5);
       assert.equal(got.length, want.length, `at ${i}`);

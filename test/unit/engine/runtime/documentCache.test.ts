@@ -3,6 +3,7 @@ import { defaultCachePriors, DocumentCache } from '../../../../src/engine/runtim
 import { DocumentState } from '../../../../src/engine/runtime/documentState';
 import { LanguageModel } from '../../../../src/engine/runtime/languageModel';
 import { cacheWeights } from '../../../../src/engine/text/cacheMixture';
+import { identifierTail } from '../../../../src/engine/text/identifier';
 import { tinyModelDir } from '../../helpers/tinyModel';
 
 describe('DocumentCache', function () {
@@ -38,8 +39,8 @@ describe('DocumentCache', function () {
     const lm = await LanguageModel.load(await tinyModelDir());
     try {
       const state = new DocumentState(lm, 'let foo = bar;\nfoo(bar');
-      const query = () => state.documentCache().query(state.wordBeforeCursor(), defaultCachePriors(), 50);
-      const expect = () => assert.deepEqual(query(), fresh(state.text).query(state.wordBeforeCursor(), defaultCachePriors(), 50), JSON.stringify(state.text));
+      const query = () => state.documentCache().query(identifierTail(state.text), defaultCachePriors(), 50);
+      const expect = () => assert.deepEqual(query(), fresh(state.text).query(identifierTail(state.text), defaultCachePriors(), 50), JSON.stringify(state.text));
       expect();
       state.edit(7, 0, 'd'); // "food": joins the word the lexer read, right where it stopped
       expect();
