@@ -2,8 +2,9 @@
 // backprop through time written out by hand (per-step work in a reverse Scan, every weight
 // gradient one large Gemm outside it), global-norm clipping and AdamW.
 import { cells, layerWeights, recurrentForward, WeightValues } from './network';
-import { IO, ModelConfig, checkConfig, gateCount, stateSize } from './modelConfig';
+import { ModelConfig, checkConfig, gateCount, stateSize } from './modelConfig';
 import { encodeModel, GraphBuilder, Value } from '../onnx/onnxBuilder';
+import { IO, TRAIN_IO } from '../onnx/tensorNames';
 import { weightSpecs } from './weights';
 
 export interface TrainStepOptions {
@@ -36,9 +37,9 @@ export function buildTrainStepModel(cfg: ModelConfig, opt: TrainStepOptions): Ui
   const g = new GraphBuilder('recurrent_train');
   const specs = weightSpecs(cfg);
   const w: WeightValues = new Map(specs.map((s) => [s.name, g.input(s.name, 'float', s.dims)]));
-  const moments = specs.map((s) => ({ m: g.input(`m.${s.name}`, 'float', s.dims), v: g.input(`v.${s.name}`, 'float', s.dims) }));
-  const step = g.input('step', 'float', []);
-  const lr = g.input('lr', 'float', []);
+  const moments = specs.map((s) => ({ m: g.input(TRAIN_IO.m(s.name), 'float', s.dims), v: g.input(TRAIN_IO.v(s.name), 'float', s.dims) }));
+  const step = g.input(TRAIN_IO.step, 'float', []);
+  const lr = g.input(TRAIN_IO.lr, 'float', []);
   const tokens = g.input(IO.tokens, 'int64', [B, T]);
   const targets = g.input(IO.targets, 'int64', [B, T]);
   const stateIn = g.input(IO.stateIn, 'float', [L, B, stateSize(cfg)]);
@@ -118,10 +119,10 @@ export function buildTrainStepModel(cfg: ModelConfig, opt: TrainStepOptions): Ui
     const denom = g.add(g.mul(g.unary('Sqrt', v2), invSqrtBc2), g.constFloat(opt.eps));
     const update = g.mul(g.div(m2, denom), stepSize);
     const kept = s.decay && opt.weightDecay !== 0 ? g.mul(w.get(s.name)!, decay) : w.get(s.name)!;
-    g.output(g.sub(kept, update), `new.${s.name}`);
-    g.output(m2, `new.m.${s.name}`);
-    g.output(v2, `new.v.${s.name}`);
-    if (opt.debugGradients) g.output(grad, `grad.${s.name}`);
+    g.output(g.sub(kept, update), TRAIN_IO.updated(s.name));
+    g.output(m2, TRAIN_IO.updated(TRAIN_IO.m(s.name)));
+    g.output(v2, TRAIN_IO.updated(TRAIN_IO.v(s.name)));
+    if (opt.debugGradients) g.output(grad, TRAIN_IO.grad(s.name));
   });
   g.output(loss, IO.loss);
   g.output(gradNorm, IO.gradNorm);

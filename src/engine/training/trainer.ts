@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { buildScoreModel, buildTrainStepModel, ModelConfig, stateSize, Weights } from '../model';
 import { createSession, int64Tensor } from '../onnx/ortSession';
+import { IO, TRAIN_IO } from '../onnx/tensorNames';
 import { mulberry32 } from '../random';
 import { chunkAt, makeLanes, shuffled } from './batches';
 import { Document, scoreDocuments, Scored, summarize } from './evaluate';
@@ -113,8 +114,8 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     let params: Tensors = {};
     for (const [name, w] of input.weights) {
       params[name] = new ort.Tensor('float32', w.data.slice(), w.dims);
-      params[`m.${name}`] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
-      params[`v.${name}`] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
+      params[TRAIN_IO.m(name)] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
+      params[TRAIN_IO.v(name)] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
     }
     let step = 0;
     let epoch = 0;
@@ -167,19 +168,19 @@ export async function train(input: TrainInput): Promise<TrainResult> {
       const lr = learningRate(o, step, totalSteps);
       const feeds: Tensors = {
         ...params,
-        step: new ort.Tensor('float32', Float32Array.of(step + 1), []),
-        lr: new ort.Tensor('float32', Float32Array.of(lr), []),
-        tokens: int64Tensor(inputs, [o.batch, o.steps]),
-        targets: int64Tensor(targets, [o.batch, o.steps]),
-        state_in: state,
+        [TRAIN_IO.step]: new ort.Tensor('float32', Float32Array.of(step + 1), []),
+        [TRAIN_IO.lr]: new ort.Tensor('float32', Float32Array.of(lr), []),
+        [IO.tokens]: int64Tensor(inputs, [o.batch, o.steps]),
+        [IO.targets]: int64Tensor(targets, [o.batch, o.steps]),
+        [IO.stateIn]: state,
       };
       const out = await session.run(feeds);
-      const loss = (out.loss.data as Float32Array)[0];
+      const loss = (out[IO.loss].data as Float32Array)[0];
       if (!Number.isFinite(loss)) throw new Error(`Training stopped: the loss became ${loss} at step ${step + 1}.`);
       if (firstLoss.length < 10) firstLoss.push(loss);
       else if (loss > 3 * Math.max(...firstLoss)) throw new Error(`Training stopped: the loss grew to ${loss.toFixed(2)}, over three times its starting value.`);
-      for (const key of Object.keys(params)) params[key] = out[`new.${key}`];
-      state = out.state_out;
+      for (const key of Object.keys(params)) params[key] = out[TRAIN_IO.updated(key)];
+      state = out[IO.stateOut];
       step++;
       chunk++;
       runTokens += o.batch * o.steps;
