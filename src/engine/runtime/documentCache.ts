@@ -53,11 +53,6 @@ export class DocumentCache {
   private tokens = 0;
   private readonly lexer = new IncrementalLexer({ reset: () => this.clear(), token: (t) => this.add(t) });
 
-  /** Length of the text read into the counts (the lexer holds back a word that may still grow). */
-  get consumed(): number {
-    return this.lexer.consumed;
-  }
-
   /** Reads what `text` adds to the text read so far; a text that does not continue it is read afresh. */
   update(text: string): void {
     this.lexer.update(text);

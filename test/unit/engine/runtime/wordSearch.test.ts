@@ -7,6 +7,7 @@ import { WordMemory } from '../../../../src/engine/ngram/wordMemory';
 import { NgramModel } from '../../../../src/engine/ngram/ngramModel';
 import { cacheWeights, CachePriors } from '../../../../src/engine/text/cacheMixture';
 import { sampleFiles, tinyModelDir } from '../../helpers/tinyModel';
+import { syncText } from '../../helpers/syncText';
 
 describe('searchWords', function () {
   this.timeout(120_000);
@@ -161,7 +162,7 @@ describe('searchWords', function () {
     let runsMemo = 0;
     try {
       for (let i = 1300; i <= text.length; i++) {
-        doc.setText(text.slice(0, i));
+        syncText(doc, text.slice(0, i));
         const ctx = await doc.completionContext();
         const options = { ...defaultSearchOptions(), cacheFor: (typed: string) => doc.documentCache().query(typed, defaultCachePriors(), 8) };
         runs = 0;
