@@ -17,8 +17,12 @@ import { Document } from '../../src/engine/training/evaluate';
 import { evaluateFolder } from '../../src/engine/training/evaluateFolder';
 import { defaultTrainOptions, train } from '../../src/engine/training/trainer';
 
-async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
+type Values = ReturnType<typeof parseOptions>['values'];
+type Log = (message: string) => void;
+type CorpusFile = ReturnType<typeof readCorpus>['files'][number];
+
+function parseOptions() {
+  return parseArgs({
     allowPositionals: true,
     options: {
       out: { type: 'string', default: 'media/models/base' },
@@ -44,66 +48,119 @@ async function main(): Promise<void> {
       'words-only': { type: 'boolean', default: false },
     },
   });
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseOptions();
   const corpusDir = positionals[0];
   if (!corpusDir) throw new Error('usage: npm run train:base -- CORPUS_DIR [--out DIR] [--work DIR] [--vocab N] [--embed N] [--hidden N] [--cell gru|lstm|rnn] [--layers 1|2] [--max-minutes M]');
   const work = values.work!;
   fs.mkdirSync(work, { recursive: true });
-  const logFile = path.join(work, 'train.log');
-  const log = (m: string) => {
-    const line = `${new Date().toISOString()} ${m}`;
-    process.stderr.write(line + '\n');
-    fs.appendFileSync(logFile, line + '\n');
-  };
+  const log = openLog(path.join(work, 'train.log'));
   const seed = Number(values.seed);
   const started = Date.now();
+  const modelDir = path.resolve(values.out!);
 
+  const { trainFiles, validFiles } = splitCorpus(corpusDir, work, log);
+  if (values['words-only']) {
+    const folder = loadModelFolder(modelDir);
+    saveModelFolder(modelDir, { ...folder, meta: { ...folder.meta, wordMemory: { ...corpusMemoryOptions(), files: trainFiles.length } }, words: rememberWords(trainFiles, log) });
+    log(`saved ${modelDir} with a new word memory`);
+    return;
+  }
+  const tokenizer = loadOrTrainTokenizer(path.join(work, `tokenizer-${values.vocab}.json`), trainFiles, values, seed, log);
+  const { trainDocs, validDocs } = encodeFiles(tokenizer, trainFiles, validFiles, Number(values['train-fraction']), seed, log);
+  const { cfg, options, result } = await trainModel(tokenizer, trainDocs, validDocs, values, seed, path.join(work, 'checkpoint.bin'), log);
+
+  if (values['slice-only']) {
+    saveModelFolder(modelDir, { cfg, weights: result.weights, tokenizerJSON: tokenizer.toJSON() });
+    log(`saved ${modelDir} (slice only: ${result.trainTokens} tokens in ${Math.round((Date.now() - started) / 1000)} s)`);
+    return;
+  }
+  // Score every validation file, by language, with the saved folder itself (as `recurrent eval` will).
+  const tmpDir = path.join(work, 'model-unscored');
+  saveModelFolder(tmpDir, { cfg, weights: result.weights, tokenizerJSON: tokenizer.toJSON() });
+  const validation = await evaluateFolder(tmpDir, validFiles, { byLanguage: true });
+  fs.writeFileSync(path.join(work, 'validation.json'), JSON.stringify(validation, null, 2));
+  saveModelFolder(modelDir, {
+    cfg,
+    weights: result.weights,
+    tokenizerJSON: tokenizer.toJSON(),
+    words: rememberWords(trainFiles, log),
+    meta: {
+      wordMemory: { ...corpusMemoryOptions(), files: trainFiles.length },
+      name: 'recurrent-base',
+      created: new Date().toISOString(),
+      parent: null,
+      training: {
+        corpus: 'shared/corpus (see README model card)', trainFiles: trainFiles.length, validFiles: validFiles.length,
+        trainTokens: result.trainTokens, steps: result.steps, stopped: result.stopped, seconds: (Date.now() - started) / 1000,
+        hardware: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`, options, history: result.history,
+      },
+      metrics: { validation },
+    },
+  });
+  log(`saved ${modelDir}; validation ${validation.bitsPerChar.toFixed(4)} bpc; per language ${JSON.stringify(validation.languages)}`);
+}
+
+/** Logs to stderr and appends to `file`, each line stamped with the time. */
+function openLog(file: string): Log {
+  return (m) => {
+    const line = `${new Date().toISOString()} ${m}`;
+    process.stderr.write(line + '\n');
+    fs.appendFileSync(file, line + '\n');
+  };
+}
+
+/** The corpus split into training and validation files (5% of each source, by hash); the validation list goes to the work folder. */
+function splitCorpus(corpusDir: string, work: string, log: Log): { trainFiles: CorpusFile[]; validFiles: CorpusFile[] } {
   const corpus = readCorpus([corpusDir], { maxFileBytes: 2 * 1024 * 1024 });
   const { train: trainFiles, valid: validFiles } = splitByFile(corpus.files, 0.05);
   fs.writeFileSync(path.join(work, 'validation-files.txt'), validFiles.map((f) => path.join(corpusDir, f.path)).join('\n') + '\n');
   log(`corpus: ${corpus.files.length} files (skipped ${JSON.stringify(corpus.skipped)}); ${trainFiles.length} train, ${validFiles.length} validation`);
-  const rememberWords = () => {
-    const t0 = Date.now();
-    const words = NgramModel.train(trainFiles.map((f) => f.text), corpusMemoryOptions()).encode();
-    log(`word memory: ${(words.length / 1e6).toFixed(1)} MB in ${Math.round((Date.now() - t0) / 1000)} s`);
-    return words;
-  };
-  if (values['words-only']) {
-    const modelDir = path.resolve(values.out!);
-    const folder = loadModelFolder(modelDir);
-    saveModelFolder(modelDir, { ...folder, meta: { ...folder.meta, wordMemory: { ...corpusMemoryOptions(), files: trainFiles.length } }, words: rememberWords() });
-    log(`saved ${modelDir} with a new word memory`);
-    return;
-  }
+  return { trainFiles, validFiles };
+}
 
-  // Tokenizer: trained on an even sample of the training files only, cached across sittings.
-  const tokenizerFile = path.join(work, `tokenizer-${values.vocab}.json`);
-  let tokenizer: Tokenizer;
-  if (fs.existsSync(tokenizerFile)) {
-    tokenizer = Tokenizer.load(tokenizerFile);
-  } else {
-    const budget = Number(values['tokenizer-sample-mb']) * 1e6;
-    const sample = shuffled(trainFiles, mulberry32(seed));
-    const texts: string[] = [];
-    let size = 0;
-    for (const f of sample) {
-      if (size + f.text.length > budget) continue;
-      texts.push(f.text);
-      size += f.text.length;
-    }
-    const t0 = Date.now();
-    tokenizer = trainTokenizer(texts, { vocabSize: Number(values.vocab) });
-    fs.writeFileSync(tokenizerFile, JSON.stringify(tokenizer.toJSON()));
-    log(`tokenizer: ${tokenizer.vocabSize} ids from ${texts.length} files (${(size / 1e6).toFixed(1)} MB) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  }
+/** The word memory (words.bin) of the training files. */
+function rememberWords(trainFiles: readonly CorpusFile[], log: Log): Uint8Array {
+  const t0 = Date.now();
+  const words = NgramModel.train(trainFiles.map((f) => f.text), corpusMemoryOptions()).encode();
+  log(`word memory: ${(words.length / 1e6).toFixed(1)} MB in ${Math.round((Date.now() - t0) / 1000)} s`);
+  return words;
+}
 
+/** Tokenizer: trained on an even sample of the training files only, cached across sittings in `file`. */
+function loadOrTrainTokenizer(file: string, trainFiles: readonly CorpusFile[], values: Values, seed: number, log: Log): Tokenizer {
+  if (fs.existsSync(file)) return Tokenizer.load(file);
+  const budget = Number(values['tokenizer-sample-mb']) * 1e6;
+  const sample = shuffled(trainFiles, mulberry32(seed));
+  const texts: string[] = [];
+  let size = 0;
+  for (const f of sample) {
+    if (size + f.text.length > budget) continue;
+    texts.push(f.text);
+    size += f.text.length;
+  }
+  const t0 = Date.now();
+  const tokenizer = trainTokenizer(texts, { vocabSize: Number(values.vocab) });
+  fs.writeFileSync(file, JSON.stringify(tokenizer.toJSON()));
+  log(`tokenizer: ${tokenizer.vocabSize} ids from ${texts.length} files (${(size / 1e6).toFixed(1)} MB) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  return tokenizer;
+}
+
+/** The training files (a shuffled `fraction` of them) and the validation files as token ids. */
+function encodeFiles(tokenizer: Tokenizer, trainFiles: readonly CorpusFile[], validFiles: readonly CorpusFile[], fraction: number, seed: number, log: Log): { trainDocs: Document[]; validDocs: Document[] } {
   const t1 = Date.now();
   const encode = (f: { text: string }): Document => ({ ids: Int32Array.from(tokenizer.encode(f.text)), chars: f.text.length });
-  const fraction = Number(values['train-fraction']);
   const trainDocs = shuffled(trainFiles, mulberry32(seed + 1)).slice(0, Math.ceil(trainFiles.length * fraction)).map(encode);
   const validDocs = validFiles.map(encode);
   const count = (d: Document[]) => d.reduce((a, x) => a + x.ids.length, 0);
   log(`encoded ${count(trainDocs)} train and ${count(validDocs)} validation tokens in ${((Date.now() - t1) / 1000).toFixed(0)} s`);
+  return { trainDocs, validDocs };
+}
 
+/** Trains the model from fresh weights, resuming from `checkpointFile` when it holds a run of the same model. */
+async function trainModel(tokenizer: Tokenizer, trainDocs: Document[], validDocs: Document[], values: Values, seed: number, checkpointFile: string, log: Log) {
   const cfg: ModelConfig = {
     cell: values.cell as CellType,
     vocabSize: tokenizer.vocabSize,
@@ -127,7 +184,7 @@ async function main(): Promise<void> {
     train: trainDocs,
     valid: validSlice,
     options,
-    checkpointFile: path.join(work, 'checkpoint.bin'),
+    checkpointFile,
     onProgress: (p) => {
       if (p.step % 100 === 0 || p.validBitsPerChar !== undefined) {
         log(`step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(3)} ${Math.round(p.tokensPerSecond)} tok/s eta ${Math.round(p.etaSeconds / 60)} min${p.validBitsPerChar !== undefined ? ` valid ${p.validBitsPerChar.toFixed(4)} bpc` : ''}`);
@@ -135,37 +192,7 @@ async function main(): Promise<void> {
     },
   });
   log(`trained ${result.steps} steps (${result.stopped}): validation slice ${result.before.bitsPerChar.toFixed(4)} -> ${result.after.bitsPerChar.toFixed(4)} bpc, ${Math.round(result.tokensPerSecond)} tok/s`);
-
-  const modelDir = path.resolve(values.out!);
-  if (values['slice-only']) {
-    saveModelFolder(modelDir, { cfg, weights: result.weights, tokenizerJSON: tokenizer.toJSON() });
-    log(`saved ${modelDir} (slice only: ${result.trainTokens} tokens in ${Math.round((Date.now() - started) / 1000)} s)`);
-    return;
-  }
-  // Score every validation file, by language, with the saved folder itself (as `recurrent eval` will).
-  const tmpDir = path.join(work, 'model-unscored');
-  saveModelFolder(tmpDir, { cfg, weights: result.weights, tokenizerJSON: tokenizer.toJSON() });
-  const validation = await evaluateFolder(tmpDir, validFiles, { byLanguage: true });
-  fs.writeFileSync(path.join(work, 'validation.json'), JSON.stringify(validation, null, 2));
-  saveModelFolder(modelDir, {
-    cfg,
-    weights: result.weights,
-    tokenizerJSON: tokenizer.toJSON(),
-    words: rememberWords(),
-    meta: {
-      wordMemory: { ...corpusMemoryOptions(), files: trainFiles.length },
-      name: 'recurrent-base',
-      created: new Date().toISOString(),
-      parent: null,
-      training: {
-        corpus: 'shared/corpus (see README model card)', trainFiles: trainFiles.length, validFiles: validFiles.length,
-        trainTokens: result.trainTokens, steps: result.steps, stopped: result.stopped, seconds: (Date.now() - started) / 1000,
-        hardware: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`, options, history: result.history,
-      },
-      metrics: { validation },
-    },
-  });
-  log(`saved ${modelDir}; validation ${validation.bitsPerChar.toFixed(4)} bpc; per language ${JSON.stringify(validation.languages)}`);
+  return { cfg, options, result };
 }
 
 main().catch((e) => {

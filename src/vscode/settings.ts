@@ -1,6 +1,8 @@
 // Reads the `recurrent.*` settings once per use, with defaults and clamping.
 import * as vscode from 'vscode';
+import { defaultCompleteOptions } from '../engine/runtime/completeOptions';
 import { CompleteOptions } from '../engine/runtime/protocol';
+import { defaultFileFilterOptions } from '../engine/training/fileFilter';
 
 export interface Settings {
   readonly enable: boolean;
@@ -17,19 +19,21 @@ export interface Settings {
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   const c = vscode.workspace.getConfiguration('recurrent', scope);
   const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+  // package.json gives the editor the same defaults; these apply where it has none (tests).
+  const complete = defaultCompleteOptions();
   return {
     enable: c.get('enable', true),
     skipLanguages: c.get<string[]>('skipLanguages', []),
     inlineEnable: c.get('inline.enable', true),
     complete: {
-      maxItems: clamp(c.get('maxItems', 8), 1, 50),
-      inlineMinProbability: clamp(c.get('inline.minProbability', 0.5), 0, 1),
-      inlineNextWords: c.get('inline.nextWords', false),
+      maxItems: clamp(c.get('maxItems', complete.maxItems), 1, 50),
+      inlineMinProbability: clamp(c.get('inline.minProbability', complete.inlineMinProbability), 0, 1),
+      inlineNextWords: c.get('inline.nextWords', complete.inlineNextWords),
     },
     // A restricted workspace must not point the extension at files of its choosing.
     modelPath: vscode.workspace.isTrusted ? c.get('modelPath', '') : '',
     trainingExclude: c.get<string[]>('training.exclude', []),
-    maxFileBytes: clamp(c.get('training.maxFileSizeKB', 512), 1, 64 * 1024) * 1024,
+    maxFileBytes: clamp(c.get('training.maxFileSizeKB', defaultFileFilterOptions().maxFileBytes / 1024), 1, 64 * 1024) * 1024,
     maxTotalBytes: clamp(c.get('training.maxTotalSizeMB', 50), 1, 4096) * 1024 * 1024,
     maxMinutes: clamp(c.get('training.maxMinutes', 10), 0.1, 24 * 60),
   };

@@ -23,10 +23,6 @@ export class SurprisalHighlighter implements vscode.Disposable {
     ];
   }
 
-  get isEnabled(): boolean {
-    return this.enabled;
-  }
-
   toggle(): boolean {
     this.enabled = !this.enabled;
     this.statusBar.surprisingTokens = this.enabled ? highlighted : 0;

@@ -6,8 +6,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 
-/** The engine's layers, lowest first. A file may import its own folder and the folders before it. */
-const LAYERS = ['random', 'tokenizer', 'text', 'onnx', 'model', 'ngram', 'training', 'runtime', 'eval'];
+/**
+ * The engine's layers, lowest first: a file may import its own folder and the layers before it.
+ * A file at the top of src/engine (random.ts, topK.ts) is a layer of its own.
+ */
+const LAYERS = ['random', 'topK', 'tokenizer', 'text', 'onnx', 'model', 'ngram', 'training', 'runtime', 'eval'];
 
 const SRC = path.resolve(__dirname, '../../src');
 

@@ -10,6 +10,7 @@ import { encodeModel, GraphBuilder } from '../onnx/onnxBuilder';
 import { defaultCompleteOptions } from '../runtime/completeOptions';
 import { defaultEngineClientOptions, EngineClient } from '../runtime/engineClient';
 import { createSession, int64Tensor } from '../onnx/ortSession';
+import { IO, TRAIN_IO } from '../onnx/tensorNames';
 import { runTraining } from '../runtime/trainingClient';
 import { Tokenizer } from '../tokenizer';
 import { readCorpus } from '../training/corpus';
@@ -157,22 +158,22 @@ async function measureTraining(modelDir: string) {
   const feeds: Record<string, ort.Tensor> = {};
   for (const [name, w] of initWeights(cfg, 1)) {
     feeds[name] = new ort.Tensor('float32', w.data, w.dims);
-    feeds[`m.${name}`] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
-    feeds[`v.${name}`] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
+    feeds[TRAIN_IO.m(name)] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
+    feeds[TRAIN_IO.v(name)] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
   }
   const ids = Array.from({ length: B * T }, (_, i) => (i * 7919) % cfg.vocabSize);
-  feeds.tokens = int64Tensor(ids, [B, T]);
-  feeds.targets = int64Tensor(ids.map((x) => (x + 1) % cfg.vocabSize), [B, T]);
-  feeds.state_in = new ort.Tensor('float32', new Float32Array(cfg.layers * B * stateSize(cfg)), [cfg.layers, B, stateSize(cfg)]);
-  feeds.lr = new ort.Tensor('float32', Float32Array.of(1e-3), []);
+  feeds[IO.tokens] = int64Tensor(ids, [B, T]);
+  feeds[IO.targets] = int64Tensor(ids.map((x) => (x + 1) % cfg.vocabSize), [B, T]);
+  feeds[IO.stateIn] = new ort.Tensor('float32', new Float32Array(cfg.layers * B * stateSize(cfg)), [cfg.layers, B, stateSize(cfg)]);
+  feeds[TRAIN_IO.lr] = new ort.Tensor('float32', Float32Array.of(1e-3), []);
   let seconds = 0;
   const steps = 12;
   for (let i = 0; i < steps; i++) {
-    feeds.step = new ort.Tensor('float32', Float32Array.of(i + 1), []);
+    feeds[TRAIN_IO.step] = new ort.Tensor('float32', Float32Array.of(i + 1), []);
     const t0 = performance.now();
     const out = await session.run(feeds);
     if (i >= 2) seconds += (performance.now() - t0) / 1000;
-    for (const k of Object.keys(feeds)) if (out[`new.${k}`]) feeds[k] = out[`new.${k}`];
+    for (const k of Object.keys(feeds)) if (out[TRAIN_IO.updated(k)]) feeds[k] = out[TRAIN_IO.updated(k)];
   }
   await session.release();
   const tokensPerSecond = ((steps - 2) * B * T) / seconds;

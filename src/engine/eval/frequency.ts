@@ -3,7 +3,7 @@
 
 import type { CompletionSystem } from './completionSystem';
 import { TypedDocumentWords, type WordEntry } from '../text/documentWords';
-import { TopK } from './topK';
+import { TopK } from '../topK';
 
 /** True when `a` ranks before `b`: more occurrences, then more recent. */
 function before(a: WordEntry, b: WordEntry): boolean {

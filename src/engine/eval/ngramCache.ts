@@ -7,7 +7,7 @@ import { CachePriors } from '../text/cacheMixture';
 import { CacheMixture, DocumentCache } from '../runtime/documentCache';
 import { NgramModel } from '../ngram/ngramModel';
 import { RankSource, thresholdTop } from '../ngram/thresholdTop';
-import { TopK } from './topK';
+import { TopK } from '../topK';
 import { isCompletionWord } from '../text/words';
 
 export type NgramCacheOptions = CachePriors;

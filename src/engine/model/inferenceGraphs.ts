@@ -1,6 +1,7 @@
 // Inference graphs with the weights as initializers: the model.onnx step graph (log-probs), the
 // advance graph (state only), the score graph (log-prob of each target), and reading weights back.
-import { CellType, IO, ModelConfig, checkConfig, stateSize } from './modelConfig';
+import { IO } from '../onnx/tensorNames';
+import { CellType, ModelConfig, checkConfig, stateSize } from './modelConfig';
 import { outputHead, recurrentForward, WeightValues } from './network';
 import { decodeModel, encodeModel, GraphBuilder, tensorFloats, Value } from '../onnx/onnxBuilder';
 import { checkWeights, layerNames, Weights, weightSpecs } from './weights';

@@ -6,6 +6,7 @@ import { DocumentWords } from '../text/documentWords';
 import { IncrementalLexer, NEWLINE } from '../text/incrementalLexer';
 import { IDENTIFIER_CHARS } from '../text/identifier';
 import { isCompletionWord } from '../text/words';
+import { TopK } from '../topK';
 
 /** Tokens kept for history(): enough for a 5-gram's context. */
 const HISTORY = 4;
@@ -53,11 +54,6 @@ export class DocumentCache {
   private tokens = 0;
   private readonly lexer = new IncrementalLexer({ reset: () => this.clear(), token: (t) => this.add(t) });
 
-  /** Length of the text read into the counts (the lexer holds back a word that may still grow). */
-  get consumed(): number {
-    return this.lexer.consumed;
-  }
-
   /** Reads what `text` adds to the text read so far; a text that does not continue it is read afresh. */
   update(text: string): void {
     this.lexer.update(text);
@@ -101,19 +97,15 @@ export class DocumentCache {
   /** The cached words that continue `typed` (the word before the cursor), at most `limit` of them. */
   query(typed: string, priors: CachePriors, limit: number): CacheQuery {
     const mix = this.mixture(priors);
-    const best: { word: string; weight: number }[] = [];
+    const best = new TopK<{ word: string; weight: number }>(limit, (a, b) => a.weight > b.weight);
     let total = 0;
     this.forEachWithPrefix(typed, (word) => {
       if (word.length <= typed.length) return;
       const weight = mix.weight(word);
       total += weight;
-      if (best.length === limit && weight <= best[limit - 1].weight) return;
-      let i = best.length;
-      while (i > 0 && best[i - 1].weight < weight) i--;
-      best.splice(i, 0, { word, weight });
-      if (best.length > limit) best.pop();
+      best.offer({ word, weight });
     });
-    return { words: best, total, modelWeight: mix.weights.model };
+    return { words: best.items, total, modelWeight: mix.weights.model };
   }
 
   /** The last `n` tokens read, at most 4 (oldest first; a pending line break counts as one). */

@@ -3,7 +3,6 @@
 // back to the last checkpoint before the first changed token and feeds forward from there.
 import { IncrementalEncoder } from '../tokenizer';
 import { identifierTail } from '../text/identifier';
-import { commonPrefixLength } from './commonPrefixLength';
 import { DocumentCache } from './documentCache';
 import { LanguageModel, Prediction } from './languageModel';
 
@@ -95,16 +94,6 @@ export class DocumentState {
   }
 
   /**
-   * Replaces the text before the cursor; only what differs from the previous text is re-encoded.
-   * `unchanged`: a length up to which the caller knows both texts agree (saves comparing it).
-   */
-  setText(text: string, unchanged = 0): void {
-    const common = commonPrefixLength(this.text, text, unchanged);
-    if (common === this.length && common === text.length) return;
-    this.replace(common, text.slice(common));
-  }
-
-  /**
    * The text becomes its first `keep` units followed by `append` (what one keystroke's sync sends).
    * Reads only the window, so a keystroke in a document of many megabytes costs what it does in a
    * short one.
@@ -113,15 +102,6 @@ export class DocumentState {
     const length = this.length;
     if (!(Number.isInteger(keep) && keep >= 0 && keep <= length)) throw new RangeError(`DocumentState.replace: cannot keep ${keep} of ${length} units`);
     this.splice(keep, length - keep, append);
-  }
-
-  /** Applies an edit in UTF-16 code units and drops every state that depended on changed tokens. */
-  edit(offset: number, deleteCount: number, insert: string): void {
-    const length = this.length;
-    if (!(Number.isInteger(offset) && Number.isInteger(deleteCount) && offset >= 0 && deleteCount >= 0 && offset + deleteCount <= length)) {
-      throw new RangeError(`DocumentState.edit: bad range ${offset}+${deleteCount} of ${length}`);
-    }
-    this.splice(offset, deleteCount, insert);
   }
 
   private splice(offset: number, deleteCount: number, insert: string): void {

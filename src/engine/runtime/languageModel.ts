@@ -9,9 +9,10 @@
 import * as path from 'node:path';
 import { isIdentifierByte } from '../text/identifier';
 import * as ort from 'onnxruntime-node';
-import { buildAdvanceModel, buildScoreModel, buildSearchStepModel, IO, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, stateSize } from '../model';
+import { buildAdvanceModel, buildScoreModel, buildSearchStepModel, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, stateSize } from '../model';
 import { Tokenizer } from '../tokenizer';
 import { createSession, int64Tensor } from '../onnx/ortSession';
+import { IO } from '../onnx/tensorNames';
 import { NgramModel } from '../ngram/ngramModel';
 import { WordMemory } from '../ngram/wordMemory';
 
@@ -89,8 +90,8 @@ export class LanguageModel {
   async step(tokens: ArrayLike<number>, batch: number, state: Float32Array): Promise<{ predictions: Prediction[]; state: Float32Array }> {
     const T = tokens.length / batch;
     const out = await this.stepSession.run({
-      tokens: int64Tensor(tokens, [batch, T]),
-      state_in: new ort.Tensor('float32', state, [this.cfg.layers, batch, this.stateSize]),
+      [IO.tokens]: int64Tensor(tokens, [batch, T]),
+      [IO.stateIn]: new ort.Tensor('float32', state, [this.cfg.layers, batch, this.stateSize]),
     });
     const V = this.cfg.vocabSize;
     const K = SEARCH_TOP_K;
@@ -114,10 +115,10 @@ export class LanguageModel {
   /** Advances one sequence's state over tokens without computing any distribution. */
   async advance(tokens: ArrayLike<number>, state: Float32Array): Promise<Float32Array> {
     const out = await this.advanceSession.run({
-      tokens: int64Tensor(tokens, [1, tokens.length]),
-      state_in: new ort.Tensor('float32', state, [this.cfg.layers, 1, this.stateSize]),
+      [IO.tokens]: int64Tensor(tokens, [1, tokens.length]),
+      [IO.stateIn]: new ort.Tensor('float32', state, [this.cfg.layers, 1, this.stateSize]),
     });
-    return out.state_out.data as Float32Array;
+    return out[IO.stateOut].data as Float32Array;
   }
 
   /** The scoring graph, for perplexity over whole documents. */

@@ -2,6 +2,7 @@
 // Each file is scored from the start-of-document state: <|doc|> is fed first and predicts token 1.
 import * as ort from 'onnxruntime-node';
 import { int64Tensor } from '../onnx/ortSession';
+import { IO } from '../onnx/tensorNames';
 
 export interface Score {
   readonly files: number;
@@ -92,12 +93,12 @@ export async function scoreDocuments(
       }
     }
     const out = await graph.session.run({
-      tokens: int64Tensor(inputs, [lanes, chunk]),
-      targets: int64Tensor(targets, [lanes, chunk]),
-      state_in: new ort.Tensor('float32', state, [L, lanes, S]),
+      [IO.tokens]: int64Tensor(inputs, [lanes, chunk]),
+      [IO.targets]: int64Tensor(targets, [lanes, chunk]),
+      [IO.stateIn]: new ort.Tensor('float32', state, [L, lanes, S]),
     });
-    const logp = out.target_log_probs.data as Float32Array;
-    state.set(out.state_out.data as Float32Array);
+    const logp = out[IO.targetLogProbs].data as Float32Array;
+    state.set(out[IO.stateOut].data as Float32Array);
     for (let lane = 0; lane < lanes; lane++) {
       const d = laneDoc[lane];
       if (d < 0) continue;

@@ -18,6 +18,7 @@ import { mulberry32 } from '../../../src/engine/random';
 import { sampleFiles, tinyModelDir } from '../helpers/tinyModel';
 import { assertConsistent, assertItemsContinue } from './consistency';
 import { maxAbsDiff } from '../helpers/arrays';
+import { syncText } from '../helpers/syncText';
 
 const code = sampleFiles().map((f) => f.text).join('\n');
 
@@ -110,11 +111,9 @@ describe('robustness: fuzz', function () {
           assert.equal(tokenizer.decode(ids), text, 'decode(encode(text)) lost something');
           assert.deepEqual(ids.slice(0, firstChanged), oldIds.slice(0, firstChanged));
 
-          // The three ways the engine's callers change a document's text.
-          const how = int(3);
-          if (how === 0) state.edit(offset, deleteCount, inserted);
-          else if (how === 1) state.setText(text);
-          else state.replace(offset, text.slice(offset));
+          // A sync as the engine gets it: from the edit's offset, or from the longest common prefix.
+          if (int(2) === 0) state.replace(offset, text.slice(offset));
+          else syncText(state, text);
           assert.equal(state.text, text);
           assert.equal(state.length, text.length);
 

@@ -9,6 +9,7 @@ import { cacheWeights, CachePriors } from '../../../../src/engine/text/cacheMixt
 import { IDENTIFIER } from '../../../../src/engine/text/identifier';
 import { sampleFiles, tinyModelDir } from '../../helpers/tinyModel';
 import { assertConsistent } from '../../robustness/consistency';
+import { syncText } from '../../helpers/syncText';
 
 describe('searchWords', function () {
   this.timeout(120_000);
@@ -162,7 +163,7 @@ describe('searchWords', function () {
     let runsMemo = 0;
     try {
       for (let i = 1300; i <= text.length; i++) {
-        doc.setText(text.slice(0, i));
+        syncText(doc, text.slice(0, i));
         const ctx = await doc.completionContext();
         const options = { ...defaultSearchOptions(), cacheFor: (typed: string) => doc.documentCache().query(typed, defaultCachePriors(), 8) };
         runs = 0;

@@ -1,5 +1,5 @@
-// Partial selection of the best few items: the rankers offer thousands of candidates per query
-// but return about ten, so a short sorted buffer beats sorting everything.
+// Partial selection of the best few items: the rankers and the search offer thousands of
+// candidates per query but keep about ten, so a short sorted buffer beats sorting everything.
 
 /** Keeps the best `limit` items offered so far, best first; ties keep the earlier item first. */
 export class TopK<T> {
