@@ -17,6 +17,8 @@ const usage = `usage: recurrent <command> [options]
 
   eval     [--model DIR] [--by-language] [--files-from LIST] [--json] PATH…
                                                               bits per character and perplexity
+           --dynamic [--lr X] [--decay X] [--chunk-tokens N] [--passes N]
+                                                              …learning from each file after scoring it
   train    [--from DIR] --out DIR [--epochs N] [--max-minutes M] [--json] PATH…
   complete [--model DIR] --file F --offset N [--json]         completions at a cursor offset
   simulate [--model DIR] [--max-words N] [--max-words-per-file N] [--ngram-train DIR] [--json] PATH…
@@ -32,6 +34,18 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
   async eval(v, paths) {
     const listed = typeof v['files-from'] === 'string' ? fs.readFileSync(v['files-from'], 'utf8').split('\n').filter(Boolean) : [];
     const files = requireFiles([...paths, ...listed]);
+    if (v.dynamic) {
+      const { evaluateDynamic } = await import('./engine/training/evaluateDynamic');
+      return evaluateDynamic(modelDir(v), files, {
+        onProgress: progress,
+        dynamic: {
+          ...(v.lr !== undefined ? { lr: nonNegative(v.lr, '--lr') } : {}),
+          ...(v.decay !== undefined ? { decay: nonNegative(v.decay, '--decay') } : {}),
+          ...(v['chunk-tokens'] ? { chunkTokens: positive(v['chunk-tokens'], '--chunk-tokens') } : {}),
+          ...(v.passes ? { passes: positive(v.passes, '--passes') } : {}),
+        },
+      });
+    }
     return evaluateFolder(modelDir(v), files, { byLanguage: Boolean(v['by-language']), onProgress: progress });
   },
 
@@ -121,6 +135,12 @@ function positive(value: string | boolean | undefined, name: string): number {
   return n;
 }
 
+function nonNegative(value: string | boolean | undefined, name: string): number {
+  const n = Number(value);
+  if (!(n >= 0)) throw new UsageError(`${name} must be a number ≥ 0`);
+  return n;
+}
+
 function progress(message: string): void {
   process.stderr.write(`${message}\n`);
 }
@@ -145,6 +165,7 @@ async function main(argv: string[]): Promise<number> {
         epochs: { type: 'string' }, 'max-minutes': { type: 'string' }, file: { type: 'string' }, offset: { type: 'string' },
         'max-words': { type: 'string' }, 'max-words-per-file': { type: 'string' }, 'by-language': { type: 'boolean' }, 'ngram-train': { type: 'string' },
         'files-from': { type: 'string' }, keystrokes: { type: 'string' },
+        dynamic: { type: 'boolean' }, lr: { type: 'string' }, decay: { type: 'string' }, 'chunk-tokens': { type: 'string' }, passes: { type: 'string' },
       },
     });
     const result = await run(values, positionals);

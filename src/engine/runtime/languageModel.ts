@@ -8,7 +8,7 @@
 //   score:   tokens, targets int64 [B,T], state_in   -> target_log_probs f32 [B,T], state_out
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { buildAdvanceModel, buildScoreModel, buildSearchStepModel, IO, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, stateSize } from '../model';
+import { buildAdvanceModel, buildScoreModel, buildSearchStepModel, checkWeights, IO, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, stateSize, Weights } from '../model';
 import { Tokenizer } from '../tokenizer';
 import { createSession, int64Tensor } from './ortSession';
 import { NgramModel } from '../ngram/ngramModel';
@@ -31,6 +31,8 @@ export interface Prediction {
 
 export class LanguageModel {
   readonly stateSize: number;
+  /** Which weights the sessions run: 0 for the folder's own, else the version of learned weights in use (see useWeights). */
+  private weightsVersion = 0;
 
   private constructor(
     readonly dir: string,
@@ -40,9 +42,10 @@ export class LanguageModel {
     readonly tokens: TokenTables,
     /** The folder's word memory (words.bin and workspace-words.bin), if it has one. */
     readonly memory: WordMemory | undefined,
-    private readonly stepSession: ort.InferenceSession,
-    private readonly advanceSession: ort.InferenceSession,
-    private readonly scoreSession: ort.InferenceSession,
+    private stepSession: ort.InferenceSession,
+    private advanceSession: ort.InferenceSession,
+    private scoreSession: ort.InferenceSession,
+    private readonly scoreThreads: number,
   ) {
     this.stateSize = stateSize(cfg);
   }
@@ -67,12 +70,26 @@ export class LanguageModel {
       folder.words && NgramModel.decode(folder.words, where(MODEL_FILES.words)),
       folder.workspaceWords && NgramModel.decode(folder.workspaceWords, where(MODEL_FILES.workspaceWords)),
     );
-    const [step, advance, score] = await Promise.all([
-      createSession(buildSearchStepModel(folder.cfg, folder.weights, { wordToken: tokens.wordToken, boundaryToken: tokens.boundaryToken, topK: SEARCH_TOP_K }), 1),
-      createSession(buildAdvanceModel(folder.cfg, folder.weights), 1),
-      createSession(buildScoreModel(folder.cfg, folder.weights), scoreThreads),
-    ]);
-    return new LanguageModel(dir, folder.cfg, tokenizer, folder.meta ?? {}, tokens, memory, step, advance, score);
+    const [step, advance, score] = await createSessions(folder.cfg, folder.weights, tokens, scoreThreads);
+    return new LanguageModel(dir, folder.cfg, tokenizer, folder.meta ?? {}, tokens, memory, step, advance, score, scoreThreads);
+  }
+
+  get version(): number {
+    return this.weightsVersion;
+  }
+
+  /**
+   * Runs other weights of the same configuration from now on (dynamic evaluation's). All three
+   * sessions change in one synchronous assignment once the new ones exist, so a caller that never
+   * overlaps requests with this call never runs a request on a mix of old and new weights.
+   */
+  async useWeights(weights: Weights, version: number): Promise<void> {
+    checkWeights(this.cfg, weights);
+    const next = await createSessions(this.cfg, weights, this.tokens, this.scoreThreads);
+    const old = [this.stepSession, this.advanceSession, this.scoreSession];
+    [this.stepSession, this.advanceSession, this.scoreSession] = next;
+    this.weightsVersion = version;
+    await Promise.all(old.map((s) => s.release()));
   }
 
   get layers(): number {
@@ -127,6 +144,14 @@ export class LanguageModel {
   async dispose(): Promise<void> {
     await Promise.all([this.stepSession.release(), this.advanceSession.release(), this.scoreSession.release()]);
   }
+}
+
+function createSessions(cfg: ModelConfig, weights: Weights, tokens: TokenTables, scoreThreads: number): Promise<ort.InferenceSession[]> {
+  return Promise.all([
+    createSession(buildSearchStepModel(cfg, weights, { wordToken: tokens.wordToken, boundaryToken: tokens.boundaryToken, topK: SEARCH_TOP_K }), 1),
+    createSession(buildAdvanceModel(cfg, weights), 1),
+    createSession(buildScoreModel(cfg, weights), scoreThreads),
+  ]);
 }
 
 /** What the search needs to know of every token id. */
