@@ -31,7 +31,7 @@ const projects = execFileSync(path.join(root, 'scripts', 'projects.sh'), [values
   });
   console.log(sets.map((s) => `${s.name}: ${s.files.length} files, ${(s.chars / 1024).toFixed(0)} KB`).join('; '));
   for (const chunkTokens of list(values.chunk!)) for (const passes of list(values.passes!)) for (const decay of list(values.decay!)) for (const lr of list(values.lr!)) {
-    const rows = [];
+    const rows: ({ name: string } & Awaited<ReturnType<typeof evaluateDynamic>>)[] = [];
     for (const s of sets) rows.push({ name: s.name, ...(await evaluateDynamic(values.model!, s.files, { dynamic: { lr, decay, chunkTokens, passes }, threads: 1 })) });
     const mean = (f: (r: (typeof rows)[number]) => number) => rows.reduce((a, r) => a + f(r), 0) / rows.length;
     const dyn = mean((r) => r.bitsPerChar);

@@ -129,7 +129,7 @@ export class DynamicLearner {
     let lossSum = 0;
     const S = stateSize(this.cfg);
     for (let pass = 0; pass < o.passes; pass++) {
-      let state = new ort.Tensor('float32', new Float32Array(this.cfg.layers * S), [this.cfg.layers, 1, S]);
+      let state: ort.Tensor = new ort.Tensor('float32', new Float32Array(this.cfg.layers * S), [this.cfg.layers, 1, S]);
       for (const { at, length } of chunks) {
         if (signal?.aborted) throw new Error('cancelled');
         await between?.();
