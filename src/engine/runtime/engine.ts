@@ -3,6 +3,7 @@
 import * as v8 from 'node:v8';
 import { IncrementalEncoder } from '../tokenizer';
 import { scoreDocuments, summarize } from '../training/evaluate';
+import { modelIdentity, readLearnedWeights } from '../training/learnedWeights';
 import { CachePriors } from '../text/cacheMixture';
 import { defaultCachePriors } from './documentCache';
 import { DocumentState } from './documentState';
@@ -90,11 +91,26 @@ export class Engine {
     // The search takes the typed word from the tokenizer's pieces, which end words differently at
     // `$` and combining marks: offer nothing rather than words that do not continue the text.
     const word = state.wordBeforeCursor();
-    if (result.typed !== word) return { word, items: [], inline: '', tokensFed: ctx.tokensFed };
+    const modelVersion = lm.version;
+    if (result.typed !== word) return { word, items: [], inline: '', tokensFed: ctx.tokensFed, modelVersion };
     const best = result.items[0];
     let inline = best && best.probability >= options.inlineMinProbability ? best.word.slice(result.typed.length) : '';
     if (inline && options.inlineNextWords) inline += await continueGhostText(lm, ctx, inline, options.inlineMinProbability);
-    return { word: result.typed, items: result.items, inline, tokensFed: ctx.tokensFed };
+    return { word: result.typed, items: result.items, inline, tokensFed: ctx.tokensFed, modelVersion };
+  }
+
+  /**
+   * Runs the weights dynamic evaluation learned for this model (a learned-weights file). The worker
+   * runs requests one at a time, so every answer comes from one set of weights, and names it in
+   * `modelVersion`. Documents keep their text; their states are read again with the new weights.
+   */
+  async useWeights(file: string): Promise<{ version: number }> {
+    const lm = this.requireModel();
+    const { header, weights } = readLearnedWeights(file);
+    if (header.base !== modelIdentity(lm.dir, lm.meta)) throw new Error(`${file} was learned from another model than ${lm.dir}`);
+    await lm.useWeights(weights, header.version);
+    for (const d of this.documents.values()) d.forgetStates();
+    return { version: header.version };
   }
 
   close(doc: string): void {

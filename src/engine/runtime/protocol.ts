@@ -23,6 +23,8 @@ export interface CompletionResult {
   readonly inline: string;
   /** Tokens the model had to read for this request (0 when only the search ran). */
   readonly tokensFed: number;
+  /** The weights that answered: 0 for the model folder's, else the learned weights' version. */
+  readonly modelVersion: number;
 }
 
 export interface ScoreResult {
@@ -51,6 +53,7 @@ export type Request =
   | { readonly kind: 'complete'; readonly doc: string; readonly sync: TextSync; readonly options: CompleteOptions }
   | { readonly kind: 'score'; readonly text: string; readonly surprising: number }
   | { readonly kind: 'close'; readonly doc: string }
+  | { readonly kind: 'useWeights'; readonly file: string }
   | { readonly kind: 'stats' };
 
 export interface Stats {
@@ -68,6 +71,7 @@ export interface ResultOf {
   complete: CompletionResult;
   score: ScoreResult;
   close: void;
+  useWeights: { version: number };
   stats: Stats;
 }
 

@@ -105,6 +105,8 @@ function handle(r: Request, signal: AbortSignal): Promise<unknown> | unknown {
       return engine.score(r.text, r.surprising, serveUrgent);
     case 'close':
       return engine.close(r.doc);
+    case 'useWeights':
+      return engine.useWeights(r.file);
     case 'stats':
       return engine.stats();
   }
