@@ -23,7 +23,8 @@ const usage = `usage: recurrent <command> [options]
   complete [--model DIR] --file F --offset N [--json]         completions at a cursor offset
   simulate [--model DIR] [--max-words N] [--max-words-per-file N] [--ngram-train DIR] [--json] PATH…
                                                               typing simulation against baselines
-  bench    [--model DIR] [--file F] [--keystrokes N] [--json]  latency, throughput, training speed
+  bench    [--model DIR] [--file F] [--keystrokes N] [--cpu-budget X] [--json]
+                                                              latency, throughput, training and learning speed
 
 PATH is a file or a folder (read recursively with the training filters).
 --model defaults to the bundled base model.`;
@@ -111,6 +112,7 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
       modelDir: modelDir(v), workerPath, onProgress: progress,
       file: typeof v.file === 'string' ? v.file : undefined,
       keystrokes: v.keystrokes ? positive(v.keystrokes, '--keystrokes') : undefined,
+      learningCpuBudget: v['cpu-budget'] ? positive(v['cpu-budget'], '--cpu-budget') : undefined,
     });
   },
 };
@@ -165,7 +167,7 @@ async function main(argv: string[]): Promise<number> {
         epochs: { type: 'string' }, 'max-minutes': { type: 'string' }, file: { type: 'string' }, offset: { type: 'string' },
         'max-words': { type: 'string' }, 'max-words-per-file': { type: 'string' }, 'by-language': { type: 'boolean' }, 'ngram-train': { type: 'string' },
         'files-from': { type: 'string' }, keystrokes: { type: 'string' },
-        dynamic: { type: 'boolean' }, lr: { type: 'string' }, decay: { type: 'string' }, 'chunk-tokens': { type: 'string' }, passes: { type: 'string' },
+        dynamic: { type: 'boolean' }, lr: { type: 'string' }, decay: { type: 'string' }, 'chunk-tokens': { type: 'string' }, passes: { type: 'string' }, 'cpu-budget': { type: 'string' },
       },
     });
     const result = await run(values, positionals);

@@ -7,7 +7,7 @@ import { modelIdentity, readLearnedWeights } from '../training/learnedWeights';
 import { CachePriors } from '../text/cacheMixture';
 import { defaultCachePriors } from './documentCache';
 import { DocumentState } from './documentState';
-import { LanguageModel } from './languageModel';
+import { LanguageModel, PreparedWeights } from './languageModel';
 import { CompleteOptions, CompletionResult, ModelInfo, ScoreResult, Stats, TextSync } from './protocol';
 import { continueGhostText } from './ghostText';
 import { defaultSearchOptions, SearchMemo, SearchOptions, searchWords } from './wordSearch';
@@ -100,17 +100,30 @@ export class Engine {
   }
 
   /**
-   * Runs the weights dynamic evaluation learned for this model (a learned-weights file). The worker
-   * runs requests one at a time, so every answer comes from one set of weights, and names it in
-   * `modelVersion`. Documents keep their text; their states are read again with the new weights.
+   * Reads the weights dynamic evaluation learned for this model (a learned-weights file) and makes
+   * their sessions; useWeights() then switches to them at once. The worker prepares while it goes
+   * on answering keystrokes.
    */
-  async useWeights(file: string): Promise<{ version: number }> {
+  async prepareWeights(file: string): Promise<PreparedWeights> {
     const lm = this.requireModel();
     const { header, weights } = readLearnedWeights(file);
     if (header.base !== modelIdentity(lm.dir, lm.meta)) throw new Error(`${file} was learned from another model than ${lm.dir}`);
-    await lm.useWeights(weights, header.version);
+    return lm.prepareWeights(weights, header.version);
+  }
+
+  /**
+   * Completes with prepared weights from the next request on; every answer names the weights it
+   * came from in `modelVersion`. Documents keep their text and cache; their states are read again.
+   */
+  useWeights(prepared: PreparedWeights): { version: number } {
+    const lm = this.requireModel();
+    if (prepared.model !== lm) {
+      for (const s of prepared.sessions) void s.release();
+      throw new Error('another model was loaded meanwhile');
+    }
+    lm.useWeights(prepared);
     for (const d of this.documents.values()) d.forgetStates();
-    return { version: header.version };
+    return { version: prepared.version };
   }
 
   close(doc: string): void {

@@ -78,18 +78,22 @@ export class LanguageModel {
     return this.weightsVersion;
   }
 
-  /**
-   * Runs other weights of the same configuration from now on (dynamic evaluation's). All three
-   * sessions change in one synchronous assignment once the new ones exist, so a caller that never
-   * overlaps requests with this call never runs a request on a mix of old and new weights.
-   */
-  async useWeights(weights: Weights, version: number): Promise<void> {
+  /** Sessions for other weights of the same configuration (dynamic evaluation's), to switch to with useWeights. */
+  async prepareWeights(weights: Weights, version: number): Promise<PreparedWeights> {
     checkWeights(this.cfg, weights);
-    const next = await createSessions(this.cfg, weights, this.tokens, this.scoreThreads);
+    return { model: this, version, sessions: await createSessions(this.cfg, weights, this.tokens, this.scoreThreads) };
+  }
+
+  /**
+   * Runs the prepared weights from now on: the three sessions change in one synchronous step, so a
+   * caller that runs one request at a time never answers a request with a mix of old and new weights.
+   */
+  useWeights(prepared: PreparedWeights): void {
+    if (prepared.model !== this) throw new Error('the weights were prepared for another model');
     const old = [this.stepSession, this.advanceSession, this.scoreSession];
-    [this.stepSession, this.advanceSession, this.scoreSession] = next;
-    this.weightsVersion = version;
-    await Promise.all(old.map((s) => s.release()));
+    [this.stepSession, this.advanceSession, this.scoreSession] = prepared.sessions;
+    this.weightsVersion = prepared.version;
+    for (const s of old) void s.release();
   }
 
   get layers(): number {
@@ -152,6 +156,13 @@ function createSessions(cfg: ModelConfig, weights: Weights, tokens: TokenTables,
     createSession(buildAdvanceModel(cfg, weights), 1),
     createSession(buildScoreModel(cfg, weights), scoreThreads),
   ]);
+}
+
+/** Sessions of learned weights, made while the model went on serving requests. */
+export interface PreparedWeights {
+  readonly model: LanguageModel;
+  readonly version: number;
+  readonly sessions: ort.InferenceSession[];
 }
 
 /** What the search needs to know of every token id. */

@@ -7,7 +7,7 @@ import { loadModelFolder } from '../model';
 import { Tokenizer } from '../tokenizer';
 import { DynamicLearner } from '../training/dynamicEval';
 import { LearningStats, modelIdentity, noLearning, readLearnedWeights, writeLearnedWeights } from '../training/learnedWeights';
-import { CpuBudget } from './cpuBudget';
+import { CpuBudget, cpuSeconds } from './cpuBudget';
 import type { FromLearner, LearnerStart, ToLearner } from './learningClient';
 
 const send = (m: FromLearner) => process.connected && process.send!(m);
@@ -80,6 +80,7 @@ async function drain(): Promise<void> {
     while ((text = queue.shift()) !== undefined) {
       const doc = { ids: s.tokenizer.encode(text), chars: text.length };
       await budget!.pace();
+      const cpu = cpuSeconds();
       const before = await s.learner.score([doc]);
       const learned = await s.learner.learn(doc.ids, () => budget!.pace());
       if (learned.steps === 0) continue;
@@ -87,9 +88,14 @@ async function drain(): Promise<void> {
       const after = await s.learner.score([doc]);
       s.version++;
       const st = s.stats;
-      s.stats = { texts: st.texts + 1, chars: st.chars + doc.chars, steps: st.steps + learned.steps, bitsBefore: st.bitsBefore + before.nats / Math.LN2, bitsAfter: st.bitsAfter + after.nats / Math.LN2 };
+      s.stats = {
+        texts: st.texts + 1, chars: st.chars + doc.chars, steps: st.steps + learned.steps,
+        bitsBefore: st.bitsBefore + before.nats / Math.LN2, bitsAfter: st.bitsAfter + after.nats / Math.LN2,
+        // Process CPU time: the sleeps in pace() cost none.
+        cpuSeconds: st.cpuSeconds + cpuSeconds() - cpu,
+      };
       writeLearnedWeights(s.start.file, { cfg: s.learner.cfg, base: s.base, version: s.version, stats: s.stats }, s.learner.weights);
-      send({ kind: 'learned', version: s.version, stats: s.stats, file: s.start.file });
+      send({ kind: 'learned', version: s.version, stats: s.stats, file: s.start.file, rssBytes: process.memoryUsage().rss });
     }
   } catch (e) {
     send({ kind: 'failed', message: (e as Error).message });

@@ -22,6 +22,8 @@ export interface Learned {
   readonly version: number;
   readonly stats: LearningStats;
   readonly file: string;
+  /** The learner's resident memory when it wrote this version. */
+  readonly rssBytes?: number;
 }
 
 export type ToLearner =

@@ -15,9 +15,11 @@ export interface LearningStats {
   /** −log2 p of the learned texts (bits) before and after learning each of them. */
   readonly bitsBefore: number;
   readonly bitsAfter: number;
+  /** CPU time the learning took (scoring before and after included). */
+  readonly cpuSeconds: number;
 }
 
-export const noLearning: LearningStats = { texts: 0, chars: 0, steps: 0, bitsBefore: 0, bitsAfter: 0 };
+export const noLearning: LearningStats = { texts: 0, chars: 0, steps: 0, bitsBefore: 0, bitsAfter: 0, cpuSeconds: 0 };
 
 export interface LearnedHeader {
   readonly format: 1;
