@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { EngineClient } from '../engine/runtime/engineClient';
 import { Learned, LearningClient } from '../engine/runtime/learningClient';
 import { decodeTrainable, skipReasonForPath } from '../engine/training/fileFilter';
+import { modelIdentity, readLearnedHeader } from '../engine/training/learnedWeights';
 import { ActiveModel, ModelManager } from './modelManager';
 import { isServed } from './settings';
 
@@ -125,16 +126,27 @@ export class Learning implements vscode.Disposable {
     this.learner = learner;
     learner.onDidLearn((l) => {
       if (this.learner !== learner || this.models.current !== model) return;
-      this.learned = l;
-      this.changed.fire(this.status);
-      if (l.version === 0) return;
-      this.engine.useWeights(l.file).then(
-        ({ version }) => this.log.info(`[learning] completing with learned weights v${version} (${l.stats.chars} characters learned)`),
-        (e: Error) => this.log.warn(`[learning] the engine could not use the learned weights: ${e.message}`),
-      );
+      if (l.version !== this.learned?.version) this.use(l);
     });
-    learner.open();
+    // What was learned for this model before (a reload, say) is used at once; the learner itself
+    // starts with the first text to learn.
+    try {
+      const header = fs.existsSync(this.file) ? readLearnedHeader(this.file) : undefined;
+      if (header && header.base === modelIdentity(model.dir, model.info.meta)) this.use({ version: header.version, stats: header.stats, file: this.file });
+    } catch (e) {
+      this.log.warn(`[learning] ${(e as Error).message}; it is replaced by what is learned next`);
+    }
     this.changed.fire(this.status);
+  }
+
+  private use(l: Learned): void {
+    this.learned = l;
+    this.changed.fire(this.status);
+    if (l.version === 0) return;
+    this.engine.useWeights(l.file).then(
+      ({ version }) => this.log.info(`[learning] completing with learned weights v${version} (${l.stats.chars} characters learned)`),
+      (e: Error) => this.log.warn(`[learning] the engine could not use the learned weights: ${e.message}`),
+    );
   }
 
   private async stop(): Promise<void> {

@@ -13,6 +13,14 @@ import type { FromLearner, LearnerStart, ToLearner } from './learningClient';
 const send = (m: FromLearner) => process.connected && process.send!(m);
 process.on('disconnect', () => process.exit(0));
 
+/** With nothing to learn for this long the process ends, giving back its memory; the next text starts another. */
+const idleExitMs = 60_000;
+let idleTimer: NodeJS.Timeout | undefined;
+const idle = () => {
+  clearTimeout(idleTimer);
+  if (!draining) idleTimer = setTimeout(() => process.exit(0), idleExitMs);
+};
+
 try {
   os.setPriority(Math.min(19, os.getPriority() + 10));
 } catch {
@@ -32,8 +40,10 @@ let session: Promise<Session> | undefined;
 let budget: CpuBudget | undefined;
 const queue: string[] = [];
 let draining = false;
+idle();
 
 process.on('message', (m: ToLearner) => {
+  idle();
   if (m.kind === 'start') {
     budget = new CpuBudget(m.start.cpuBudget);
     session = open(m.start);
@@ -78,6 +88,7 @@ async function drain(): Promise<void> {
     const s = await session;
     let text: string | undefined;
     while ((text = queue.shift()) !== undefined) {
+      clearTimeout(idleTimer);
       const doc = { ids: s.tokenizer.encode(text), chars: text.length };
       await budget!.pace();
       const cpu = cpuSeconds();
@@ -101,5 +112,6 @@ async function drain(): Promise<void> {
     send({ kind: 'failed', message: (e as Error).message });
   } finally {
     draining = false;
+    idle();
   }
 }

@@ -1,7 +1,8 @@
 // Runs dynamic evaluation in a long-lived child process (dist/learner.js) at low priority: the
 // editor sends it the text the user wrote, it takes gradient steps within its CPU budget and writes
 // the learned weights (atomically) after each text, then says which version it wrote. A learner
-// that dies is started again on the next text; the last file it wrote is the last good weights.
+// that dies, or ends after a minute with nothing to learn, is started again by the next text; the
+// last file it wrote is the last good weights.
 import { ChildProcess } from 'node:child_process';
 import { DynamicEvalOptions } from '../training/dynamicEval';
 import { LearningStats } from '../training/learnedWeights';
@@ -97,7 +98,8 @@ export class LearningClient {
     child.on('exit', (code, signal) => {
       if (this.child !== child) return;
       this.child = undefined;
-      if (!this.disposed) this.log(`the learner stopped (${signal ?? `exit code ${code}`})${stderr() ? `: ${stderr()}` : ''}; it starts again with the next text`);
+      // Exit code 0: it ended by itself after a while with nothing to learn.
+      if (!this.disposed && code !== 0) this.log(`the learner stopped (${signal ?? `exit code ${code}`})${stderr() ? `: ${stderr()}` : ''}; it starts again with the next text`);
     });
     this.child = child;
     child.send({ kind: 'start', start: this.start } satisfies ToLearner);

@@ -25,7 +25,7 @@ export interface DynamicEvalOptions {
 
 /** Chosen on the tuning projects (`scripts/projects.sh tune`; README, Results). */
 export function defaultDynamicEvalOptions(): DynamicEvalOptions {
-  return { lr: 3e-4, decay: 0.01, chunkTokens: 64, passes: 1, clipNorm: 1, beta1: 0, beta2: 0.99 };
+  return { lr: 3e-4, decay: 0.001, chunkTokens: 64, passes: 1, clipNorm: 1, beta1: 0, beta2: 0.99 };
 }
 
 /** A chunk shorter than this at the end of a text is not learned from (it would need a graph of its own length). */

@@ -63,6 +63,22 @@ export function writeLearnedWeights(file: string, header: Omit<LearnedHeader, 'f
   }
 }
 
+/** Only the header of a learned-weights file (what was learned, from which model), without its tensors. */
+export function readLearnedHeader(file: string): LearnedHeader {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const len = Buffer.alloc(4);
+    if (fs.readSync(fd, len, 0, 4, 0) !== 4) throw new Error(`${file} is truncated`);
+    const json = Buffer.alloc(len.readUInt32LE(0));
+    if (fs.readSync(fd, json, 0, json.length, 4) !== json.length) throw new Error(`${file} is truncated`);
+    const { tensors: _, ...header } = JSON.parse(json.toString('utf8'));
+    if (header.format !== 1) throw new Error(`${file} has format ${JSON.stringify(header.format)}; this version reads format 1`);
+    return header;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Reads and checks a learned-weights file; every error names the file. */
 export function readLearnedWeights(file: string): { header: LearnedHeader; weights: Weights } {
   const fail = (why: string): never => { throw new Error(`${file} ${why}`); };
