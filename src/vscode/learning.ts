@@ -97,7 +97,8 @@ export class Learning implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('recurrent.learning')) return;
         const settings = readLearningSettings();
-        if (!settings.enable || !this.learner) void this.models.loadPreferred().then((m) => this.start(m, true));
+        // On or off: reload the model, whose change event starts or stops the learner.
+        if (!settings.enable || !this.learner) void this.models.loadPreferred();
         else this.learner.cpuBudget = settings.cpuBudget;
         this.changed.fire(this.status);
       }),
@@ -116,8 +117,8 @@ export class Learning implements vscode.Disposable {
   }
 
   /** Starts learning for the model now in use, going on from what was learned for it before. */
-  private async start(model: ActiveModel, force = false): Promise<void> {
-    if (!force && this.learner && this.startedFor === model) return;
+  private async start(model: ActiveModel): Promise<void> {
+    if (this.learner && this.startedFor === model) return;
     await this.stop();
     const settings = readLearningSettings();
     if (!settings.enable || !this.file || !vscode.workspace.isTrusted) return;
