@@ -17,11 +17,14 @@ const usage = `usage: recurrent <command> [options]
 
   eval     [--model DIR] [--by-language] [--files-from LIST] [--json] PATH…
                                                               bits per character and perplexity
+           --dynamic [--lr X] [--decay X] [--chunk-tokens N] [--passes N]
+                                                              …learning from each file after scoring it
   train    [--from DIR] --out DIR [--epochs N] [--max-minutes M] [--json] PATH…
   complete [--model DIR] --file F --offset N [--json]         completions at a cursor offset
   simulate [--model DIR] [--max-words N] [--max-words-per-file N] [--ngram-train DIR] [--json] PATH…
                                                               typing simulation against baselines
-  bench    [--model DIR] [--file F] [--keystrokes N] [--json]  latency, throughput, training speed
+  bench    [--model DIR] [--file F] [--keystrokes N] [--cpu-budget X] [--json]
+                                                              latency, throughput, training and learning speed
 
 PATH is a file or a folder (read recursively with the training filters).
 --model defaults to the bundled base model.`;
@@ -32,6 +35,18 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
   async eval(v, paths) {
     const listed = typeof v['files-from'] === 'string' ? fs.readFileSync(v['files-from'], 'utf8').split('\n').filter(Boolean) : [];
     const files = requireFiles([...paths, ...listed]);
+    if (v.dynamic) {
+      const { evaluateDynamic } = await import('./engine/training/evaluateDynamic');
+      return evaluateDynamic(modelDir(v), files, {
+        onProgress: progress,
+        dynamic: {
+          ...(v.lr !== undefined ? { lr: nonNegative(v.lr, '--lr') } : {}),
+          ...(v.decay !== undefined ? { decay: nonNegative(v.decay, '--decay') } : {}),
+          ...(v['chunk-tokens'] ? { chunkTokens: positive(v['chunk-tokens'], '--chunk-tokens') } : {}),
+          ...(v.passes ? { passes: positive(v.passes, '--passes') } : {}),
+        },
+      });
+    }
     return evaluateFolder(modelDir(v), files, { byLanguage: Boolean(v['by-language']), onProgress: progress });
   },
 
@@ -97,6 +112,7 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
       modelDir: modelDir(v), workerPath, onProgress: progress,
       file: typeof v.file === 'string' ? v.file : undefined,
       keystrokes: v.keystrokes ? positive(v.keystrokes, '--keystrokes') : undefined,
+      learningCpuBudget: v['cpu-budget'] ? positive(v['cpu-budget'], '--cpu-budget') : undefined,
     });
   },
 };
@@ -118,6 +134,12 @@ function requireFiles(paths: string[]) {
 function positive(value: string | boolean | undefined, name: string): number {
   const n = Number(value);
   if (!(n > 0)) throw new UsageError(`${name} must be a positive number`);
+  return n;
+}
+
+function nonNegative(value: string | boolean | undefined, name: string): number {
+  const n = Number(value);
+  if (!(n >= 0)) throw new UsageError(`${name} must be a number ≥ 0`);
   return n;
 }
 
@@ -145,6 +167,7 @@ async function main(argv: string[]): Promise<number> {
         epochs: { type: 'string' }, 'max-minutes': { type: 'string' }, file: { type: 'string' }, offset: { type: 'string' },
         'max-words': { type: 'string' }, 'max-words-per-file': { type: 'string' }, 'by-language': { type: 'boolean' }, 'ngram-train': { type: 'string' },
         'files-from': { type: 'string' }, keystrokes: { type: 'string' },
+        dynamic: { type: 'boolean' }, lr: { type: 'string' }, decay: { type: 'string' }, 'chunk-tokens': { type: 'string' }, passes: { type: 'string' }, 'cpu-budget': { type: 'string' },
       },
     });
     const result = await run(values, positionals);

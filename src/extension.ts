@@ -5,6 +5,7 @@ import { defaultEngineClientOptions, EngineClient } from './engine/runtime/engin
 import { registerCompletionProvider } from './vscode/completionProvider';
 import { CompletionSource } from './vscode/completionSource';
 import { createInlineCompletionProvider } from './vscode/inlineCompletionProvider';
+import { Learning } from './vscode/learning';
 import { describeModel, ModelManager } from './vscode/modelManager';
 import { PerplexityStatusBar } from './vscode/perplexityStatusBar';
 import { SurprisalHighlighter } from './vscode/surprisalHighlighter';
@@ -16,6 +17,7 @@ export interface RecurrentApi {
   readonly models: ModelManager;
   readonly statusBar: PerplexityStatusBar;
   readonly surprisal: SurprisalHighlighter;
+  readonly learning: Learning;
   /** The registered ghost-text provider (VS Code 1.100 has no command that runs these). */
   readonly inlineProvider: vscode.InlineCompletionItemProvider;
   /** Settles when the first model has loaded (or failed to). */
@@ -33,6 +35,9 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
   const statusBar = new PerplexityStatusBar(client, models);
   const surprisal = new SurprisalHighlighter(statusBar);
   const inlineProvider = createInlineCompletionProvider(source);
+  const learnedFile = context.storageUri ? path.join(context.storageUri.fsPath, 'learned.bin') : undefined;
+  const learning = new Learning(client, models, context.asAbsolutePath(path.join('dist', 'learner.js')), learnedFile, log);
+  learning.onDidChange((line) => (statusBar.learning = line));
 
   let crashShown = false;
   client.onDidCrash((e) => {
@@ -48,10 +53,12 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
     models,
     statusBar,
     surprisal,
+    learning,
     registerCompletionProvider(source),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, inlineProvider),
-    registerTrainCommands(models, context.asAbsolutePath(path.join('dist', 'trainer.js')), log),
+    registerTrainCommands(models, context.asAbsolutePath(path.join('dist', 'trainer.js')), log, learnedFile),
     vscode.commands.registerCommand('recurrent.resetToBaseModel', async () => {
+      await learning.reset();
       await models.resetToBase();
       void vscode.window.showInformationMessage('Recurrent is using the bundled base model again.');
     }),
@@ -71,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
       void vscode.window.showErrorMessage(`Recurrent could not load its model: ${e.message}`);
     },
   );
-  return { client, models, statusBar, surprisal, inlineProvider, ready };
+  return { client, models, statusBar, surprisal, learning, inlineProvider, ready };
 }
 
 async function showModelInfo(models: ModelManager): Promise<void> {

@@ -19,6 +19,7 @@ const entries = [
   { in: 'src/extension.ts', out: 'extension' },
   { in: 'src/engine/runtime/worker.ts', out: 'worker' },
   { in: 'src/engine/runtime/trainProcess.ts', out: 'trainer' },
+  { in: 'src/engine/runtime/learnProcess.ts', out: 'learner' },
   { in: 'src/cli.ts', out: 'cli' },
   { in: 'test/suite/index.ts', out: 'test/suite/index' },
 ].filter((e) => existsSync(e.in));

@@ -57,6 +57,7 @@ export class PerplexityStatusBar implements vscode.Disposable {
   private generation = 0;
   /** How many most-surprising tokens to ask for (0 when nobody shows them). */
   surprisingTokens = 0;
+  private learningLine = '';
 
   constructor(private readonly client: EngineClient, private readonly models: ModelManager, private readonly debounceMs = 750) {
     this.item.name = 'Recurrent Perplexity';
@@ -75,6 +76,16 @@ export class PerplexityStatusBar implements vscode.Disposable {
 
   get current(): Readout {
     return this.readout;
+  }
+
+  /** A line on what the model learned while the user worked (vscode/learning), shown with the model. */
+  set learning(line: string) {
+    this.learningLine = line;
+    this.show(this.readout);
+  }
+
+  get tooltip(): string {
+    return typeof this.item.tooltip === 'string' ? this.item.tooltip : '';
   }
 
   /** Scores the active document after `delayMs` (later calls replace earlier ones). */
@@ -105,7 +116,7 @@ export class PerplexityStatusBar implements vscode.Disposable {
 
   private show(readout: Readout): void {
     this.readout = readout;
-    const model = this.models.current ? describeModel(this.models.current) : 'none loaded';
+    const model = (this.models.current ? describeModel(this.models.current) : 'none loaded') + (this.learningLine ? `\n${this.learningLine}` : '');
     const { text, tooltip, visible } = renderReadout(readout, model);
     this.item.text = text;
     this.item.tooltip = tooltip;

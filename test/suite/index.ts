@@ -11,6 +11,7 @@ const suiteFiles: Record<string, () => unknown> = {
   'completion.test.ts': () => require('./completion.test'),
   'statusBar.test.ts': () => require('./statusBar.test'),
   'training.test.ts': () => require('./training.test'),
+  'learning.test.ts': () => require('./learning.test'),
   'robustness.test.ts': () => require('./robustness.test'),
 };
 

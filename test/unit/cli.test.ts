@@ -37,6 +37,15 @@ describe('recurrent CLI', function () {
     assert.ok((r.bitsPerChar as number) > 0 && (r.perplexity as number) > 1);
   });
 
+  it('eval --dynamic learns from each file after scoring it and reports the static score beside it', async () => {
+    const r = await recurrent('eval', '--dynamic', '--lr', '1e-3', '--model', model, '--json', path.join(corpusDir, 'pino', 'docs', 'asynchronous.md'), path.join(corpusDir, 'pino', 'docs', 'browser.md'));
+    hasKeys(r, ['files', 'chars', 'tokens', 'bitsPerChar', 'perplexity', 'static', 'learning', 'seconds']);
+    hasKeys(r.static as object, ['bitsPerChar', 'perplexity']);
+    hasKeys(r.learning as object, ['lr', 'decay', 'steps', 'stepsPerKB', 'cpuSecondsPerKB']);
+    assert.equal((r.learning as { lr: number }).lr, 1e-3);
+    assert.ok((r.bitsPerChar as number) < ((r.static as { bitsPerChar: number }).bitsPerChar), JSON.stringify(r));
+  });
+
   it('train fine-tunes and eval agrees that the held-out text got more predictable; the word memories go along', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'recurrent-cli-'));
     const from = path.join(root, 'from');

@@ -13,6 +13,7 @@ import { createSession, int64Tensor } from '../onnx/ortSession';
 import { IO, TRAIN_IO } from '../onnx/tensorNames';
 import { runTraining } from '../runtime/trainingClient';
 import { Tokenizer } from '../tokenizer';
+import { LearningBench, typingWhileLearning } from './benchLearning';
 import { readCorpus } from '../training/corpus';
 
 export interface BenchOptions {
@@ -23,6 +24,8 @@ export interface BenchOptions {
   /** Keystrokes typed for the latency figures (and a tenth of them during training). */
   readonly keystrokes?: number;
   readonly onProgress?: (message: string) => void;
+  /** The learning process's CPU budget while typing (defaults to the setting's default). */
+  readonly learningCpuBudget?: number;
 }
 
 export interface BenchResult {
@@ -36,6 +39,7 @@ export interface BenchResult {
   workerRssMB: number;
   eventLoopLagMs: { p50: number; p99: number; max: number };
   loadedCompletionMs: { p50: number; p99: number };
+  learning: LearningBench;
   file: string;
   lines: number;
   table: string;
@@ -88,6 +92,9 @@ export async function runBenchmarks(o: BenchOptions): Promise<BenchResult> {
     say('typing at 20 keystrokes per second in 3 documents during a training run');
     const loaded = await typingDuringTraining(client, o, text, Math.max(30, Math.round(keystrokes / 10)));
 
+    say('typing at 20 keystrokes per second in 3 documents while the model learns');
+    const learning = await typingWhileLearning(client, { ...o, corpusDir, cpuBudget: o.learningCpuBudget ?? 0.1 }, text, Math.max(60, Math.round(keystrokes / 5)));
+
     const completionMs = { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), mean: latencies.reduce((a, b) => a + b, 0) / latencies.length, keystrokes: latencies.length };
     const result: Omit<BenchResult, 'table'> = {
       completionMs,
@@ -100,6 +107,7 @@ export async function runBenchmarks(o: BenchOptions): Promise<BenchResult> {
       workerRssMB,
       eventLoopLagMs: loaded.lag,
       loadedCompletionMs: loaded.completion,
+      learning,
       file: path.relative(process.cwd(), file),
       lines: Math.min(2000, lines.length),
     };
@@ -227,5 +235,6 @@ function formatBench(r: Omit<BenchResult, 'table'>): string {
     `training                  ${Math.round(r.train.tokensPerSecond).toLocaleString('en-US')} tokens/s, ${f(r.train.modelGflops, 1)} GFLOP/s of ${f(r.train.matmulPeakGflops, 1)} peak → MFU ${f(r.train.mfu)}`,
     `worker memory             ${f(r.workerRssMB, 0)} MB`,
     `while training            completion p50 ${f(r.loadedCompletionMs.p50)} ms p99 ${f(r.loadedCompletionMs.p99)} ms; event-loop lag p99 ${f(r.eventLoopLagMs.p99)} ms (max ${f(r.eventLoopLagMs.max)})`,
+    `while learning (${f(r.learning.cpuBudget * 100, 0)}% core)  completion p50 ${f(r.learning.completionMs.p50)} ms p99 ${f(r.learning.completionMs.p99)} ms; ${f(r.learning.cpuSecondsPerKB, 3)} CPU s/KB learned (${f(r.learning.kbLearned, 1)} KB, ${r.learning.swaps} weight swaps); learner ${f(r.learning.rssMB, 0)} MB`,
   ].join('\n');
 }

@@ -124,6 +124,12 @@ export class DocumentState {
     this.last = undefined;
   }
 
+  /** Drops every hidden state, as when the model's weights change; the text, its tokens and the cache stay. */
+  forgetStates(): void {
+    this.checkpoints = [];
+    this.last = undefined;
+  }
+
   /** The state at the last pre-token boundary before the end of the text, fed as little as possible. */
   async completionContext(): Promise<CompletionContext> {
     const { head, partial } = this.lm.tokenizer.splitForCompletion(this.encoder.text);

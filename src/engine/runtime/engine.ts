@@ -3,10 +3,11 @@
 import * as v8 from 'node:v8';
 import { IncrementalEncoder } from '../tokenizer';
 import { scoreDocuments, summarize } from '../training/evaluate';
+import { modelIdentity, readLearnedWeights } from '../training/learnedWeights';
 import { CachePriors } from '../text/cacheMixture';
 import { defaultCachePriors } from './documentCache';
 import { DocumentState } from './documentState';
-import { LanguageModel } from './languageModel';
+import { LanguageModel, PreparedWeights } from './languageModel';
 import { CompleteOptions, CompletionResult, ModelInfo, ScoreResult, Stats, TextSync } from './protocol';
 import { continueGhostText } from './ghostText';
 import { defaultSearchOptions, SearchMemo, SearchOptions, searchWords } from './wordSearch';
@@ -87,10 +88,38 @@ export class Engine {
       memo: this.memo,
       signal,
     });
+    const modelVersion = lm.version;
     const best = result.items[0];
     let inline = best && best.probability >= options.inlineMinProbability ? best.word.slice(ctx.typed.length) : '';
     if (inline && options.inlineNextWords) inline += await continueGhostText(lm, ctx, inline, options.inlineMinProbability);
-    return { typed: ctx.typed, items: result.items, inline, tokensFed: ctx.tokensFed };
+    return { typed: ctx.typed, items: result.items, inline, tokensFed: ctx.tokensFed, modelVersion };
+  }
+
+  /**
+   * Reads the weights dynamic evaluation learned for this model (a learned-weights file) and makes
+   * their sessions; useWeights() then switches to them at once. The worker prepares while it goes
+   * on answering keystrokes.
+   */
+  async prepareWeights(file: string): Promise<PreparedWeights> {
+    const lm = this.requireModel();
+    const { header, weights } = readLearnedWeights(file);
+    if (header.base !== modelIdentity(lm.dir, lm.meta)) throw new Error(`${file} was learned from another model than ${lm.dir}`);
+    return lm.prepareWeights(weights, header.version);
+  }
+
+  /**
+   * Completes with prepared weights from the next request on; every answer names the weights it
+   * came from in `modelVersion`. Documents keep their text and cache; their states are read again.
+   */
+  useWeights(prepared: PreparedWeights): { version: number } {
+    const lm = this.requireModel();
+    if (prepared.model !== lm) {
+      for (const s of prepared.sessions) void s.release();
+      throw new Error('another model was loaded meanwhile');
+    }
+    lm.useWeights(prepared);
+    for (const d of this.documents.values()) d.forgetStates();
+    return { version: prepared.version };
   }
 
   close(doc: string): void {

@@ -40,6 +40,8 @@ export class EngineClient {
   /** Text before the cursor that the worker holds for each document. */
   private readonly sent = new Map<string, string>();
   private modelDir?: string;
+  /** Learned weights in use on top of the model (dynamic evaluation), restored after a restart too. */
+  private weightsFile?: string;
   private loaded?: Promise<ModelInfo>;
   private crashes = 0;
   /** When the worker last answered anything (or started). */
@@ -58,6 +60,7 @@ export class EngineClient {
   /** Loads a model folder (also after any restart). Rejects with the loader's message. */
   load(modelDir: string): Promise<ModelInfo> {
     this.modelDir = modelDir;
+    this.weightsFile = undefined;
     this.sent.clear();
     // Asked for while a restart waits out its backoff: the user's load starts the worker now.
     clearTimeout(this.restartTimer);
@@ -94,6 +97,13 @@ export class EngineClient {
       }
     }
     throw new Error(`could not bring ${doc} in step with the engine`);
+  }
+
+  /** Completes with the learned weights in `file` (of the loaded model) from the next request on. */
+  async useWeights(file: string): Promise<{ version: number }> {
+    await this.loaded;
+    this.weightsFile = file;
+    return this.request({ kind: 'useWeights', file });
   }
 
   async score(text: string, surprising = 0, signal?: AbortSignal): Promise<ScoreResult> {
@@ -170,7 +180,11 @@ export class EngineClient {
       // A replacement worker starts empty: reload the model before anything else is asked of it.
       const modelDir = this.modelDir;
       this.sent.clear();
-      this.loaded = this.request({ kind: 'load', modelDir });
+      const weightsFile = this.weightsFile;
+      this.loaded = this.request({ kind: 'load', modelDir }).then(async (info) => {
+        if (weightsFile) await this.request({ kind: 'useWeights', file: weightsFile }).catch(() => undefined);
+        return info;
+      });
       this.loaded.catch(() => undefined);
     }
     return worker;

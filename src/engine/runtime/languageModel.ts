@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import { isIdentifierByte } from '../text/identifier';
 import * as ort from 'onnxruntime-node';
-import { buildAdvanceModel, buildScoreModel, buildSearchStepModel, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, stateSize } from '../model';
+import { buildAdvanceModel, buildScoreModel, buildSearchStepModel, checkWeights, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, stateSize, Weights } from '../model';
 import { Tokenizer } from '../tokenizer';
 import { createSession, int64Tensor } from '../onnx/ortSession';
 import { IO } from '../onnx/tensorNames';
@@ -33,6 +33,8 @@ export interface Prediction {
 
 export class LanguageModel {
   readonly stateSize: number;
+  /** Which weights the sessions run: 0 for the folder's own, else the version of learned weights in use (see useWeights). */
+  private weightsVersion = 0;
 
   private constructor(
     readonly dir: string,
@@ -42,9 +44,10 @@ export class LanguageModel {
     readonly tokens: TokenTables,
     /** The folder's word memory (words.bin and workspace-words.bin), if it has one. */
     readonly memory: WordMemory | undefined,
-    private readonly stepSession: ort.InferenceSession,
-    private readonly advanceSession: ort.InferenceSession,
-    private readonly scoreSession: ort.InferenceSession,
+    private stepSession: ort.InferenceSession,
+    private advanceSession: ort.InferenceSession,
+    private scoreSession: ort.InferenceSession,
+    private readonly scoreThreads: number,
   ) {
     this.stateSize = stateSize(cfg);
   }
@@ -69,12 +72,30 @@ export class LanguageModel {
       folder.words && NgramModel.decode(folder.words, where(MODEL_FILES.words)),
       folder.workspaceWords && NgramModel.decode(folder.workspaceWords, where(MODEL_FILES.workspaceWords)),
     );
-    const [step, advance, score] = await Promise.all([
-      createSession(buildSearchStepModel(folder.cfg, folder.weights, { wordToken: tokens.wordToken, boundaryToken: tokens.boundaryToken, topK: SEARCH_TOP_K }), 1),
-      createSession(buildAdvanceModel(folder.cfg, folder.weights), 1),
-      createSession(buildScoreModel(folder.cfg, folder.weights), scoreThreads),
-    ]);
-    return new LanguageModel(dir, folder.cfg, tokenizer, folder.meta ?? {}, tokens, memory, step, advance, score);
+    const [step, advance, score] = await createSessions(folder.cfg, folder.weights, tokens, scoreThreads);
+    return new LanguageModel(dir, folder.cfg, tokenizer, folder.meta ?? {}, tokens, memory, step, advance, score, scoreThreads);
+  }
+
+  get version(): number {
+    return this.weightsVersion;
+  }
+
+  /** Sessions for other weights of the same configuration (dynamic evaluation's), to switch to with useWeights. */
+  async prepareWeights(weights: Weights, version: number): Promise<PreparedWeights> {
+    checkWeights(this.cfg, weights);
+    return { model: this, version, sessions: await createSessions(this.cfg, weights, this.tokens, this.scoreThreads) };
+  }
+
+  /**
+   * Runs the prepared weights from now on: the three sessions change in one synchronous step, so a
+   * caller that runs one request at a time never answers a request with a mix of old and new weights.
+   */
+  useWeights(prepared: PreparedWeights): void {
+    if (prepared.model !== this) throw new Error('the weights were prepared for another model');
+    const old = [this.stepSession, this.advanceSession, this.scoreSession];
+    [this.stepSession, this.advanceSession, this.scoreSession] = prepared.sessions;
+    this.weightsVersion = prepared.version;
+    for (const s of old) void s.release();
   }
 
   get layers(): number {
@@ -129,6 +150,21 @@ export class LanguageModel {
   async dispose(): Promise<void> {
     await Promise.all([this.stepSession.release(), this.advanceSession.release(), this.scoreSession.release()]);
   }
+}
+
+function createSessions(cfg: ModelConfig, weights: Weights, tokens: TokenTables, scoreThreads: number): Promise<ort.InferenceSession[]> {
+  return Promise.all([
+    createSession(buildSearchStepModel(cfg, weights, { wordToken: tokens.wordToken, boundaryToken: tokens.boundaryToken, topK: SEARCH_TOP_K }), 1),
+    createSession(buildAdvanceModel(cfg, weights), 1),
+    createSession(buildScoreModel(cfg, weights), scoreThreads),
+  ]);
+}
+
+/** Sessions of learned weights, made while the model went on serving requests. */
+export interface PreparedWeights {
+  readonly model: LanguageModel;
+  readonly version: number;
+  readonly sessions: ort.InferenceSession[];
 }
 
 /** What the search needs to know of every token id. */

@@ -24,6 +24,8 @@ export interface CompletionResult {
   readonly inline: string;
   /** Tokens the model had to read for this request (0 when only the search ran). */
   readonly tokensFed: number;
+  /** The weights that answered: 0 for the model folder's, else the learned weights' version. */
+  readonly modelVersion: number;
 }
 
 export interface ScoreResult {
@@ -52,6 +54,7 @@ export type Request =
   | { readonly kind: 'complete'; readonly doc: string; readonly sync: TextSync; readonly options: CompleteOptions }
   | { readonly kind: 'score'; readonly text: string; readonly surprising: number }
   | { readonly kind: 'close'; readonly doc: string }
+  | { readonly kind: 'useWeights'; readonly file: string }
   | { readonly kind: 'stats' };
 
 export interface Stats {
@@ -69,6 +72,7 @@ export interface ResultOf {
   complete: CompletionResult;
   score: ScoreResult;
   close: void;
+  useWeights: { version: number };
   stats: Stats;
 }
 

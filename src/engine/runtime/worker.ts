@@ -4,12 +4,15 @@
 // the same document, or cancelled by its caller, only syncs its text (the next request's sync builds
 // on it) and is answered 'cancelled', so that every answer belongs to the text it was asked for.
 import { Engine, EngineError } from './engine';
+import { PreparedWeights } from './languageModel';
 import { FromWorker, Request, ToWorker } from './protocol';
 
 interface Job {
   readonly id: number;
   readonly request: Request;
   readonly abort: AbortController;
+  /** useWeights: the new weights' sessions, made before the job is queued. */
+  readonly prepared?: Promise<PreparedWeights>;
 }
 
 if (!process.send) throw new Error('worker.js must run as a child process with an IPC channel');
@@ -32,7 +35,19 @@ process.on('message', (message: ToWorker) => {
     running.get(message.cancel)?.abort.abort();
     return;
   }
-  queue.push({ id: message.id, request: message.request, abort: new AbortController() });
+  const job = { id: message.id, request: message.request, abort: new AbortController() };
+  if (message.request.kind === 'useWeights') {
+    // New weights take a while to read and build: keystrokes are served meanwhile, and the switch
+    // itself is a job of no time between two of them.
+    const prepared = engine.prepareWeights(message.request.file);
+    const enqueue = () => {
+      queue.push({ ...job, prepared });
+      if (!draining) setImmediate(drain);
+    };
+    prepared.then(enqueue, enqueue);
+    return;
+  }
+  queue.push(job);
   // Let every message already waiting arrive before choosing what to run.
   if (!draining) setImmediate(drain);
 });
@@ -87,7 +102,7 @@ async function serveUrgent(): Promise<void> {
 async function run(job: Job): Promise<void> {
   running.set(job.id, job);
   try {
-    reply({ id: job.id, ok: true, result: await handle(job.request, job.abort.signal) });
+    reply({ id: job.id, ok: true, result: await handle(job.request, job.abort.signal, job.prepared) });
   } catch (e) {
     const code = e instanceof EngineError ? e.code : job.abort.signal.aborted ? 'cancelled' : undefined;
     reply({ id: job.id, ok: false, error: e instanceof Error ? e.message : String(e), code });
@@ -96,7 +111,7 @@ async function run(job: Job): Promise<void> {
   }
 }
 
-function handle(r: Request, signal: AbortSignal): Promise<unknown> | unknown {
+async function handle(r: Request, signal: AbortSignal, prepared?: Promise<PreparedWeights>): Promise<unknown> {
   switch (r.kind) {
     case 'load':
       return engine.load(r.modelDir);
@@ -106,6 +121,8 @@ function handle(r: Request, signal: AbortSignal): Promise<unknown> | unknown {
       return engine.score(r.text, r.surprising, serveUrgent);
     case 'close':
       return engine.close(r.doc);
+    case 'useWeights':
+      return engine.useWeights(await prepared!);
     case 'stats':
       return engine.stats();
   }

@@ -9,6 +9,7 @@ import { workspaceMemoryOptions } from '../ngram/wordMemory';
 import { Tokenizer } from '../tokenizer';
 import { CorpusFile } from './corpus';
 import { Document } from './evaluate';
+import { modelIdentity, readLearnedWeights } from './learnedWeights';
 import { defaultTrainOptions, train, TrainOptions, TrainProgress } from './trainer';
 
 export interface FineTuneRequest {
@@ -20,6 +21,8 @@ export interface FineTuneRequest {
   readonly validFraction?: number;
   /** Recorded in model.json: what the model was adapted to. */
   readonly description?: string;
+  /** Learned weights (dynamic evaluation) to start from instead of the folder's, if learned from that folder. */
+  readonly learnedWeights?: string;
 }
 
 export interface FineTuneResult {
@@ -44,7 +47,7 @@ export async function fineTune(request: FineTuneRequest, onProgress?: (p: FineTu
   const started = Date.now();
   checkCanSave(request.outDir);
   onProgress?.({ phase: 'preparing' });
-  const base = loadModelFolder(request.fromDir);
+  const base = startingModel(request.fromDir, request.learnedWeights);
   const tokenizer = Tokenizer.fromJSON(base.tokenizerJSON);
   const toDoc = (text: string): Document => ({ ids: tokenizer.encode(text), chars: text.length });
   // Every file gives its last tenth (whole lines) to validation: a workspace is often a handful of
@@ -107,6 +110,14 @@ export async function fineTune(request: FineTuneRequest, onProgress?: (p: FineTu
     stopped: result.stopped,
     outDir: request.outDir,
   };
+}
+
+/** The model folder, with the weights learned from it while the user worked when there are any. */
+function startingModel(fromDir: string, learnedWeights: string | undefined) {
+  const base = loadModelFolder(fromDir);
+  if (!learnedWeights || !fs.existsSync(learnedWeights)) return base;
+  const learned = readLearnedWeights(learnedWeights);
+  return learned.header.base === modelIdentity(fromDir, base.meta) ? { ...base, weights: learned.weights } : base;
 }
 
 /** Fails at once, before minutes of training, when no folder can be created next to `outDir`. */
