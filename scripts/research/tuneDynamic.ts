@@ -2,7 +2,7 @@
 // (scripts/projects.sh tune), never on the report ones: for each setting, `eval --dynamic` on the
 // first --kb KB of every project's files (in readCorpus order, a fresh learner per project), and the
 // mean bits per character over the projects against the static model's.
-//   npx tsx scripts/tuneDynamic.ts [--kb 60] [--lr 1e-4,3e-4,1e-3] [--decay 0,0.001,0.01] [--chunk 64] [--passes 1] [--projects tune|report]
+//   npx tsx scripts/research/tuneDynamic.ts [--kb 60] [--lr 1e-4,3e-4,1e-3] [--decay 0,0.001,0.01] [--chunk 64] [--passes 1] [--projects tune|report]
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
