@@ -1,5 +1,5 @@
 // Chooses dynamic evaluation's learning rate, decay and chunk length on the TUNING projects
-// (scripts/projects.sh tune), never on the report ones: for each setting, `eval --dynamic` on the
+// (scripts/research/projects.sh tune), never on the report ones: for each setting, `eval --dynamic` on the
 // first --kb KB of every project's files (in readCorpus order, a fresh learner per project), and the
 // mean bits per character over the projects against the static model's.
 //   npx tsx scripts/research/tuneDynamic.ts [--kb 60] [--lr 1e-4,3e-4,1e-3] [--decay 0,0.001,0.01] [--chunk 64] [--passes 1] [--projects tune|report]
@@ -15,8 +15,8 @@ const { values } = parseArgs({ options: {
   model: { type: 'string', default: path.join(__dirname, '..', 'media', 'models', 'base') },
 } });
 const list = (s: string) => s.split(',').map(Number);
-const root = path.join(__dirname, '..');
-const projects = execFileSync(path.join(root, 'scripts', 'projects.sh'), [values.projects!], { cwd: root, encoding: 'utf8' }).trim().split('\n').map((l) => l.split('\t'));
+const root = path.join(__dirname, '..', '..');
+const projects = execFileSync(path.join(root, 'scripts', 'research', 'projects.sh'), [values.projects!], { cwd: root, encoding: 'utf8' }).trim().split('\n').map((l) => l.split('\t'));
 
 (async () => {
   const sets = projects.map(([name, dir]) => {

@@ -23,7 +23,7 @@ export interface DynamicEvalOptions {
   readonly beta2: number;
 }
 
-/** Chosen on the tuning projects (`scripts/projects.sh tune`; README, Results). */
+/** Chosen on the tuning projects (`scripts/research/projects.sh tune`; README, Results). */
 export function defaultDynamicEvalOptions(): DynamicEvalOptions {
   return { lr: 3e-4, decay: 0.001, chunkTokens: 64, passes: 1, clipNorm: 1, beta1: 0, beta2: 0.99 };
 }
