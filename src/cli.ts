@@ -15,8 +15,9 @@ const workerPath = path.join(__dirname, 'worker.js');
 
 const usage = `usage: recurrent <command> [options]
 
-  eval     [--model DIR] [--by-language] [--files-from LIST] [--json] PATH…
+  eval     [--model DIR] [--by-language] [--files-from LIST] [--no-cache] [--json] PATH…
                                                               bits per character and perplexity
+                                                              (--no-cache: the network without its neural cache)
   train    [--from DIR] --out DIR [--epochs N] [--max-minutes M] [--json] PATH…
   complete [--model DIR] --file F --offset N [--json]         completions at a cursor offset
   simulate [--model DIR] [--max-words N] [--max-words-per-file N] [--ngram-train DIR] [--json] PATH…
@@ -32,7 +33,7 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
   async eval(v, paths) {
     const listed = typeof v['files-from'] === 'string' ? fs.readFileSync(v['files-from'], 'utf8').split('\n').filter(Boolean) : [];
     const files = requireFiles([...paths, ...listed]);
-    return evaluateFolder(modelDir(v), files, { byLanguage: Boolean(v['by-language']), onProgress: progress });
+    return evaluateFolder(modelDir(v), files, { byLanguage: Boolean(v['by-language']), cache: v['no-cache'] ? null : undefined, onProgress: progress });
   },
 
   async train(v, paths) {
@@ -144,7 +145,7 @@ async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean' }, model: { type: 'string' }, from: { type: 'string' }, out: { type: 'string' },
         epochs: { type: 'string' }, 'max-minutes': { type: 'string' }, file: { type: 'string' }, offset: { type: 'string' },
         'max-words': { type: 'string' }, 'max-words-per-file': { type: 'string' }, 'by-language': { type: 'boolean' }, 'ngram-train': { type: 'string' },
-        'files-from': { type: 'string' }, keystrokes: { type: 'string' },
+        'files-from': { type: 'string' }, keystrokes: { type: 'string' }, 'no-cache': { type: 'boolean' },
       },
     });
     const result = await run(values, positionals);

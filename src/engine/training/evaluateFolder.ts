@@ -1,6 +1,6 @@
 // `recurrent eval`: bits per character and perplexity of a model folder on files, optionally per language.
 import * as path from 'node:path';
-import { buildScoreModel, loadModelFolder, stateSize } from '../model';
+import { buildCacheScoreModel, buildScoreModel, cacheKeySize, defaultNeuralCache, loadModelFolder, NeuralCacheOptions, stateSize } from '../model';
 import { createSession } from '../runtime/ortSession';
 import { Tokenizer } from '../tokenizer';
 import { CorpusFile } from './corpus';
@@ -28,17 +28,27 @@ export interface FolderScore {
   readonly languages?: Record<string, { files: number; chars: number; tokens: number; bitsPerChar: number; perplexity: number }>;
 }
 
-export async function evaluateFolder(modelDir: string, files: readonly CorpusFile[], options: { byLanguage?: boolean; threads?: number; onProgress?: (m: string) => void } = {}): Promise<FolderScore> {
+export interface EvaluateOptions {
+  byLanguage?: boolean;
+  threads?: number;
+  /** The neural cache to mix in (default: defaultNeuralCache()); null scores the network alone. */
+  cache?: NeuralCacheOptions | null;
+  onProgress?: (m: string) => void;
+}
+
+export async function evaluateFolder(modelDir: string, files: readonly CorpusFile[], options: EvaluateOptions = {}): Promise<FolderScore> {
   const started = Date.now();
   const folder = loadModelFolder(modelDir);
   const tokenizer = Tokenizer.fromJSON(folder.tokenizerJSON);
   options.onProgress?.(`tokenizing ${files.length} files…`);
   const docs: Document[] = files.map((f) => ({ ids: tokenizer.encode(f.text), chars: f.text.length }));
-  const session = await createSession(buildScoreModel(folder.cfg, folder.weights), options.threads ?? 2);
+  const cache = options.cache === undefined ? defaultNeuralCache() : options.cache;
+  const session = await createSession(cache ? buildCacheScoreModel(folder.cfg, folder.weights, cache) : buildScoreModel(folder.cfg, folder.weights), options.threads ?? 2);
   const perDoc: number[] = new Array(docs.length).fill(0);
   try {
     options.onProgress?.(`scoring ${docs.reduce((a, d) => a + d.ids.length, 0)} tokens…`);
-    const total = await scoreDocuments({ session, stateSize: stateSize(folder.cfg), layers: folder.cfg.layers }, tokenizer.docStartId, docs, {
+    const graph = { session, stateSize: stateSize(folder.cfg), layers: folder.cfg.layers, cache: cache ? { size: cache.size, keySize: cacheKeySize(folder.cfg, cache.key), lambda: cache.lambda } : undefined };
+    const total = await scoreDocuments(graph, tokenizer.docStartId, docs, {
       onTokenLogProbs: options.byLanguage ? (d, lp) => (perDoc[d] = -lp.reduce((a, b) => a + b, 0)) : undefined,
     });
     const s = summarize(total);
