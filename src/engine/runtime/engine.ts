@@ -4,6 +4,7 @@ import * as v8 from 'node:v8';
 import { IncrementalEncoder } from '../tokenizer';
 import { scoreDocuments, summarize } from '../training/evaluate';
 import { CachePriors } from '../text/cacheMixture';
+import { defaultNeuralCache, NeuralCacheOptions } from '../model';
 import { defaultCachePriors } from './documentCache';
 import { DocumentState } from './documentState';
 import { LanguageModel } from './languageModel';
@@ -23,6 +24,8 @@ export interface EngineOptions {
   readonly cachePriors: CachePriors;
   /** The word search's budget. */
   readonly search: Pick<SearchOptions, 'beamWidth' | 'maxSteps' | 'maxDocumentWords' | 'memoryWeight'>;
+  /** The neural cache that completion and scores mix in; null: the network alone. */
+  readonly neuralCache: NeuralCacheOptions | null;
 }
 
 export class Engine {
@@ -34,11 +37,11 @@ export class Engine {
 
   constructor(options: Partial<EngineOptions> = {}) {
     const { beamWidth, maxSteps, maxDocumentWords, memoryWeight } = defaultSearchOptions();
-    this.options = { maxDocuments: 64, cachePriors: defaultCachePriors(), search: { beamWidth, maxSteps, maxDocumentWords, memoryWeight }, ...options };
+    this.options = { maxDocuments: 64, cachePriors: defaultCachePriors(), search: { beamWidth, maxSteps, maxDocumentWords, memoryWeight }, neuralCache: defaultNeuralCache(), ...options };
   }
 
   async load(modelDir: string): Promise<ModelInfo> {
-    const next = await LanguageModel.load(modelDir);
+    const next = await LanguageModel.load(modelDir, 1, this.options.neuralCache);
     const previous = this.model;
     this.model = next;
     this.documents.clear();

@@ -8,7 +8,7 @@
 //   score:   tokens, targets int64 [B,T], state_in   -> target_log_probs f32 [B,T], state_out
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { buildAdvanceModel, buildScoreModel, buildSearchStepModel, IO, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, stateSize } from '../model';
+import { buildAdvanceModel, buildCacheScoreModel, buildScoreModel, buildSearchStepModel, CACHE_IO, cacheKeySize, defaultNeuralCache, IO, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, NeuralCacheOptions, stateSize } from '../model';
 import { Tokenizer } from '../tokenizer';
 import { createSession, int64Tensor } from './ortSession';
 import { NgramModel } from '../ngram/ngramModel';
@@ -27,6 +27,8 @@ export interface Prediction {
   /** The SEARCH_TOP_K most probable word tokens, best first, and their log-probabilities. */
   readonly topIds: Int32Array;
   readonly topLogProbs: Float32Array;
+  /** The row's neural cache key (see runtime/neuralCache), when the model runs with the cache. */
+  readonly cacheKey?: Float32Array;
 }
 
 export class LanguageModel {
@@ -43,12 +45,14 @@ export class LanguageModel {
     private readonly stepSession: ort.InferenceSession,
     private readonly advanceSession: ort.InferenceSession,
     private readonly scoreSession: ort.InferenceSession,
+    /** The neural cache completion and scoring mix in, or null for the network alone. */
+    readonly neuralCache: NeuralCacheOptions | null,
   ) {
     this.stateSize = stateSize(cfg);
   }
 
   /** Loads a model folder; throws an Error that names the faulty file. */
-  static async load(dir: string, scoreThreads = 1): Promise<LanguageModel> {
+  static async load(dir: string, scoreThreads = 1, neuralCache: NeuralCacheOptions | null = defaultNeuralCache()): Promise<LanguageModel> {
     const folder = loadModelFolder(dir);
     // loadModelFolder counts the ids; the tokenizer may still reject its merges or lack a token.
     const tokenizerFile = path.join(path.resolve(dir), MODEL_FILES.tokenizer);
@@ -67,12 +71,13 @@ export class LanguageModel {
       folder.words && NgramModel.decode(folder.words, where(MODEL_FILES.words)),
       folder.workspaceWords && NgramModel.decode(folder.workspaceWords, where(MODEL_FILES.workspaceWords)),
     );
+    const key = neuralCache?.key;
     const [step, advance, score] = await Promise.all([
-      createSession(buildSearchStepModel(folder.cfg, folder.weights, { wordToken: tokens.wordToken, boundaryToken: tokens.boundaryToken, topK: SEARCH_TOP_K }), 1),
-      createSession(buildAdvanceModel(folder.cfg, folder.weights), 1),
-      createSession(buildScoreModel(folder.cfg, folder.weights), scoreThreads),
+      createSession(buildSearchStepModel(folder.cfg, folder.weights, { wordToken: tokens.wordToken, boundaryToken: tokens.boundaryToken, topK: SEARCH_TOP_K }, key), 1),
+      createSession(buildAdvanceModel(folder.cfg, folder.weights, key), 1),
+      createSession(neuralCache ? buildCacheScoreModel(folder.cfg, folder.weights, neuralCache) : buildScoreModel(folder.cfg, folder.weights), scoreThreads),
     ]);
-    return new LanguageModel(dir, folder.cfg, tokenizer, folder.meta ?? {}, tokens, memory, step, advance, score);
+    return new LanguageModel(dir, folder.cfg, tokenizer, folder.meta ?? {}, tokens, memory, step, advance, score, neuralCache);
   }
 
   get layers(): number {
@@ -97,6 +102,8 @@ export class LanguageModel {
     const masses = out[IO.wordEndLogMass].data as Float32Array;
     const topLogProbs = out[IO.wordTopLogProbs].data as Float32Array;
     const topIds = Int32Array.from(out[IO.wordTopIds].data as BigInt64Array, Number);
+    const keys = out[CACHE_IO.key]?.data as Float32Array | undefined;
+    const D = keys ? keys.length / tokens.length : 0;
     const predictions: Prediction[] = [];
     for (let r = 0; r < tokens.length; r++) {
       predictions.push({
@@ -105,23 +112,29 @@ export class LanguageModel {
         endLogMass: masses[2 * r + 1],
         topIds: topIds.subarray(r * K, (r + 1) * K),
         topLogProbs: topLogProbs.subarray(r * K, (r + 1) * K),
+        cacheKey: keys?.subarray(r * D, (r + 1) * D),
       });
     }
     return { predictions, state: out[IO.stateOut].data as Float32Array };
   }
 
-  /** Advances one sequence's state over tokens without computing any distribution. */
-  async advance(tokens: ArrayLike<number>, state: Float32Array): Promise<Float32Array> {
+  /**
+   * Advances one sequence's state over tokens without computing any distribution; `onKeys` gets the
+   * neural cache keys [T, D] of the positions after each token, when the model runs with the cache.
+   */
+  async advance(tokens: ArrayLike<number>, state: Float32Array, onKeys?: (keys: Float32Array) => void): Promise<Float32Array> {
     const out = await this.advanceSession.run({
       tokens: int64Tensor(tokens, [1, tokens.length]),
       state_in: new ort.Tensor('float32', state, [this.cfg.layers, 1, this.stateSize]),
     });
+    if (onKeys && out[CACHE_IO.key]) onKeys(out[CACHE_IO.key].data as Float32Array);
     return out.state_out.data as Float32Array;
   }
 
-  /** The scoring graph, for perplexity over whole documents. */
+  /** The scoring graph, for perplexity over whole documents (with the neural cache when the model has it). */
   get scoreGraph() {
-    return { session: this.scoreSession, stateSize: this.stateSize, layers: this.cfg.layers };
+    const c = this.neuralCache;
+    return { session: this.scoreSession, stateSize: this.stateSize, layers: this.cfg.layers, cache: c ? { size: c.size, keySize: cacheKeySize(this.cfg, c.key), lambda: c.lambda } : undefined };
   }
 
   async dispose(): Promise<void> {
