@@ -8,7 +8,7 @@ import type { Prediction, TokenTables } from './languageModel';
 
 /**
  * Keys of the most recent positions of one document, by token position (position p holds the key
- * after reading the input before token p, so its next token is ids[p]). Grows up to N keys.
+ * after reading the input before token p, so its next token is ids[p]). Grows up to N + 1 keys.
  */
 export class NeuralCacheRing {
   private keys = new Float32Array(0);
@@ -23,16 +23,21 @@ export class NeuralCacheRing {
     return this.keys.byteLength;
   }
 
-  /** Keys [count, D] of positions pos … pos+count−1; later positions are dropped (they depended on the old ones). */
+  /**
+   * Keys [count, D] of positions pos … pos+count−1. Keys already held for later positions stay: they
+   * were computed from the same tokens (truncate drops those an edit changed).
+   */
   put(pos: number, keys: Float32Array): void {
     const D = this.keySize;
-    const count = keys.length / D;
-    if (pos < this.lo || pos > this.hi) this.lo = pos;
-    this.hi = pos + count;
-    this.lo = Math.max(this.lo, this.hi - this.options.size);
+    const end = pos + keys.length / D;
+    // Not contiguous with what is held: start over from pos.
+    if (pos < this.lo || pos > this.hi) this.lo = this.hi = pos;
+    this.hi = Math.max(this.hi, end);
+    // N positions for the cache, and the newest one, whose key is the next query.
+    this.lo = Math.max(this.lo, this.hi - this.options.size - 1);
     this.reserve(this.hi - this.lo);
     const cap = this.keys.length / D;
-    for (let p = Math.max(pos, this.lo); p < this.hi; p++) this.keys.set(keys.subarray((p - pos) * D, (p - pos + 1) * D), (p % cap) * D);
+    for (let p = Math.max(pos, this.lo); p < end; p++) this.keys.set(keys.subarray((p - pos) * D, (p - pos + 1) * D), (p % cap) * D);
   }
 
   /** Keeps the keys of positions before `end` only. */
@@ -86,7 +91,7 @@ export class NeuralCacheRing {
     const D = this.keySize;
     const cap = this.keys.length / D;
     if (n <= cap) return;
-    const next = Math.min(this.options.size, Math.max(64, 2 ** Math.ceil(Math.log2(n))));
+    const next = Math.min(this.options.size + 1, Math.max(64, 2 ** Math.ceil(Math.log2(n))));
     // Re-laid out by position modulo the new capacity.
     const keys = new Float32Array(next * D);
     if (cap) for (let p = this.lo; p < Math.min(this.hi, this.lo + cap); p++) keys.set(this.keys.subarray((p % cap) * D, (p % cap + 1) * D), (p % next) * D);

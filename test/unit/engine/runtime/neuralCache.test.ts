@@ -43,7 +43,7 @@ describe('neural cache at completion', function () {
       const r = random();
       if (r < 0.6) {
         // Feed on (sometimes from before the end, as from a checkpoint, sometimes past a gap).
-        const pos = r < 0.05 ? hi + 3 : Math.max(0, hi - Math.floor(random() * 3));
+        const pos = r < 0.05 ? hi + 3 : Math.max(0, hi - Math.floor(random() * 30));
         const count = 1 + Math.floor(random() * 20);
         const batch = new Float32Array(count * D);
         for (let i = 0; i < count; i++) {
@@ -52,9 +52,9 @@ describe('neural cache at completion', function () {
           batch.set(keys[pos + i], i * D);
         }
         ring.put(pos, batch);
-        if (pos > hi || pos < lo) lo = pos;
-        hi = pos + count;
-        lo = Math.max(lo, hi - options.size);
+        if (pos > hi || pos < lo) lo = hi = pos;
+        hi = Math.max(hi, pos + count);
+        lo = Math.max(lo, hi - options.size - 1);
       } else if (r < 0.8) {
         const end = Math.max(0, hi - Math.floor(random() * 10));
         ring.truncate(end);
