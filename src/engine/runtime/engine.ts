@@ -10,6 +10,7 @@ import { DocumentState } from './documentState';
 import { LanguageModel } from './languageModel';
 import { CompleteOptions, CompletionResult, ModelInfo, ScoreResult, Stats, TextSync } from './protocol';
 import { continueGhostText } from './ghostText';
+import { mostSurprising } from './surprisal';
 import { defaultSearchOptions, SearchMemo, SearchOptions, searchWords } from './wordSearch';
 
 export class EngineError extends Error {
@@ -40,8 +41,9 @@ export class Engine {
     this.options = { maxDocuments: 64, cachePriors: defaultCachePriors(), search: { beamWidth, maxSteps, maxDocumentWords, memoryWeight }, neuralCache: defaultNeuralCache(), ...options };
   }
 
-  async load(modelDir: string): Promise<ModelInfo> {
-    const next = await LanguageModel.load(modelDir, 1, this.options.neuralCache);
+  /** Loads a model folder; `neuralCache` false runs it without the neural cache. */
+  async load(modelDir: string, neuralCache = true): Promise<ModelInfo> {
+    const next = await LanguageModel.load(modelDir, 1, neuralCache ? this.options.neuralCache : null);
     const previous = this.model;
     this.model = next;
     this.documents.clear();
@@ -118,15 +120,7 @@ export class Engine {
     }));
     const result: ScoreResult = { chars: score.chars, tokens: score.tokens, bitsPerChar: score.bitsPerChar, perplexity: score.perplexity };
     if (!perToken) return result;
-    const order = [...perToken.keys()].sort((a, b) => perToken![a] - perToken![b]).slice(0, surprising);
-    return {
-      ...result,
-      surprising: order.map((i) => ({
-        start: encoder.tokenOffset(i),
-        end: i + 1 < ids.length ? encoder.tokenOffset(i + 1) : text.length,
-        bits: -perToken![i] / Math.LN2,
-      })),
-    };
+    return { ...result, surprising: mostSurprising(encoder, perToken, surprising) };
   }
 
   stats(): Stats {

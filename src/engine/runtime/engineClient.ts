@@ -15,6 +15,8 @@ export interface EngineClientOptions {
   readonly restartDelaysMs: readonly number[];
   /** JS heap cap of the worker process; ORT's native memory comes on top. */
   readonly maxHeapMb: number;
+  /** false: the worker's model runs without its neural cache (for comparisons). */
+  readonly neuralCache?: boolean;
 }
 
 export function defaultEngineClientOptions(workerPath: string): EngineClientOptions {
@@ -67,7 +69,7 @@ export class EngineClient {
     // Asked for while a restart waits out its backoff: the user's load starts the worker now.
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
-    this.loaded = this.request({ kind: 'load', modelDir });
+    this.loaded = this.request({ kind: 'load', modelDir, neuralCache: this.options.neuralCache });
     return this.loaded;
   }
 
@@ -185,7 +187,7 @@ export class EngineClient {
       // A replacement worker starts empty: reload the model before anything else is asked of it.
       const modelDir = this.modelDir;
       this.sent.clear();
-      this.loaded = this.request({ kind: 'load', modelDir });
+      this.loaded = this.request({ kind: 'load', modelDir, neuralCache: this.options.neuralCache });
       this.loaded.catch(() => undefined);
     }
     return worker;
