@@ -130,6 +130,8 @@ describe('recurrent CLI', function () {
     hasKeys(r.completionMs as object, ['p50', 'p99']);
     hasKeys(r.train as object, ['tokensPerSecond', 'modelGflops', 'matmulPeakGflops', 'mfu']);
     hasKeys(r.eventLoopLagMs as object, ['p99']);
+    hasKeys(r.neuralCache as object, ['completionMs', 'rssMB', 'without']);
+    hasKeys((r.neuralCache as { completionMs: object }).completionMs, ['p50', 'p99']);
     assert.ok((r.completionMs as { p50: number }).p50 > 0);
   });
 

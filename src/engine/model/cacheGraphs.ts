@@ -25,7 +25,7 @@ export interface NeuralCacheOptions {
  * tune` projects) by scripts/tune-neural-cache.ts; see the README's Results.
  */
 export function defaultNeuralCache(): NeuralCacheOptions {
-  return { size: 2048, theta: 0.3, lambda: 0.1, key: 'projected' };
+  return { size: 2048, theta: 0.03, lambda: 0.4, key: 'projected' };
 }
 
 /** Graph inputs and outputs of the cache. */
