@@ -6,11 +6,11 @@
 //     [--projected-thetas 0.01,0.02] [--hidden-thetas 0.05] [--lambdas 0.2,0.3] $(cat /work/base/tune.txt) $(scripts/projects.sh tune | cut -f2)
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildCacheScoreModel, buildScoreModel, CacheKey, cacheKeySize, loadModelFolder, stateSize } from '../src/engine/model';
+import { buildCacheScoreModel, buildScoreModel, CacheKey, loadModelFolder } from '../src/engine/model';
 import { createSession } from '../src/engine/runtime/ortSession';
 import { Tokenizer } from '../src/engine/tokenizer';
 import { readCorpus } from '../src/engine/training/corpus';
-import { scoreDocuments } from '../src/engine/training/evaluate';
+import { scoreDocuments, scoreGraphOf } from '../src/engine/training/evaluate';
 
 const list = (s: string | undefined, d: number[]) => (s ? s.split(',').map(Number) : d);
 
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const chars = docs.reduce((a, d) => a + d.chars, 0);
   const netLogp: Float32Array[] = [];
   const score = await createSession(buildScoreModel(folder.cfg, folder.weights), 2);
-  const net = await scoreDocuments({ session: score, stateSize: stateSize(folder.cfg), layers: folder.cfg.layers }, tokenizer.docStartId, docs, { onTokenLogProbs: (d, lp) => (netLogp[d] = lp) });
+  const net = await scoreDocuments(scoreGraphOf(score, folder.cfg, null), tokenizer.docStartId, docs, { onTokenLogProbs: (d, lp) => (netLogp[d] = lp) });
   console.log(`${docs.length} files, ${chars} chars, ${net.tokens} tokens; network alone ${(net.nats / Math.LN2 / chars).toFixed(4)} bits/char`);
 
   for (const key of (values.keys ?? 'projected,hidden').split(',') as CacheKey[]) {
@@ -55,8 +55,7 @@ async function main(): Promise<void> {
         const eps = 1e-6;
         const session = await createSession(buildCacheScoreModel(folder.cfg, folder.weights, { size, theta, lambda: 1 - eps, key }), 2);
         const nats = new Float64Array(lambdas.length);
-        const graph = { session, stateSize: stateSize(folder.cfg), layers: folder.cfg.layers, cache: { size, keySize: cacheKeySize(folder.cfg, key), lambda: 1 - eps } };
-        await scoreDocuments(graph, tokenizer.docStartId, docs, {
+        await scoreDocuments(scoreGraphOf(session, folder.cfg, { size, theta, lambda: 1 - eps, key }), tokenizer.docStartId, docs, {
           onTokenLogProbs: (d, lp) => lp.forEach((x, p) => {
             const pNet = Math.exp(netLogp[d][p]);
             const pCache = Math.max(0, (Math.exp(x) - eps * pNet) / (1 - eps));

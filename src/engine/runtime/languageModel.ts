@@ -8,9 +8,10 @@
 //   score:   tokens, targets int64 [B,T], state_in   -> target_log_probs f32 [B,T], state_out
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { buildAdvanceModel, buildCacheScoreModel, buildScoreModel, buildSearchStepModel, CACHE_IO, cacheKeySize, defaultNeuralCache, IO, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, NeuralCacheOptions, stateSize } from '../model';
+import { buildAdvanceModel, buildCacheScoreModel, buildScoreModel, buildSearchStepModel, CACHE_IO, defaultNeuralCache, IO, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, NeuralCacheOptions, stateSize } from '../model';
 import { Tokenizer } from '../tokenizer';
 import { createSession, int64Tensor } from './ortSession';
+import { ScoreGraph, scoreGraphOf } from '../training/evaluate';
 import { NgramModel } from '../ngram/ngramModel';
 import { WordMemory } from './wordMemory';
 
@@ -132,9 +133,8 @@ export class LanguageModel {
   }
 
   /** The scoring graph, for perplexity over whole documents (with the neural cache when the model has it). */
-  get scoreGraph() {
-    const c = this.neuralCache;
-    return { session: this.scoreSession, stateSize: this.stateSize, layers: this.cfg.layers, cache: c ? { size: c.size, keySize: cacheKeySize(this.cfg, c.key), lambda: c.lambda } : undefined };
+  get scoreGraph(): ScoreGraph {
+    return scoreGraphOf(this.scoreSession, this.cfg, this.neuralCache);
   }
 
   async dispose(): Promise<void> {

@@ -1,7 +1,7 @@
 // Bits per character and perplexity of a model on whole files, with the sequence-scoring graph.
 // Each file is scored from the start-of-document state: <|doc|> is fed first and predicts token 1.
 import * as ort from 'onnxruntime-node';
-import { CACHE_IO } from '../model';
+import { CACHE_IO, cacheKeySize, ModelConfig, NeuralCacheOptions, stateSize } from '../model';
 import { int64Tensor } from '../runtime/ortSession';
 
 export interface Score {
@@ -33,6 +33,11 @@ export interface ScoreGraph {
   readonly layers: number;
   /** A graph built by buildCacheScoreModel: its memory's size and key width, and the cache's share λ. */
   readonly cache?: { readonly size: number; readonly keySize: number; readonly lambda: number };
+}
+
+/** The ScoreGraph of a session built by buildScoreModel (`cache` null) or buildCacheScoreModel. */
+export function scoreGraphOf(session: ort.InferenceSession, cfg: ModelConfig, cache: NeuralCacheOptions | null): ScoreGraph {
+  return { session, stateSize: stateSize(cfg), layers: cfg.layers, cache: cache ? { size: cache.size, keySize: cacheKeySize(cfg, cache.key), lambda: cache.lambda } : undefined };
 }
 
 export interface Document {

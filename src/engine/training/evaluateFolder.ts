@@ -1,10 +1,10 @@
 // `recurrent eval`: bits per character and perplexity of a model folder on files, optionally per language.
 import * as path from 'node:path';
-import { buildCacheScoreModel, buildScoreModel, cacheKeySize, defaultNeuralCache, loadModelFolder, NeuralCacheOptions, stateSize } from '../model';
+import { buildCacheScoreModel, buildScoreModel, defaultNeuralCache, loadModelFolder, NeuralCacheOptions } from '../model';
 import { createSession } from '../runtime/ortSession';
 import { Tokenizer } from '../tokenizer';
 import { CorpusFile } from './corpus';
-import { Document, Score, scoreDocuments, summarize } from './evaluate';
+import { Document, Score, scoreDocuments, scoreGraphOf, summarize } from './evaluate';
 
 const languages: Record<string, string> = {
   ts: 'TypeScript', tsx: 'TypeScript', mts: 'TypeScript', cts: 'TypeScript',
@@ -47,8 +47,7 @@ export async function evaluateFolder(modelDir: string, files: readonly CorpusFil
   const perDoc: number[] = new Array(docs.length).fill(0);
   try {
     options.onProgress?.(`scoring ${docs.reduce((a, d) => a + d.ids.length, 0)} tokens…`);
-    const graph = { session, stateSize: stateSize(folder.cfg), layers: folder.cfg.layers, cache: cache ? { size: cache.size, keySize: cacheKeySize(folder.cfg, cache.key), lambda: cache.lambda } : undefined };
-    const total = await scoreDocuments(graph, tokenizer.docStartId, docs, {
+    const total = await scoreDocuments(scoreGraphOf(session, folder.cfg, cache), tokenizer.docStartId, docs, {
       onTokenLogProbs: options.byLanguage ? (d, lp) => (perDoc[d] = -lp.reduce((a, b) => a + b, 0)) : undefined,
     });
     const s = summarize(total);
