@@ -21,8 +21,9 @@ export interface NeuralCacheOptions {
 }
 
 /**
- * Chosen on tuning data only (the corpus's /work/base/tune.txt files and the `scripts/projects.sh
- * tune` projects) by scripts/tune-neural-cache.ts; see the README's Results.
+ * Chosen by bits per character on tuning files only (the corpus's tuning files and the
+ * `scripts/projects.sh tune` projects) with scripts/tuneNeuralCache.ts: 1.590 → 1.273 there; the
+ * recurrent output as key did far worse. See the README's Results.
  */
 export function defaultNeuralCache(): NeuralCacheOptions {
   return { size: 2048, theta: 0.03, lambda: 0.4, key: 'projected' };

@@ -114,11 +114,6 @@ export class DocumentState {
     return this.checkpoints.length * this.lm.layers * this.lm.stateSize * 4;
   }
 
-  /** Memory held by the neural cache's keys, in bytes. */
-  get neuralCacheBytes(): number {
-    return this.neural?.bytes ?? 0;
-  }
-
   /**
    * Replaces the text before the cursor; only what differs from the previous text is re-encoded.
    * `unchanged`: a length up to which the caller knows both texts agree (saves comparing it).

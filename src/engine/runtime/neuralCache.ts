@@ -18,11 +18,6 @@ export class NeuralCacheRing {
 
   constructor(readonly options: NeuralCacheOptions, readonly keySize: number) {}
 
-  /** Memory held by the keys, in bytes. */
-  get bytes(): number {
-    return this.keys.byteLength;
-  }
-
   /**
    * Keys [count, D] of positions pos … pos+count−1. Keys already held for later positions stay: they
    * were computed from the same tokens (truncate drops those an edit changed).
