@@ -9,19 +9,24 @@ import { readCorpus } from './engine/training/corpus';
 import { evaluateFolder } from './engine/training/evaluateFolder';
 import { fineTune } from './engine/training/fineTune';
 import { defaultCompleteOptions } from './engine/runtime/completeOptions';
+import { Engine } from './engine/runtime/engine';
+import { SURPRISAL_HIGHLIGHTS } from './engine/runtime/surprisal';
 
 const bundledModel = path.join(__dirname, '..', 'media', 'models', 'base');
 const workerPath = path.join(__dirname, 'worker.js');
 
 const usage = `usage: recurrent <command> [options]
 
-  eval     [--model DIR] [--by-language] [--files-from LIST] [--json] PATH…
+  eval     [--model DIR] [--by-language] [--files-from LIST] [--no-cache] [--json] PATH…
                                                               bits per character and perplexity
+                                                              (--no-cache: the network without its neural cache)
            --dynamic [--lr X] [--decay X] [--chunk-tokens N] [--passes N]
                                                               …learning from each file after scoring it
   train    [--from DIR] --out DIR [--epochs N] [--max-minutes M] [--json] PATH…
   complete [--model DIR] --file F --offset N [--json]         completions at a cursor offset
-  simulate [--model DIR] [--max-words N] [--max-words-per-file N] [--ngram-train DIR] [--json] PATH…
+  surprisal [--model DIR] --file F [--top N] [--no-cache] [--json]
+                                                              the most surprising words, as the editor highlights them
+  simulate [--model DIR] [--max-words N] [--max-words-per-file N] [--ngram-train DIR] [--no-cache] [--json] PATH…
                                                               typing simulation against baselines
   bench    [--model DIR] [--file F] [--keystrokes N] [--cpu-budget X] [--json]
                                                               latency, throughput, training and learning speed
@@ -47,7 +52,7 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
         },
       });
     }
-    return evaluateFolder(modelDir(v), files, { byLanguage: Boolean(v['by-language']), onProgress: progress });
+    return evaluateFolder(modelDir(v), files, { byLanguage: Boolean(v['by-language']), cache: v['no-cache'] ? null : undefined, onProgress: progress });
   },
 
   async train(v, paths) {
@@ -96,10 +101,23 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
     }
   },
 
+  async surprisal(v) {
+    if (typeof v.file !== 'string') throw new UsageError('surprisal needs --file F');
+    const text = readText(v.file);
+    const engine = new Engine();
+    try {
+      await engine.load(modelDir(v), !v['no-cache']);
+      const score = await engine.score(text, v.top ? positive(v.top, '--top') : SURPRISAL_HIGHLIGHTS);
+      return { bitsPerChar: score.bitsPerChar, spans: (score.surprising ?? []).map((s) => ({ ...s, text: text.slice(s.start, s.end) })) };
+    } finally {
+      await engine.dispose();
+    }
+  },
+
   async simulate(v, paths) {
     const { runSimulation } = await import('./engine/eval/runSimulation');
     return runSimulation({
-      modelDir: modelDir(v), workerPath, files: requireFiles(paths), onProgress: progress,
+      modelDir: modelDir(v), workerPath, files: requireFiles(paths), onProgress: progress, neuralCache: !v['no-cache'],
       maxWords: v['max-words'] ? positive(v['max-words'], '--max-words') : undefined,
       maxWordsPerFile: v['max-words-per-file'] ? positive(v['max-words-per-file'], '--max-words-per-file') : undefined,
       ngramTrain: typeof v['ngram-train'] === 'string' ? v['ngram-train'] : undefined,
@@ -119,6 +137,9 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
 
 class UsageError extends Error {}
 
+/** Files larger than this are not read. */
+const maxFileBytes = 2 * 1024 * 1024;
+
 function modelDir(v: Values): string {
   return typeof v.model === 'string' ? v.model : bundledModel;
 }
@@ -126,9 +147,21 @@ function modelDir(v: Values): string {
 function requireFiles(paths: string[]) {
   if (!paths.length) throw new UsageError('give at least one file or folder');
   for (const p of paths) if (!fs.existsSync(p)) throw new Error(`no such file or folder: ${p}`);
-  const { files } = readCorpus(paths, { maxFileBytes: 2 * 1024 * 1024 });
+  const { files } = readCorpus(paths, { maxFileBytes });
   if (!files.length) throw new Error(`no readable text files in ${paths.join(', ')}`);
   return files;
+}
+
+/** A text file as UTF-16, refusing what is not text: the scores of binary bytes mean nothing. */
+function readText(file: string): string {
+  const bytes = fs.readFileSync(file);
+  if (bytes.length > maxFileBytes) throw new Error(`${file} is larger than ${maxFileBytes >> 20} MB`);
+  if (bytes.includes(0)) throw new Error(`${file} is not a text file (it has NUL bytes)`);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error(`${file} is not valid UTF-8`);
+  }
 }
 
 function positive(value: string | boolean | undefined, name: string): number {
@@ -166,7 +199,7 @@ async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean' }, model: { type: 'string' }, from: { type: 'string' }, out: { type: 'string' },
         epochs: { type: 'string' }, 'max-minutes': { type: 'string' }, file: { type: 'string' }, offset: { type: 'string' },
         'max-words': { type: 'string' }, 'max-words-per-file': { type: 'string' }, 'by-language': { type: 'boolean' }, 'ngram-train': { type: 'string' },
-        'files-from': { type: 'string' }, keystrokes: { type: 'string' },
+        'files-from': { type: 'string' }, keystrokes: { type: 'string' }, 'no-cache': { type: 'boolean' }, top: { type: 'string' },
         dynamic: { type: 'boolean' }, lr: { type: 'string' }, decay: { type: 'string' }, 'chunk-tokens': { type: 'string' }, passes: { type: 'string' }, 'cpu-budget': { type: 'string' },
       },
     });

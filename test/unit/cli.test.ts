@@ -6,7 +6,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { buildScoreModel, loadModelFolder, stateSize } from '../../src/engine/model';
 import { NgramModel } from '../../src/engine/ngram/ngramModel';
+import { createSession } from '../../src/engine/onnx/ortSession';
+import { Tokenizer } from '../../src/engine/tokenizer';
+import { readCorpus } from '../../src/engine/training/corpus';
+import { scoreDocuments, summarize } from '../../src/engine/training/evaluate';
 import { corpusDir, tinyModelDir, tinyWordMemory } from './helpers/tinyModel';
 
 const cli = path.resolve(__dirname, '../../dist/cli.js');
@@ -44,6 +49,39 @@ describe('recurrent CLI', function () {
     hasKeys(r.learning as object, ['lr', 'decay', 'steps', 'stepsPerKB', 'cpuSecondsPerKB']);
     assert.equal((r.learning as { lr: number }).lr, 1e-3);
     assert.ok((r.bitsPerChar as number) < ((r.static as { bitsPerChar: number }).bitsPerChar), JSON.stringify(r));
+  });
+
+  it('eval --no-cache scores the network alone, as the plain score graph does; the neural cache lowers the figure of repetitive code', async () => {
+    const bundled = path.resolve(__dirname, '../../media/models/base');
+    const workspace = path.resolve(__dirname, '../fixtures/workspace');
+    const alone = await recurrent('eval', '--no-cache', '--json', workspace);
+    const cached = await recurrent('eval', '--json', workspace);
+    const folder = loadModelFolder(bundled);
+    const tokenizer = Tokenizer.fromJSON(folder.tokenizerJSON);
+    const docs = readCorpus([workspace], { maxFileBytes: 2 * 1024 * 1024 }).files.map((f) => ({ ids: tokenizer.encode(f.text), chars: f.text.length }));
+    const session = await createSession(buildScoreModel(folder.cfg, folder.weights), 1);
+    const plain = summarize(await scoreDocuments({ session, stateSize: stateSize(folder.cfg), layers: folder.cfg.layers }, tokenizer.docStartId, docs));
+    await session.release();
+    assert.ok(Math.abs((alone.bitsPerChar as number) - plain.bitsPerChar) < 1e-6, `${alone.bitsPerChar} vs ${plain.bitsPerChar}`);
+    assert.equal(alone.tokens, plain.tokens);
+    assert.ok((cached.bitsPerChar as number) < 0.95 * plain.bitsPerChar, `with the cache ${cached.bitsPerChar}, alone ${plain.bitsPerChar}`);
+  });
+
+  it('surprisal ranks a typo injected into a fixture among the top 5 spans', async () => {
+    const text = fs.readFileSync(path.resolve(__dirname, '../fixtures/workspace/src/inventory.ts'), 'utf8');
+    const at = text.indexOf('return');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'recurrent-typo-')), 'inventory.ts');
+    fs.writeFileSync(file, text.slice(0, at) + 'retrun' + text.slice(at + 'return'.length));
+    const r = await recurrent('surprisal', '--file', file, '--top', '5', '--json');
+    hasKeys(r, ['bitsPerChar', 'spans']);
+    const spans = r.spans as { start: number; end: number; bits: number; text: string }[];
+    assert.equal(spans.length, 5);
+    for (const s of spans) {
+      hasKeys(s, ['start', 'end', 'bits', 'text']);
+      assert.equal(s.text, fs.readFileSync(file, 'utf8').slice(s.start, s.end));
+    }
+    assert.ok(spans.every((s, i) => i === 0 || s.bits <= spans[i - 1].bits), 'most surprising first');
+    assert.ok(spans.some((s) => s.start < at + 6 && s.end > at), `the typo at ${at}: ${JSON.stringify(spans)}`);
   });
 
   it('train fine-tunes and eval agrees that the held-out text got more predictable; the word memories go along', async () => {
@@ -101,6 +139,8 @@ describe('recurrent CLI', function () {
     hasKeys(r.completionMs as object, ['p50', 'p99']);
     hasKeys(r.train as object, ['tokensPerSecond', 'modelGflops', 'matmulPeakGflops', 'mfu']);
     hasKeys(r.eventLoopLagMs as object, ['p99']);
+    hasKeys(r.neuralCache as object, ['completionMs', 'rssMB', 'without']);
+    hasKeys((r.neuralCache as { completionMs: object }).completionMs, ['p50', 'p99']);
     assert.ok((r.completionMs as { p50: number }).p50 > 0);
   });
 
@@ -108,5 +148,6 @@ describe('recurrent CLI', function () {
     await assert.rejects(run(process.execPath, [cli, 'complete', '--model', model]), (e: { code: number; stderr: string }) => e.code === 1 && /needs --file/.test(e.stderr));
     await assert.rejects(run(process.execPath, [cli, 'eval', '--model', '/nonexistent', koa]), (e: { stderr: string }) => /nonexistent/.test(e.stderr));
     await assert.rejects(run(process.execPath, [cli, 'frobnicate']), (e: { code: number }) => e.code === 2);
+    await assert.rejects(run(process.execPath, [cli, 'surprisal', '--model', model, '--file', path.join(model, 'model.onnx')]), (e: { code: number; stderr: string }) => e.code === 1 && /not a text file|not valid UTF-8/.test(e.stderr));
   });
 });

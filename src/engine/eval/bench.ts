@@ -40,6 +40,8 @@ export interface BenchResult {
   eventLoopLagMs: { p50: number; p99: number; max: number };
   loadedCompletionMs: { p50: number; p99: number };
   learning: LearningBench;
+  /** Typing with the neural cache (as completionMs above) and, for comparison, the same keystrokes in a worker without it. */
+  neuralCache: { completionMs: { p50: number; p99: number }; rssMB: number; without: { completionMs: { p50: number; p99: number }; rssMB: number } };
   file: string;
   lines: number;
   table: string;
@@ -83,6 +85,9 @@ export async function runBenchmarks(o: BenchOptions): Promise<BenchResult> {
     const fullPrefixMs = median(fullPrefix);
     const workerRssMB = (await client.stats()).rssBytes / 2 ** 20;
 
+    say('typing the same characters without the neural cache');
+    const without = await typeWithoutCache(o, text, start);
+
     say('tokenizer speed');
     const tokenizerMBps = measureTokenizer(o.modelDir, fullText);
 
@@ -108,10 +113,26 @@ export async function runBenchmarks(o: BenchOptions): Promise<BenchResult> {
       eventLoopLagMs: loaded.lag,
       loadedCompletionMs: loaded.completion,
       learning,
+      neuralCache: { completionMs: { p50: completionMs.p50, p99: completionMs.p99 }, rssMB: workerRssMB, without },
       file: path.relative(process.cwd(), file),
       lines: Math.min(2000, lines.length),
     };
     return { ...result, table: formatBench(result) };
+  } finally {
+    await client.dispose();
+  }
+}
+
+/** The typing figures of a worker whose model runs without the neural cache: what the cache costs. */
+async function typeWithoutCache(o: BenchOptions, text: string, start: number) {
+  const client = new EngineClient({ ...defaultEngineClientOptions(o.workerPath), neuralCache: false });
+  try {
+    await client.load(o.modelDir);
+    const opts = defaultCompleteOptions();
+    await client.complete('bench:typing', text.slice(0, start), opts);
+    const latencies: number[] = [];
+    for (let i = start + 1; i <= text.length; i++) latencies.push(await timed(() => client.complete('bench:typing', text.slice(0, i), opts)));
+    return { completionMs: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) }, rssMB: (await client.stats()).rssBytes / 2 ** 20 };
   } finally {
     await client.dispose();
   }
@@ -234,6 +255,7 @@ function formatBench(r: Omit<BenchResult, 'table'>): string {
     `tokenizer                 ${f(r.tokenizerMBps, 1)} MB/s`,
     `training                  ${Math.round(r.train.tokensPerSecond).toLocaleString('en-US')} tokens/s, ${f(r.train.modelGflops, 1)} GFLOP/s of ${f(r.train.matmulPeakGflops, 1)} peak → MFU ${f(r.train.mfu)}`,
     `worker memory             ${f(r.workerRssMB, 0)} MB`,
+    `without the neural cache  completion p50 ${f(r.neuralCache.without.completionMs.p50)} ms p99 ${f(r.neuralCache.without.completionMs.p99)} ms; worker ${f(r.neuralCache.without.rssMB, 0)} MB`,
     `while training            completion p50 ${f(r.loadedCompletionMs.p50)} ms p99 ${f(r.loadedCompletionMs.p99)} ms; event-loop lag p99 ${f(r.eventLoopLagMs.p99)} ms (max ${f(r.eventLoopLagMs.max)})`,
     `while learning (${f(r.learning.cpuBudget * 100, 0)}% core)  completion p50 ${f(r.learning.completionMs.p50)} ms p99 ${f(r.learning.completionMs.p99)} ms; ${f(r.learning.cpuSecondsPerKB, 3)} CPU s/KB learned (${f(r.learning.kbLearned, 1)} KB, ${r.learning.swaps} weight swaps); learner ${f(r.learning.rssMB, 0)} MB`,
   ].join('\n');

@@ -22,6 +22,8 @@ export interface SimulationRun {
   readonly maxWordsPerFile?: number;
   /** Folder the n-gram learns from; defaults to the shared corpus's training files. */
   readonly ngramTrain?: string;
+  /** false: the recurrent system without its neural cache. */
+  readonly neuralCache?: boolean;
   readonly onProgress?: (message: string) => void;
 }
 
@@ -32,7 +34,7 @@ export async function runSimulation(run: SimulationRun): Promise<SimulationResul
   const ngramTexts = ngramTrainingTexts(run.ngramTrain);
   say(`training the n-gram baseline on ${ngramTexts.length} files…`);
   const ngram = NgramModel.train(ngramTexts);
-  const client = new EngineClient(defaultEngineClientOptions(run.workerPath));
+  const client = new EngineClient({ ...defaultEngineClientOptions(run.workerPath), neuralCache: run.neuralCache });
   try {
     await client.load(run.modelDir);
     const limit = 10;

@@ -5,6 +5,8 @@ import { IncrementalEncoder } from '../tokenizer';
 import { identifierTail } from '../text/identifier';
 import { DocumentCache } from './documentCache';
 import { LanguageModel, Prediction } from './languageModel';
+import { NeuralCacheRing } from './neuralCache';
+import { cacheKeySize } from '../model';
 
 /** The document cache reads a window of this many to 1.5 × this many characters before the cursor. */
 const cacheChars = 1 << 17;
@@ -72,12 +74,15 @@ export class DocumentState {
   private last?: { pos: number; state: Float32Array; next: Prediction };
   private readonly cache = new DocumentCache();
   private cacheStart = 0;
+  /** Keys of the window's recent positions, for the neural cache (when the model has one). */
+  private readonly neural?: NeuralCacheRing;
 
   constructor(private readonly lm: LanguageModel, text = '', options: Partial<DocumentStateOptions> = {}) {
     this.options = { ...defaultDocumentStateOptions(), ...options };
     const start = windowStart(text.length, this.options.maxChars);
     this.prefix = text.slice(0, start);
     this.encoder = new IncrementalEncoder(lm.tokenizer, text.slice(start));
+    if (lm.neuralCache) this.neural = new NeuralCacheRing(lm.neuralCache, cacheKeySize(lm.cfg, lm.neuralCache.key));
   }
 
   get text(): string {
@@ -114,6 +119,8 @@ export class DocumentState {
       const firstChanged = this.encoder.edit(offset - from, deleteCount, insert);
       while (this.checkpoints.length && this.checkpoints[this.checkpoints.length - 1].pos > firstChanged) this.checkpoints.pop();
       if (this.last && this.last.pos > firstChanged) this.last = undefined;
+      // The key of position p depends on tokens before p only.
+      this.neural?.truncate(firstChanged + 1);
       return;
     }
     // The window moved: tokenize the new one and feed it from the document-start state.
@@ -122,12 +129,14 @@ export class DocumentState {
     this.encoder = new IncrementalEncoder(this.lm.tokenizer, text.slice(start));
     this.checkpoints = [];
     this.last = undefined;
+    this.neural?.reset();
   }
 
   /** Drops every hidden state, as when the model's weights change; the text, its tokens and the cache stay. */
   forgetStates(): void {
     this.checkpoints = [];
     this.last = undefined;
+    this.neural?.reset();
   }
 
   /** The state at the last pre-token boundary before the end of the text, fed as little as possible. */
@@ -139,7 +148,9 @@ export class DocumentState {
     const typed = identifierTail(this.encoder.text);
     const headWord = typed.slice(0, Math.max(0, typed.length - partial.length));
     if (this.last?.pos === headTokens) return { ...this.last, headTokens, partial, headLength, typed, headWord, tokensFed: 0 };
-    const { state, next, tokensFed } = await this.feedTo(headTokens);
+    const fed = await this.feedTo(headTokens);
+    const { state, tokensFed } = fed;
+    const next = this.neural ? this.neural.mix(fed.next, headTokens, this.encoder.ids, this.lm.tokens) : fed.next;
     this.last = { pos: headTokens, state, next };
     return { state, next, headTokens, partial, headLength, typed, headWord, tokensFed };
   }
@@ -205,9 +216,14 @@ export class DocumentState {
       this.checkpoints = this.checkpoints.filter((c) => c.pos < start);
       if (target === 0) {
         const out = await this.lm.step([docStart], 1, this.lm.zeroState());
+        this.neural?.reset();
+        this.putKey(0, out.predictions[0]);
         return { state: out.state, next: out.predictions[0], tokensFed: 1 };
       }
-      state = await this.lm.advance([docStart], this.lm.zeroState());
+      // Keys before the new start were read in another context.
+      this.neural?.reset();
+      const at = start;
+      state = await this.lm.advance([docStart], this.lm.zeroState(), (keys) => this.neural?.put(at, keys));
       pos = start;
       fed = 1;
       this.addCheckpoint(pos, state);
@@ -215,14 +231,20 @@ export class DocumentState {
     // Advance through whole checkpoint intervals, leaving the last token for the step graph.
     while (pos < target - 1) {
       const next = Math.min(target - 1, (Math.floor(pos / checkpointEvery) + 1) * checkpointEvery);
-      state = await this.lm.advance(ids.slice(pos, next), state);
+      const at = pos + 1;
+      state = await this.lm.advance(ids.slice(pos, next), state, (keys) => this.neural?.put(at, keys));
       fed += next - pos;
       pos = next;
       if (pos % checkpointEvery === 0) this.addCheckpoint(pos, state);
     }
     const out = await this.lm.step([ids[target - 1]], 1, state);
+    this.putKey(target, out.predictions[0]);
     if (target % checkpointEvery === 0) this.addCheckpoint(target, out.state);
     return { state: out.state, next: out.predictions[0], tokensFed: fed + 1 };
+  }
+
+  private putKey(pos: number, p: Prediction): void {
+    if (p.cacheKey) this.neural?.put(pos, p.cacheKey);
   }
 
   private addCheckpoint(pos: number, state: Float32Array): void {

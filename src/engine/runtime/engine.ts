@@ -5,11 +5,13 @@ import { IncrementalEncoder } from '../tokenizer';
 import { scoreDocuments, summarize } from '../training/evaluate';
 import { modelIdentity, readLearnedWeights } from '../training/learnedWeights';
 import { CachePriors } from '../text/cacheMixture';
+import { defaultNeuralCache, NeuralCacheOptions } from '../model';
 import { defaultCachePriors } from './documentCache';
 import { DocumentState } from './documentState';
 import { LanguageModel, PreparedWeights } from './languageModel';
 import { CompleteOptions, CompletionResult, ModelInfo, ScoreResult, Stats, TextSync } from './protocol';
 import { continueGhostText } from './ghostText';
+import { mostSurprising } from './surprisal';
 import { defaultSearchOptions, SearchMemo, SearchOptions, searchWords } from './wordSearch';
 
 export class EngineError extends Error {
@@ -24,6 +26,8 @@ export interface EngineOptions {
   readonly cachePriors: CachePriors;
   /** The word search's budget. */
   readonly search: Pick<SearchOptions, 'beamWidth' | 'maxSteps' | 'maxDocumentWords' | 'memoryWeight'>;
+  /** The neural cache that completion and scores mix in; null: the network alone. */
+  readonly neuralCache: NeuralCacheOptions | null;
 }
 
 export class Engine {
@@ -35,11 +39,12 @@ export class Engine {
 
   constructor(options: Partial<EngineOptions> = {}) {
     const { beamWidth, maxSteps, maxDocumentWords, memoryWeight } = defaultSearchOptions();
-    this.options = { maxDocuments: 64, cachePriors: defaultCachePriors(), search: { beamWidth, maxSteps, maxDocumentWords, memoryWeight }, ...options };
+    this.options = { maxDocuments: 64, cachePriors: defaultCachePriors(), search: { beamWidth, maxSteps, maxDocumentWords, memoryWeight }, neuralCache: defaultNeuralCache(), ...options };
   }
 
-  async load(modelDir: string): Promise<ModelInfo> {
-    const next = await LanguageModel.load(modelDir);
+  /** Loads a model folder; `neuralCache` false runs it without the neural cache. */
+  async load(modelDir: string, neuralCache = true): Promise<ModelInfo> {
+    const next = await LanguageModel.load(modelDir, 1, neuralCache ? this.options.neuralCache : null);
     const previous = this.model;
     this.model = next;
     this.documents.clear();
@@ -140,15 +145,7 @@ export class Engine {
     }));
     const result: ScoreResult = { chars: score.chars, tokens: score.tokens, bitsPerChar: score.bitsPerChar, perplexity: score.perplexity };
     if (!perToken) return result;
-    const order = [...perToken.keys()].sort((a, b) => perToken![a] - perToken![b]).slice(0, surprising);
-    return {
-      ...result,
-      surprising: order.map((i) => ({
-        start: encoder.tokenOffset(i),
-        end: i + 1 < ids.length ? encoder.tokenOffset(i + 1) : text.length,
-        bits: -perToken![i] / Math.LN2,
-      })),
-    };
+    return { ...result, surprising: mostSurprising(encoder, perToken, surprising) };
   }
 
   stats(): Stats {

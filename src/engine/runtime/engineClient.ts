@@ -15,6 +15,8 @@ export interface EngineClientOptions {
   readonly restartDelaysMs: readonly number[];
   /** JS heap cap of the worker process; ORT's native memory comes on top. */
   readonly maxHeapMb: number;
+  /** false: the worker's model runs without its neural cache (for comparisons). */
+  readonly neuralCache?: boolean;
 }
 
 export function defaultEngineClientOptions(workerPath: string): EngineClientOptions {
@@ -65,7 +67,7 @@ export class EngineClient {
     // Asked for while a restart waits out its backoff: the user's load starts the worker now.
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
-    this.loaded = this.request({ kind: 'load', modelDir });
+    this.loaded = this.request({ kind: 'load', modelDir, neuralCache: this.options.neuralCache });
     return this.loaded;
   }
 
@@ -181,7 +183,7 @@ export class EngineClient {
       const modelDir = this.modelDir;
       this.sent.clear();
       const weightsFile = this.weightsFile;
-      this.loaded = this.request({ kind: 'load', modelDir }).then(async (info) => {
+      this.loaded = this.request({ kind: 'load', modelDir, neuralCache: this.options.neuralCache }).then(async (info) => {
         if (weightsFile) await this.request({ kind: 'useWeights', file: weightsFile }).catch(() => undefined);
         return info;
       });

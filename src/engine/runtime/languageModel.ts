@@ -9,10 +9,11 @@
 import * as path from 'node:path';
 import { isIdentifierByte } from '../text/identifier';
 import * as ort from 'onnxruntime-node';
-import { buildAdvanceModel, buildScoreModel, buildSearchStepModel, checkWeights, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, stateSize, Weights } from '../model';
+import { buildAdvanceModel, buildCacheScoreModel, buildScoreModel, buildSearchStepModel, CACHE_IO, checkWeights, defaultNeuralCache, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, NeuralCacheOptions, stateSize, Weights } from '../model';
 import { Tokenizer } from '../tokenizer';
 import { createSession, int64Tensor } from '../onnx/ortSession';
 import { IO } from '../onnx/tensorNames';
+import { ScoreGraph, scoreGraphOf } from '../training/evaluate';
 import { NgramModel } from '../ngram/ngramModel';
 import { WordMemory } from '../ngram/wordMemory';
 
@@ -29,6 +30,8 @@ export interface Prediction {
   /** The SEARCH_TOP_K most probable word tokens, best first, and their log-probabilities. */
   readonly topIds: Int32Array;
   readonly topLogProbs: Float32Array;
+  /** The row's neural cache key (see runtime/neuralCache), when the model runs with the cache. */
+  readonly cacheKey?: Float32Array;
 }
 
 export class LanguageModel {
@@ -48,12 +51,14 @@ export class LanguageModel {
     private advanceSession: ort.InferenceSession,
     private scoreSession: ort.InferenceSession,
     private readonly scoreThreads: number,
+    /** The neural cache completion and scoring mix in, or null for the network alone. */
+    readonly neuralCache: NeuralCacheOptions | null,
   ) {
     this.stateSize = stateSize(cfg);
   }
 
   /** Loads a model folder; throws an Error that names the faulty file. */
-  static async load(dir: string, scoreThreads = 1): Promise<LanguageModel> {
+  static async load(dir: string, scoreThreads = 1, neuralCache: NeuralCacheOptions | null = defaultNeuralCache()): Promise<LanguageModel> {
     const folder = loadModelFolder(dir);
     // loadModelFolder counts the ids; the tokenizer may still reject its merges or lack a token.
     const tokenizerFile = path.join(path.resolve(dir), MODEL_FILES.tokenizer);
@@ -72,8 +77,8 @@ export class LanguageModel {
       folder.words && NgramModel.decode(folder.words, where(MODEL_FILES.words)),
       folder.workspaceWords && NgramModel.decode(folder.workspaceWords, where(MODEL_FILES.workspaceWords)),
     );
-    const [step, advance, score] = await createSessions(folder.cfg, folder.weights, tokens, scoreThreads);
-    return new LanguageModel(dir, folder.cfg, tokenizer, folder.meta ?? {}, tokens, memory, step, advance, score, scoreThreads);
+    const [step, advance, score] = await createSessions(folder.cfg, folder.weights, tokens, scoreThreads, neuralCache);
+    return new LanguageModel(dir, folder.cfg, tokenizer, folder.meta ?? {}, tokens, memory, step, advance, score, scoreThreads, neuralCache);
   }
 
   get version(): number {
@@ -83,7 +88,7 @@ export class LanguageModel {
   /** Sessions for other weights of the same configuration (dynamic evaluation's), to switch to with useWeights. */
   async prepareWeights(weights: Weights, version: number): Promise<PreparedWeights> {
     checkWeights(this.cfg, weights);
-    return { model: this, version, sessions: await createSessions(this.cfg, weights, this.tokens, this.scoreThreads) };
+    return { model: this, version, sessions: await createSessions(this.cfg, weights, this.tokens, this.scoreThreads, this.neuralCache) };
   }
 
   /**
@@ -120,6 +125,8 @@ export class LanguageModel {
     const masses = out[IO.wordEndLogMass].data as Float32Array;
     const topLogProbs = out[IO.wordTopLogProbs].data as Float32Array;
     const topIds = Int32Array.from(out[IO.wordTopIds].data as BigInt64Array, Number);
+    const keys = out[CACHE_IO.key]?.data as Float32Array | undefined;
+    const D = keys ? keys.length / tokens.length : 0;
     const predictions: Prediction[] = [];
     for (let r = 0; r < tokens.length; r++) {
       predictions.push({
@@ -128,23 +135,28 @@ export class LanguageModel {
         endLogMass: masses[2 * r + 1],
         topIds: topIds.subarray(r * K, (r + 1) * K),
         topLogProbs: topLogProbs.subarray(r * K, (r + 1) * K),
+        cacheKey: keys?.subarray(r * D, (r + 1) * D),
       });
     }
     return { predictions, state: out[IO.stateOut].data as Float32Array };
   }
 
-  /** Advances one sequence's state over tokens without computing any distribution. */
-  async advance(tokens: ArrayLike<number>, state: Float32Array): Promise<Float32Array> {
+  /**
+   * Advances one sequence's state over tokens without computing any distribution; `onKeys` gets the
+   * neural cache keys [T, D] of the positions after each token, when the model runs with the cache.
+   */
+  async advance(tokens: ArrayLike<number>, state: Float32Array, onKeys?: (keys: Float32Array) => void): Promise<Float32Array> {
     const out = await this.advanceSession.run({
       [IO.tokens]: int64Tensor(tokens, [1, tokens.length]),
       [IO.stateIn]: new ort.Tensor('float32', state, [this.cfg.layers, 1, this.stateSize]),
     });
+    if (onKeys && out[CACHE_IO.key]) onKeys(out[CACHE_IO.key].data as Float32Array);
     return out[IO.stateOut].data as Float32Array;
   }
 
-  /** The scoring graph, for perplexity over whole documents. */
-  get scoreGraph() {
-    return { session: this.scoreSession, stateSize: this.stateSize, layers: this.cfg.layers };
+  /** The scoring graph, for perplexity over whole documents (with the neural cache when the model has it). */
+  get scoreGraph(): ScoreGraph {
+    return scoreGraphOf(this.scoreSession, this.cfg, this.neuralCache);
   }
 
   async dispose(): Promise<void> {
@@ -152,11 +164,12 @@ export class LanguageModel {
   }
 }
 
-function createSessions(cfg: ModelConfig, weights: Weights, tokens: TokenTables, scoreThreads: number): Promise<ort.InferenceSession[]> {
+function createSessions(cfg: ModelConfig, weights: Weights, tokens: TokenTables, scoreThreads: number, neuralCache: NeuralCacheOptions | null): Promise<ort.InferenceSession[]> {
+  const key = neuralCache?.key;
   return Promise.all([
-    createSession(buildSearchStepModel(cfg, weights, { wordToken: tokens.wordToken, boundaryToken: tokens.boundaryToken, topK: SEARCH_TOP_K }), 1),
-    createSession(buildAdvanceModel(cfg, weights), 1),
-    createSession(buildScoreModel(cfg, weights), scoreThreads),
+    createSession(buildSearchStepModel(cfg, weights, { wordToken: tokens.wordToken, boundaryToken: tokens.boundaryToken, topK: SEARCH_TOP_K }, key), 1),
+    createSession(buildAdvanceModel(cfg, weights, key), 1),
+    createSession(neuralCache ? buildCacheScoreModel(cfg, weights, neuralCache) : buildScoreModel(cfg, weights), scoreThreads),
   ]);
 }
 

@@ -50,7 +50,7 @@ export interface ModelInfo {
 }
 
 export type Request =
-  | { readonly kind: 'load'; readonly modelDir: string }
+  | { readonly kind: 'load'; readonly modelDir: string; readonly neuralCache?: boolean }
   | { readonly kind: 'complete'; readonly doc: string; readonly sync: TextSync; readonly options: CompleteOptions }
   | { readonly kind: 'score'; readonly text: string; readonly surprising: number }
   | { readonly kind: 'close'; readonly doc: string }

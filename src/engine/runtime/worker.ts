@@ -114,7 +114,7 @@ async function run(job: Job): Promise<void> {
 async function handle(r: Request, signal: AbortSignal, prepared?: Promise<PreparedWeights>): Promise<unknown> {
   switch (r.kind) {
     case 'load':
-      return engine.load(r.modelDir);
+      return engine.load(r.modelDir, r.neuralCache);
     case 'complete':
       return engine.complete(r.doc, r.sync, r.options, signal);
     case 'score':

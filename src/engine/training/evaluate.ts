@@ -1,6 +1,7 @@
 // Bits per character and perplexity of a model on whole files, with the sequence-scoring graph.
 // Each file is scored from the start-of-document state: <|doc|> is fed first and predicts token 1.
 import * as ort from 'onnxruntime-node';
+import { CACHE_IO, cacheKeySize, ModelConfig, NeuralCacheOptions, stateSize } from '../model';
 import { int64Tensor } from '../onnx/ortSession';
 import { IO } from '../onnx/tensorNames';
 
@@ -31,6 +32,13 @@ export interface ScoreGraph {
   /** State width per layer and batch entry, and number of layers. */
   readonly stateSize: number;
   readonly layers: number;
+  /** A graph built by buildCacheScoreModel: its memory's size and key width, and the cache's share λ. */
+  readonly cache?: { readonly size: number; readonly keySize: number; readonly lambda: number };
+}
+
+/** The ScoreGraph of a session built by buildScoreModel (`cache` null) or buildCacheScoreModel. */
+export function scoreGraphOf(session: ort.InferenceSession, cfg: ModelConfig, cache: NeuralCacheOptions | null): ScoreGraph {
+  return { session, stateSize: stateSize(cfg), layers: cfg.layers, cache: cache ? { size: cache.size, keySize: cacheKeySize(cfg, cache.key), lambda: cache.lambda } : undefined };
 }
 
 export interface Document {
@@ -67,12 +75,14 @@ export async function scoreDocuments(
   let nats = 0;
   let tokens = 0;
   const perDoc = options.onTokenLogProbs ? new Map<number, number[]>() : undefined;
+  const memory = graph.cache && new CacheMemory(lanes, graph.cache.size, graph.cache.keySize);
 
   const take = (lane: number) => {
     while (next < docs.length && docs[next].ids.length === 0) next++;
     laneDoc[lane] = next < docs.length ? next++ : -1;
     lanePos[lane] = 0;
     for (let l = 0; l < L; l++) state.fill(0, (l * lanes + lane) * S, (l * lanes + lane + 1) * S);
+    memory?.clear(lane);
   };
   for (let lane = 0; lane < lanes; lane++) take(lane);
 
@@ -96,9 +106,14 @@ export async function scoreDocuments(
       [IO.tokens]: int64Tensor(inputs, [lanes, chunk]),
       [IO.targets]: int64Tensor(targets, [lanes, chunk]),
       [IO.stateIn]: new ort.Tensor('float32', state, [L, lanes, S]),
+      ...memory?.inputs(),
     });
     const logp = out[IO.targetLogProbs].data as Float32Array;
     state.set(out[IO.stateOut].data as Float32Array);
+    if (memory) {
+      memory.update(out);
+      mixCache(logp, out[CACHE_IO.targetProbs].data as Float32Array, graph.cache!.lambda, lanes, chunk, lanePos);
+    }
     for (let lane = 0; lane < lanes; lane++) {
       const d = laneDoc[lane];
       if (d < 0) continue;
@@ -123,4 +138,44 @@ export async function scoreDocuments(
   }
   if (!Number.isFinite(nats)) throw new Error('the model produced a non-finite score');
   return { files: docs.length, chars: docs.reduce((a, d) => a + d.chars, 0), tokens, nats };
+}
+
+/** The score graph's cache memory per lane: the keys of the last N positions and their next tokens (−1: empty). */
+class CacheMemory {
+  private keys: Float32Array;
+  private next: BigInt64Array;
+
+  constructor(private readonly lanes: number, private readonly size: number, private readonly keySize: number) {
+    this.keys = new Float32Array(lanes * size * keySize);
+    this.next = new BigInt64Array(lanes * size).fill(-1n);
+  }
+
+  clear(lane: number): void {
+    this.next.fill(-1n, lane * this.size, (lane + 1) * this.size);
+  }
+
+  inputs(): Record<string, ort.Tensor> {
+    return {
+      [CACHE_IO.keysIn]: new ort.Tensor('float32', this.keys, [this.lanes, this.size, this.keySize]),
+      [CACHE_IO.nextIn]: new ort.Tensor('int64', this.next, [this.lanes, this.size]),
+    };
+  }
+
+  update(out: ort.InferenceSession.OnnxValueMapType): void {
+    this.keys = out[CACHE_IO.keysOut].data as Float32Array;
+    this.next = out[CACHE_IO.nextOut].data as BigInt64Array;
+  }
+}
+
+/**
+ * p = (1 − λ)·p_net + λ·p_cache in place, per token of [lanes, chunk]; a document's first token
+ * (position 0, nothing cached yet) keeps p_net.
+ */
+function mixCache(logp: Float32Array, cacheProbs: Float32Array, lambda: number, lanes: number, chunk: number, lanePos: Int32Array): void {
+  for (let lane = 0; lane < lanes; lane++) {
+    for (let t = lanePos[lane] === 0 ? 1 : 0; t < chunk; t++) {
+      const i = lane * chunk + t;
+      logp[i] = Math.log((1 - lambda) * Math.exp(logp[i]) + lambda * cacheProbs[i]);
+    }
+  }
 }
