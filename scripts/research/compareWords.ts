@@ -35,10 +35,10 @@ async function main(): Promise<void> {
     },
   });
   if (!positionals.length) throw new Error('usage: npx tsx scripts/research/compareWords.ts [--model DIR] [--max-words-per-file N] [--worst N] FILE…');
-  const corpus = path.resolve(__dirname, '..', '..', 'shared', 'corpus');
+  const corpus = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus');
   const train = splitByFile(readCorpus([corpus], { maxFileBytes: 2 * 1024 * 1024 }).files, 0.05).train.map((f) => f.text);
   const ngram = new NgramCache(NgramModel.train(train));
-  const client = new EngineClient(defaultEngineClientOptions(path.resolve(__dirname, '..', 'dist', 'worker.js')));
+  const client = new EngineClient(defaultEngineClientOptions(path.resolve(__dirname, '..', '..', 'dist', 'worker.js')));
   await client.load(path.resolve(values.model!));
   const recurrent = new RecurrentSystem(client, { ...defaultCompleteOptions(), maxItems: 10 });
   const kinds = new Map<string, { words: number; chars: number; recurrent: number; ngram: number }>();

@@ -12,7 +12,7 @@ import { evaluateDynamic } from '../../src/engine/training/evaluateDynamic';
 const { values } = parseArgs({ options: {
   kb: { type: 'string', default: '60' }, lr: { type: 'string', default: '1e-4,3e-4,1e-3' }, decay: { type: 'string', default: '0,0.001,0.01' },
   chunk: { type: 'string', default: '64' }, passes: { type: 'string', default: '1' }, projects: { type: 'string', default: 'tune' },
-  model: { type: 'string', default: path.join(__dirname, '..', 'media', 'models', 'base') },
+  model: { type: 'string', default: path.join(__dirname, '..', '..', 'media', 'models', 'base') },
 } });
 const list = (s: string) => s.split(',').map(Number);
 const root = path.join(__dirname, '..', '..');
