@@ -116,6 +116,15 @@ export class DocumentCache {
     return { words: best, total, modelWeight: mix.weights.model };
   }
 
+  /** Occurrences of `word` in the text read, and the tokens read (the open documents' scope reads them). */
+  count(word: string): number {
+    return this.words.count(word);
+  }
+
+  get tokenCount(): number {
+    return this.tokens;
+  }
+
   /** The last `n` tokens read, at most 4 (oldest first; a pending line break counts as one). */
   history(n = HISTORY): string[] {
     const h = this.lexer.pendingNewline ? [...this.recent, NEWLINE] : this.recent;

@@ -15,10 +15,19 @@ if (!process.send) throw new Error('worker.js must run as a child process with a
 // The editor is gone: nothing is left to serve.
 process.on('disconnect', () => process.exit(0));
 
-const engine = new Engine();
 const queue: Job[] = [];
 const running = new Map<number, Job>();
 let draining = false;
+/** Background work (the project memory) waits here while requests are served. */
+let idleWaiters: (() => void)[] = [];
+const engine = new Engine({ idle: whenIdle });
+
+/** Resolves on a later turn of the event loop when no request is queued or running. */
+function whenIdle(): Promise<void> {
+  return new Promise((resolve) => {
+    setImmediate(() => (draining || queue.length ? idleWaiters.push(resolve) : resolve()));
+  });
+}
 
 process.on('message', (message: ToWorker) => {
   if ('cancel' in message) {
@@ -31,7 +40,11 @@ process.on('message', (message: ToWorker) => {
     running.get(message.cancel)?.abort.abort();
     return;
   }
-  queue.push({ id: message.id, request: message.request, abort: new AbortController() });
+  const job = { id: message.id, request: message.request, abort: new AbortController() };
+  // The project memory's requests only plan or report its background work (or wait for it): they
+  // run at once, never behind a long request, and never hold up the queue.
+  if (job.request.kind === 'project') return void run(job);
+  queue.push(job);
   // Let every message already waiting arrive before choosing what to run.
   if (!draining) setImmediate(drain);
 });
@@ -44,6 +57,9 @@ async function drain(): Promise<void> {
     while ((job = nextJob())) await run(job);
   } finally {
     draining = false;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const w of waiters) w();
   }
 }
 
@@ -107,6 +123,8 @@ function handle(r: Request, signal: AbortSignal): Promise<unknown> | unknown {
       return engine.close(r.doc);
     case 'stats':
       return engine.stats();
+    case 'project':
+      return engine.projectRequest(r.op);
   }
 }
 
