@@ -95,9 +95,8 @@ async function showModelInfo(models: ModelManager): Promise<void> {
   if (choice === 'Reset to Base Model') await vscode.commands.executeCommand('recurrent.resetToBaseModel');
 }
 
-function describeMemory({ corpus, workspace }: { corpus: number; workspace: number }): string {
-  const parts = [corpus ? `${corpus.toLocaleString('en-US')} words of its training text` : '', workspace ? `${workspace.toLocaleString('en-US')} of the workspace` : ''].filter(Boolean);
-  return parts.length ? `Word memory: ${parts.join(', ')}.` : '';
+function describeMemory(words: number): string {
+  return words ? `Word memory: ${words.toLocaleString('en-US')} words of its training text.` : '';
 }
 
 export async function deactivate(): Promise<void> {

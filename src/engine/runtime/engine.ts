@@ -65,7 +65,7 @@ export class Engine {
 
   info(): ModelInfo {
     const lm = this.requireModel();
-    return { dir: lm.dir, ...lm.cfg, meta: { ...lm.meta }, memoryWords: lm.memory?.words ?? { corpus: 0, workspace: 0 } };
+    return { dir: lm.dir, ...lm.cfg, meta: { ...lm.meta }, memoryWords: lm.memory?.words ?? 0 };
   }
 
   /** Brings the document's text before the cursor up to date without running the model. */

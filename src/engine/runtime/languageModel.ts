@@ -38,7 +38,7 @@ export class LanguageModel {
     readonly tokenizer: Tokenizer,
     readonly meta: ModelMeta,
     readonly tokens: TokenTables,
-    /** The folder's word memory (words.bin and workspace-words.bin), if it has one. */
+    /** The folder's word memory (words.bin), if it has one. */
     readonly memory: WordMemory | undefined,
     private readonly stepSession: ort.InferenceSession,
     private readonly advanceSession: ort.InferenceSession,
@@ -63,10 +63,7 @@ export class LanguageModel {
     }
     const tokens = tokenTables(tokenizer);
     const where = (name: string) => path.join(path.resolve(dir), name);
-    const memory = WordMemory.of(
-      folder.words && NgramModel.decode(folder.words, where(MODEL_FILES.words)),
-      folder.workspaceWords && NgramModel.decode(folder.workspaceWords, where(MODEL_FILES.workspaceWords)),
-    );
+    const memory = folder.words && new WordMemory(NgramModel.decode(folder.words, where(MODEL_FILES.words)));
     const [step, advance, score] = await Promise.all([
       createSession(buildSearchStepModel(folder.cfg, folder.weights, { wordToken: tokens.wordToken, boundaryToken: tokens.boundaryToken, topK: SEARCH_TOP_K }), 1),
       createSession(buildAdvanceModel(folder.cfg, folder.weights), 1),

@@ -42,8 +42,8 @@ export interface ModelInfo {
   readonly hiddenSize: number;
   readonly layers: number;
   readonly meta: Record<string, unknown>;
-  /** Distinct words in the folder's word memories (0: none). */
-  readonly memoryWords: { readonly corpus: number; readonly workspace: number };
+  /** Distinct words in the folder's word memory (0: none). */
+  readonly memoryWords: number;
 }
 
 export type Request =
