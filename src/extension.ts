@@ -9,6 +9,7 @@ import { describeModel, ModelManager } from './vscode/modelManager';
 import { PerplexityStatusBar } from './vscode/perplexityStatusBar';
 import { SurprisalHighlighter } from './vscode/surprisalHighlighter';
 import { registerTrainCommands } from './vscode/trainCommand';
+import { ProjectMemoryController } from './vscode/projectMemory';
 
 /** What the extension-host tests reach through `exports`. */
 export interface RecurrentApi {
@@ -18,6 +19,7 @@ export interface RecurrentApi {
   readonly surprisal: SurprisalHighlighter;
   /** The registered ghost-text provider (VS Code 1.100 has no command that runs these). */
   readonly inlineProvider: vscode.InlineCompletionItemProvider;
+  readonly projectMemory: ProjectMemoryController;
   /** Settles when the first model has loaded (or failed to). */
   readonly ready: Promise<unknown>;
 }
@@ -33,6 +35,8 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
   const statusBar = new PerplexityStatusBar(client, models);
   const surprisal = new SurprisalHighlighter(statusBar);
   const inlineProvider = createInlineCompletionProvider(source);
+  const projectMemory = new ProjectMemoryController(client, context.storageUri?.fsPath, log);
+  projectMemory.onDidChange((line) => statusBar.setProjectMemory(line));
 
   let crashShown = false;
   client.onDidCrash((e) => {
@@ -48,12 +52,14 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
     models,
     statusBar,
     surprisal,
+    projectMemory,
     registerCompletionProvider(source),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, inlineProvider),
     registerTrainCommands(models, context.asAbsolutePath(path.join('dist', 'trainer.js')), log),
     vscode.commands.registerCommand('recurrent.resetToBaseModel', async () => {
       await models.resetToBase();
-      void vscode.window.showInformationMessage('Recurrent is using the bundled base model again.');
+      await projectMemory.reset();
+      void vscode.window.showInformationMessage('Recurrent is using the bundled base model again; its project memory was cleared and is rebuilt from the workspace\'s files.');
     }),
     vscode.commands.registerCommand('recurrent.showModelInfo', () => showModelInfo(models)),
     vscode.workspace.onDidCloseTextDocument((d) => client?.close(d.uri.toString())),
@@ -63,7 +69,8 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
     vscode.workspace.onDidGrantWorkspaceTrust(() => void models.loadPreferred()),
   );
 
-  // The model loads in the worker; activation returns at once.
+  // The model loads in the worker; activation returns at once. The project memory loads beside it.
+  void projectMemory.start();
   const ready = models.loadPreferred().then(
     () => statusBar.refresh(0),
     (e: Error) => {
@@ -71,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
       void vscode.window.showErrorMessage(`Recurrent could not load its model: ${e.message}`);
     },
   );
-  return { client, models, statusBar, surprisal, inlineProvider, ready };
+  return { client, models, statusBar, surprisal, inlineProvider, projectMemory, ready };
 }
 
 async function showModelInfo(models: ModelManager): Promise<void> {

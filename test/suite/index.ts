@@ -12,6 +12,7 @@ const suiteFiles: Record<string, () => unknown> = {
   'statusBar.test.ts': () => require('./statusBar.test'),
   'training.test.ts': () => require('./training.test'),
   'robustness.test.ts': () => require('./robustness.test'),
+  'projectMemory.test.ts': () => require('./projectMemory.test'),
 };
 
 /** Fails when a *.test.ts file sits in test/suite (of the working tree the bundle was built from)
