@@ -19,8 +19,10 @@ const usage = `usage: recurrent <command> [options]
                                                               bits per character and perplexity
   train    [--from DIR] --out DIR [--epochs N] [--max-minutes M] [--json] PATH…
   complete [--model DIR] --file F --offset N [--json]         completions at a cursor offset
-  simulate [--model DIR] [--max-words N] [--max-words-per-file N] [--ngram-train DIR] [--json] PATH…
-                                                              typing simulation against baselines
+  simulate [--model DIR] [--max-words N] [--max-words-per-file N] [--ngram-train DIR] [--session] [--json] PATH…
+                                                              typing simulation against baselines; with
+                                                              --session each PATH is a project whose files
+                                                              are typed in path order, the earlier ones saved
   bench    [--model DIR] [--file F] [--keystrokes N] [--json]  latency, throughput, training speed
 
 PATH is a file or a folder (read recursively with the training filters).
@@ -83,8 +85,12 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
 
   async simulate(v, paths) {
     const { runSimulation } = await import('./engine/eval/runSimulation');
+    const session = Boolean(v.session);
+    if (!paths.length) throw new UsageError('give at least one file or folder');
+    // A session types each project's files in path order (readCorpus sorts them); the project is the PATH.
+    const files = session ? paths.flatMap((p) => requireFiles([p]).map((f) => ({ ...f, project: p }))) : requireFiles(paths);
     return runSimulation({
-      modelDir: modelDir(v), workerPath, files: requireFiles(paths), onProgress: progress,
+      modelDir: modelDir(v), workerPath, files, session, onProgress: progress,
       maxWords: v['max-words'] ? positive(v['max-words'], '--max-words') : undefined,
       maxWordsPerFile: v['max-words-per-file'] ? positive(v['max-words-per-file'], '--max-words-per-file') : undefined,
       ngramTrain: typeof v['ngram-train'] === 'string' ? v['ngram-train'] : undefined,
@@ -144,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean' }, model: { type: 'string' }, from: { type: 'string' }, out: { type: 'string' },
         epochs: { type: 'string' }, 'max-minutes': { type: 'string' }, file: { type: 'string' }, offset: { type: 'string' },
         'max-words': { type: 'string' }, 'max-words-per-file': { type: 'string' }, 'by-language': { type: 'boolean' }, 'ngram-train': { type: 'string' },
-        'files-from': { type: 'string' }, keystrokes: { type: 'string' },
+        'files-from': { type: 'string' }, keystrokes: { type: 'string' }, session: { type: 'boolean' },
       },
     });
     const result = await run(values, positionals);

@@ -13,6 +13,7 @@ import { createSession, int64Tensor } from '../runtime/ortSession';
 import { runTraining } from '../runtime/trainingClient';
 import { Tokenizer } from '../tokenizer';
 import { readCorpus } from '../training/corpus';
+import { benchProjectMemory, ProjectMemoryBench } from './benchProjectMemory';
 
 export interface BenchOptions {
   readonly modelDir: string;
@@ -35,6 +36,7 @@ export interface BenchResult {
   workerRssMB: number;
   eventLoopLagMs: { p50: number; p99: number; max: number };
   loadedCompletionMs: { p50: number; p99: number };
+  projectMemory: ProjectMemoryBench;
   file: string;
   lines: number;
   table: string;
@@ -87,6 +89,8 @@ export async function runBenchmarks(o: BenchOptions): Promise<BenchResult> {
     say('typing at 20 keystrokes per second in 3 documents during a training run');
     const loaded = await typingDuringTraining(client, o, text, Math.max(30, Math.round(keystrokes / 10)));
 
+    const projectMemory = await benchProjectMemory(client, corpusDir, text, say);
+
     const completionMs = { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), mean: latencies.reduce((a, b) => a + b, 0) / latencies.length, keystrokes: latencies.length };
     const result: Omit<BenchResult, 'table'> = {
       completionMs,
@@ -99,6 +103,7 @@ export async function runBenchmarks(o: BenchOptions): Promise<BenchResult> {
       workerRssMB,
       eventLoopLagMs: loaded.lag,
       loadedCompletionMs: loaded.completion,
+      projectMemory,
       file: path.relative(process.cwd(), file),
       lines: Math.min(2000, lines.length),
     };
@@ -226,5 +231,8 @@ function formatBench(r: Omit<BenchResult, 'table'>): string {
     `training                  ${Math.round(r.train.tokensPerSecond).toLocaleString('en-US')} tokens/s, ${f(r.train.modelGflops, 1)} GFLOP/s of ${f(r.train.matmulPeakGflops, 1)} peak → MFU ${f(r.train.mfu)}`,
     `worker memory             ${f(r.workerRssMB, 0)} MB`,
     `while training            completion p50 ${f(r.loadedCompletionMs.p50)} ms p99 ${f(r.loadedCompletionMs.p99)} ms; event-loop lag p99 ${f(r.eventLoopLagMs.p99)} ms (max ${f(r.eventLoopLagMs.max)})`,
+    `project memory            ${r.projectMemory.files} files, ${f(r.projectMemory.MB, 1)} MB indexed in ${f(r.projectMemory.seconds, 1)} s = ${f(r.projectMemory.indexMBps, 1)} MB/s; worker ${f(r.projectMemory.rssMB, 0)} MB`,
+    `  while indexing          completion p50 ${f(r.projectMemory.completionMs.p50)} ms p99 ${f(r.projectMemory.completionMs.p99)} ms; event-loop lag p99 ${f(r.projectMemory.eventLoopLagMs.p99)} ms`,
+    `  with it loaded          completion p50 ${f(r.projectMemory.afterCompletionMs.p50)} ms p99 ${f(r.projectMemory.afterCompletionMs.p99)} ms; file ${f(r.projectMemory.fileMB, 1)} MB, loaded in ${f(r.projectMemory.loadSeconds, 1)} s`,
   ].join('\n');
 }

@@ -68,6 +68,12 @@ export interface SimulationOptions {
   limit?: number;
   /** Called after each file with the files and words done so far. */
   onProgress?: (files: number, words: number) => void;
+  /**
+   * Session mode: the files of each project (`project` of the files) are typed in order, and each
+   * file, once typed, is saved whole into the project for the files after it (systems that have
+   * addProjectFile use it).
+   */
+  session?: boolean;
 }
 
 interface Tally {
@@ -89,7 +95,7 @@ interface Tally {
  * ghost text counts once per word, with the characters it completes).
  */
 export async function simulate(
-  files: { path: string; text: string }[],
+  files: { path: string; text: string; project?: string }[],
   systems: CompletionSystem[],
   opts: SimulationOptions = {},
 ): Promise<SimulationResult> {
@@ -112,10 +118,15 @@ export async function simulate(
   let words = 0;
   let chars = 0;
   let fileCount = 0;
+  let project: string | undefined;
 
   for (const file of files) {
     if (words >= maxWords) break;
     fileCount++;
+    if (opts.session && (fileCount === 1 || file.project !== project)) {
+      project = file.project;
+      for (const s of systems) await s.startProject?.();
+    }
     for (const s of systems) await s.startFile(file.path);
     let fileWords = 0;
     for (const { start, word } of findWords(file.text)) {
@@ -167,6 +178,7 @@ export async function simulate(
       }
       firstAt.forEach((f, i) => (tallies[i].cost += f === null ? length : f + 1));
     }
+    if (opts.session) for (const s of systems) await s.addProjectFile?.(file.path, file.text);
     opts.onProgress?.(fileCount, words);
   }
 

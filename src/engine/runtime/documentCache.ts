@@ -79,7 +79,11 @@ export class DocumentCache {
 
   /** The mixture's cache side after the text read so far. */
   mixture(priors: CachePriors): CacheMixture {
-    const last = this.lexer.pendingNewline ? NEWLINE : this.recent[this.recent.length - 1];
+    return this.mixtureAfter(this.lexer.pendingNewline ? NEWLINE : this.recent[this.recent.length - 1], priors);
+  }
+
+  /** The mixture after the token `last` (a project's cache asked at another document's cursor). */
+  mixtureAfter(last: string | undefined, priors: CachePriors): CacheMixture {
     const after = last === undefined ? undefined : this.followers.get(last);
     const weights = cacheWeights(this.tokens, after?.total ?? 0, priors);
     return {

@@ -171,7 +171,12 @@ export class Engine {
     for (const root of this.roots) {
       const base = root.uri.endsWith('/') ? root.uri : `${root.uri}/`;
       if (doc.startsWith(base)) {
-        const rel = decodeURIComponent(doc.slice(base.length));
+        let rel = doc.slice(base.length);
+        try {
+          rel = decodeURIComponent(rel);
+        } catch {
+          // Not percent-encoded after all: the path as it is.
+        }
         return root.name ? `${root.name}/${rel}` : rel;
       }
     }
