@@ -2,6 +2,7 @@
 import { EngineClient } from '../runtime/engineClient';
 import { CompleteOptions, CompletionResult } from '../runtime/protocol';
 import type { CompletionSystem } from './completionSystem';
+import type { ProjectMixing } from '../memory/projectCounts';
 
 /** The simulated project's root as a document id: its files' paths follow. */
 const ROOT = 'simulate://';
@@ -11,7 +12,7 @@ export class RecurrentSystem implements CompletionSystem {
   private doc = '';
   private last?: { text: string; result: Promise<CompletionResult | undefined> };
 
-  constructor(private readonly client: EngineClient, private readonly options: CompleteOptions) {}
+  constructor(private readonly client: EngineClient, private readonly options: CompleteOptions, private readonly mixing?: Partial<ProjectMixing>) {}
 
   startFile(path: string): void {
     if (this.doc) this.client.close(this.doc);
@@ -21,7 +22,7 @@ export class RecurrentSystem implements CompletionSystem {
   /** Through the engine's project memory, kept in the worker's memory only. */
   async startProject(): Promise<void> {
     await this.client.project({ op: 'clear' });
-    await this.client.project({ op: 'open', roots: [{ uri: ROOT, name: '' }] });
+    await this.client.project({ op: 'open', roots: [{ uri: ROOT, name: '' }], mixing: this.mixing });
   }
 
   async addProjectFile(path: string, text: string): Promise<void> {

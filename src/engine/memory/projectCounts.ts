@@ -15,8 +15,11 @@ import { PairTable } from '../ngram/pairTable';
 import { scanTokens } from '../text/tokenScanner';
 import { isCompletionWord } from '../text/words';
 
-/** Follower lists longer than this are read only this far for candidates (their sums stay exact). */
+/** Follower lists longer than this are read only this far (for candidates, and for the sums under a prefix). */
 const MAX_WALK = 4096;
+/** Prefix ranges up to this many words are scored word by word; larger ones (one typed letter in a
+ *  big project) read the contexts' followers instead, which bounds a keystroke's cost. */
+const RANGE_SCAN = 2048;
 
 /** A growable Int32Array (typed arrays cannot grow in place). */
 class Ints {
@@ -89,10 +92,16 @@ class PairCounts {
 
   /** Calls `visit` with the words of `context` whose count is positive, newest first, at most MAX_WALK of them. */
   forEach(context: number, visit: (word: number) => void): void {
+    this.forEachCount(context, visit);
+  }
+
+  /** forEach with the counts. */
+  forEachCount(context: number, visit: (word: number, count: number) => void): void {
     if (context < 0 || context >= this.head.data.length) return;
     let walked = 0;
     for (let id = this.head.data[context]; id >= 0 && walked < MAX_WALK; id = this.next.data[id], walked++) {
-      if (this.count.data[id] > 0) visit(this.table.b(id));
+      const c = this.count.data[id];
+      if (c > 0) visit(this.table.b(id), c);
     }
   }
 }
@@ -349,6 +358,7 @@ export class ProjectCounts {
     let s1 = 0;
     let sf = 0;
     const candidates = new Set<number>();
+    const [lo, hi] = typed === '' ? [0, 0] : this.prefixRange(typed);
     if (typed === '') {
       s3 = t.at(t.words, uv);
       s2 = b.at(b.words, v);
@@ -358,8 +368,24 @@ export class ProjectCounts {
       t.forEach(uv, (id) => accept(id) && candidates.add(id));
       b.forEach(v, (id) => accept(id) && candidates.add(id));
       f.forEach(folder, (id) => accept(id) && candidates.add(id));
+    } else if (hi - lo > RANGE_SCAN) {
+      const best = new BestIds(limit);
+      for (let i = lo; i < hi; i++) {
+        const id = this.sorted[i];
+        if (!accept(id)) continue;
+        s1 += this.unigram.data[id];
+        best.offer(id, this.unigram.data[id]);
+      }
+      for (const id of best.ids) candidates.add(id);
+      const inRange = (id: number) => {
+        if (!accept(id)) return false;
+        candidates.add(id);
+        return true;
+      };
+      t.forEachCount(uv, (id, c) => void (inRange(id) && (s3 += c)));
+      b.forEachCount(v, (id, c) => void (inRange(id) && (s2 += c)));
+      f.forEachCount(folder, (id, c) => void (inRange(id) && (sf += c)));
     } else {
-      const [lo, hi] = this.prefixRange(typed);
       const best = new BestIds(limit);
       for (let i = lo; i < hi; i++) {
         const id = this.sorted[i];

@@ -43,6 +43,7 @@ export class Engine {
   /** Document ids (URI strings) of the workspace folders, and the name their paths start with. */
   private roots: readonly { readonly uri: string; readonly name: string }[] = [];
   private notes: string[] = [];
+  private projectMixing: ProjectMixing;
 
   constructor(options: Partial<EngineOptions> = {}) {
     const { beamWidth, maxSteps, maxDocumentWords, memoryWeight } = defaultSearchOptions();
@@ -52,6 +53,7 @@ export class Engine {
       ...options,
     };
     this.project = new ProjectMemory({ idle: this.options.idle, log: (line) => this.notes.push(line) });
+    this.projectMixing = this.options.projectMixing;
   }
 
   async load(modelDir: string): Promise<ModelInfo> {
@@ -105,7 +107,7 @@ export class Engine {
       cacheFor: (typed) => nestAll([
         documentScope(cache, typed, this.options.cachePriors, wanted),
         openDocumentsScope(others, typed, this.options.openDocuments, wanted),
-        project.query(cache.history(), typed, path, wanted, this.options.projectMixing),
+        project.query(cache.history(), typed, path, wanted, this.projectMixing),
       ], wanted),
       memoryFor: memory && ((prefix) => memory.query(cache.history(), prefix, wanted)),
       memo: this.memo,
@@ -131,6 +133,8 @@ export class Engine {
     switch (r.op) {
       case 'open':
         this.roots = r.roots;
+        // The tuning scripts try other weights; the editor never sends any.
+        this.projectMixing = { ...this.options.projectMixing, ...r.mixing };
         p.open(r.storageFile, r.maxFileBytes);
         break;
       case 'index':

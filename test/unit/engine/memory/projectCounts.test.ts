@@ -108,3 +108,14 @@ describe('ProjectCounts', () => {
     assert.deepEqual([q.words, q.total, q.modelWeight], [[], 0, 1]);
   });
 });
+
+describe('ProjectCounts on a large vocabulary', () => {
+  it('under a prefix with thousands of words, reads the followers: the context\'s word still comes first', () => {
+    const memory = new ProjectCounts();
+    const many = Array.from({ length: 5000 }, (_, i) => `alpha${i.toString(36)}`).join(' ');
+    memory.setText('a.js', `${many}\nconfig.alphaSetting = 1;\nconfig.alphaSetting = 2;\n`);
+    const q = memory.query(['config', '.'], 'a', 'b.js', 5, defaultProjectMixing());
+    assert.equal(q.words[0].word, 'alphaSetting');
+    assert.ok(q.total > 0 && q.total < 1);
+  });
+});
