@@ -1,7 +1,8 @@
 // The project memory on disk: "RPM1", the format version (u32), the byte length of a UTF-8 JSON
-// header (u32) {vocabulary, files: [{path, mtimeMs, size, tokens}]}, then at a multiple of 4 bytes
-// each file's token ids (i32, little endian) in the header's order, and a CRC-32 of everything
-// before it. Token ids rather than counts: loading recounts them (no workspace file is read again),
+// header (u32) {words, chars, files: [{path, mtimeMs, size, tokens}]}, then at a multiple of 4
+// bytes the vocabulary's UTF-16 lengths (u32 × words) and its UTF-16 units (u16 × chars, lossless
+// for any string, and no JSON of 100,000s of strings to stringify or parse in one go), each file's
+// token ids (i32, little endian) in the header's order, and a CRC-32 of everything before it. Token ids rather than counts: loading recounts them (no workspace file is read again),
 // and a file's own ids are what takes its counts out when it changes. Written to a temp file and
 // renamed over the old one, so two windows on one workspace, or a kill halfway, never leave a torn
 // file; a truncated or corrupt one is rejected whole.
@@ -31,14 +32,26 @@ export interface StoredMemory {
 }
 
 interface Header {
-  vocabulary: string[];
+  words: number;
+  chars: number;
   files: { path: string; mtimeMs: number; size: number; tokens: number }[];
 }
 
 /** Writes `memory` to `file` atomically; `between` runs between chunks (let the caller serve requests). */
 export async function writeProjectMemory(file: string, memory: StoredMemory, between: () => Promise<void> = async () => undefined): Promise<void> {
+  const vocabulary = memory.vocabulary;
+  const lengths = new Uint32Array(vocabulary.length);
+  let chars = 0;
+  for (let i = 0; i < vocabulary.length; i++) chars += lengths[i] = vocabulary[i].length;
+  const units = new Uint16Array(chars + (chars & 1));
+  for (let i = 0, at = 0; i < vocabulary.length; i++) {
+    const w = vocabulary[i];
+    for (let k = 0; k < w.length; k++) units[at++] = w.charCodeAt(k);
+    if ((i & 4095) === 4095) await between();
+  }
   const header: Header = {
-    vocabulary: [...memory.vocabulary],
+    words: vocabulary.length,
+    chars,
     files: memory.files.map((f) => ({ path: f.path, mtimeMs: f.mtimeMs, size: f.size, tokens: f.tokens.length })),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
@@ -48,7 +61,8 @@ export async function writeProjectMemory(file: string, memory: StoredMemory, bet
   view.setUint32(4, PROJECT_MEMORY_VERSION, true);
   view.setUint32(8, json.length, true);
   head.set(json, 12);
-  const parts: Uint8Array[] = [head, ...memory.files.map((f) => new Uint8Array(f.tokens.buffer, f.tokens.byteOffset, f.tokens.byteLength))];
+  const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const parts: Uint8Array[] = [head, bytesOf(lengths), bytesOf(units), ...memory.files.map((f) => new Uint8Array(f.tokens.buffer, f.tokens.byteOffset, f.tokens.byteLength))];
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   // A name of its own per writer: two windows writing at once each rename a whole file.
   const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -110,9 +124,21 @@ export async function readProjectMemory(file: string, between: () => Promise<voi
   } catch (e) {
     return fail((e as Error).message);
   }
-  if (!header || !Array.isArray(header.vocabulary) || !Array.isArray(header.files)) fail('bad header');
-  const V = header.vocabulary.length;
+  if (!header || !Number.isInteger(header.words) || !Number.isInteger(header.chars) || !Array.isArray(header.files)) fail('bad header');
+  const V = header.words;
   let at = align(12 + headerLength);
+  const padded = header.chars + (header.chars & 1);
+  if (V < 0 || header.chars < 0 || at + 4 * V + 2 * padded > end) fail('vocabulary past the end');
+  const lengths = new Uint32Array(bytes.slice(at, at + 4 * V).buffer);
+  at += 4 * V;
+  const units = new Uint16Array(bytes.slice(at, at + 2 * padded).buffer);
+  at += 2 * padded;
+  const vocabulary: string[] = new Array(V);
+  for (let i = 0, u = 0; i < V; i++) {
+    if (u + lengths[i] > header.chars) fail('vocabulary past the end');
+    vocabulary[i] = String.fromCharCode.apply(null, units.subarray(u, (u += lengths[i])) as unknown as number[]);
+    if ((i & 4095) === 4095) await between();
+  }
   const files: StoredFile[] = [];
   for (const f of header.files) {
     if (typeof f.path !== 'string' || !Number.isInteger(f.tokens) || f.tokens < 0 || at + f.tokens * 4 > end) fail('token arrays past the end');
@@ -123,7 +149,7 @@ export async function readProjectMemory(file: string, between: () => Promise<voi
     files.push({ path: f.path, mtimeMs: f.mtimeMs, size: f.size, tokens });
   }
   if (at !== end) fail('trailing bytes');
-  return { vocabulary: header.vocabulary, files };
+  return { vocabulary, files };
 }
 
 function align(n: number): number {

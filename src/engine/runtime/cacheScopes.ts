@@ -20,6 +20,9 @@ export function defaultOpenDocumentsPriors(): OpenDocumentsPriors {
   return { prior: 400, documents: 4 };
 }
 
+/** Words read per other document and query: bounds a keystroke's cost when little is typed. */
+const MAX_WORDS_PER_DOCUMENT = 512;
+
 /** The current document's cache as the outermost scope. */
 export function documentScope(cache: DocumentCache, typed: string, priors: CachePriors, limit: number): MemoryAnswer {
   const mix = cache.mixture(priors);
@@ -33,26 +36,33 @@ export function openDocumentsScope(caches: readonly DocumentCache[], typed: stri
   for (const c of caches) tokens += c.tokenCount;
   if (tokens === 0) return { words: [], total: 0, modelWeight: 1, weight: () => 0 };
   const unit = 1 / (tokens + priors.prior);
-  const counts = new Map<string, number>();
-  for (const c of caches) {
-    c.forEachWithPrefix(typed, (word) => {
-      if (word.length > typed.length && !counts.has(word)) counts.set(word, 0);
-    });
-  }
-  let total = 0;
   const weight = (word: string) => {
     let n = 0;
     for (const c of caches) n += c.count(word);
     return n * unit;
   };
-  const words = [...counts.keys()].map((word) => {
-    const w = weight(word);
-    total += w;
-    return { word, weight: w };
-  });
-  words.sort((a, b) => b.weight - a.weight || (a.word < b.word ? -1 : 1));
+  // Each document's words under the prefix, at most MAX_WORDS_PER_DOCUMENT of them (the total is
+  // then a lower bound; it only normalizes the displayed probability).
+  const seen = new Set<string>();
+  const best: { word: string; weight: number }[] = [];
+  let total = 0;
+  for (const c of caches) {
+    let read = 0;
+    c.forEachWithPrefix(typed, (word) => {
+      if (read++ >= MAX_WORDS_PER_DOCUMENT) return false;
+      if (word.length <= typed.length || seen.has(word)) return;
+      seen.add(word);
+      const w = weight(word);
+      total += w;
+      if (best.length === limit && w <= best[limit - 1].weight) return;
+      let i = best.length;
+      while (i > 0 && best[i - 1].weight < w) i--;
+      best.splice(i, 0, { word, weight: w });
+      if (best.length > limit) best.pop();
+    });
+  }
   return {
-    words: words.slice(0, limit),
+    words: best,
     total,
     modelWeight: priors.prior * unit,
     weight: (word) => (word.length > typed.length && word.startsWith(typed) ? weight(word) : 0),

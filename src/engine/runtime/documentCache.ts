@@ -97,8 +97,8 @@ export class DocumentCache {
     };
   }
 
-  /** Calls `visit` with every cached word that starts with `prefix`, in UTF-16 order. */
-  forEachWithPrefix(prefix: string, visit: (word: string) => void): void {
+  /** Calls `visit` with every cached word that starts with `prefix`, in UTF-16 order, until it returns false. */
+  forEachWithPrefix(prefix: string, visit: (word: string) => boolean | void): void {
     this.words.forEachWithPrefix(prefix, ({ word }) => visit(word));
   }
 

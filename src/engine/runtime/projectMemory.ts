@@ -13,9 +13,9 @@ import type { ProjectFile, ProjectStatus } from './protocol';
 /** Milliseconds of work between two yields to waiting requests. */
 const SLICE_MS = 3;
 /** Characters lexed at a time: a slice stays a slice even for a file of half a megabyte. */
-const LEX_CHARS = 32 * 1024;
+const LEX_CHARS = 16 * 1024;
 /** Tokens counted at a time. */
-const COUNT_TOKENS = 16 * 1024;
+const COUNT_TOKENS = 4 * 1024;
 
 export interface ProjectMemoryOptions {
   /** Resolves when the worker has no request to serve (it lets typing go first). */
