@@ -58,7 +58,7 @@ export async function benchProjectMemory(client: EngineClient, corpusDir: string
     const t0 = performance.now();
     await client.project({ op: 'index', files: listed });
     let indexed = false;
-    const settled = client.project({ op: 'settled' }).then(() => (indexed = true));
+    const settled = waitForIndex(client).then(() => (indexed = true));
     const during = await typeUntil(client, doc, text, base, () => indexed);
     await settled;
     const seconds = (performance.now() - t0) / 1000;
@@ -70,7 +70,7 @@ export async function benchProjectMemory(client: EngineClient, corpusDir: string
     // A fresh start: the memory file is loaded, no workspace file is read.
     const t1 = performance.now();
     await client.project({ op: 'open', storageFile: storage, roots: [{ uri, name: '' }] });
-    await client.project({ op: 'settled' });
+    for (let s = await client.project({ op: 'status' }); s.state === 'loading'; s = await client.project({ op: 'status' })) await new Promise((r) => setTimeout(r, 100));
     const loadSeconds = (performance.now() - t1) / 1000;
     await client.project({ op: 'clear' });
     return {
@@ -88,6 +88,15 @@ export async function benchProjectMemory(client: EngineClient, corpusDir: string
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
     fs.rmSync(path.dirname(storage), { recursive: true, force: true });
+  }
+}
+
+/** Polls until every listed file is read and the memory saved (a busy machine may take minutes). */
+async function waitForIndex(client: EngineClient): Promise<void> {
+  for (;;) {
+    const s = await client.project({ op: 'status' });
+    if (s.planned > 0 && s.done >= s.planned && (s.state === 'ready' || s.state === 'empty')) return;
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

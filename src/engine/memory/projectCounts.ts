@@ -24,53 +24,49 @@ const RANGE_SCAN = 2048;
 /** A growable Int32Array (typed arrays cannot grow in place). */
 class Ints {
   data: Int32Array;
-  constructor(size = 1024, private readonly fill = 0) {
-    this.data = new Int32Array(size).fill(fill);
+  constructor(size = 1024) {
+    this.data = new Int32Array(size);
   }
-  /** Makes index i valid. */
+  /** Makes index i valid (new entries are 0). */
   ensure(i: number): void {
     if (i < this.data.length) return;
     let n = this.data.length;
     while (n <= i) n *= 2;
-    const next = new Int32Array(n).fill(this.fill);
+    const next = new Int32Array(n);
     next.set(this.data);
     this.data = next;
   }
 }
 
-/** A count table over dense pair ids (ngram/PairTable) with per-context follower lists and sums. */
+/** A count table over dense pair ids (ngram/PairTable) with per-context follower lists and sums.
+ *  Interleaved so that one add touches few cache lines: per pair [count, next + 1], per context
+ *  [head + 1, total, completion-word total, distinct followers with a positive count]. */
 class PairCounts {
   readonly table = new PairTable(1 << 12);
-  readonly count = new Ints();
-  /** Next pair of the same context (-1: last); heads by context in `head`. */
-  readonly next = new Ints(1024, -1);
-  readonly head = new Ints(1024, -1);
-  /** Per context: Σ counts, Σ counts of completion-word followers, distinct followers with count > 0. */
-  readonly total = new Ints();
-  readonly words = new Ints();
-  readonly distinct = new Ints();
+  private readonly pairs = new Ints(2048);
+  private readonly contexts = new Ints(4096);
 
   /** Adds `delta` to (context, word); returns the pair's id. */
   add(context: number, word: number, delta: number, completion: boolean): number {
     const before = this.table.size;
     const id = this.table.intern(context, word);
-    if (context >= this.total.data.length) {
-      for (const a of [this.head, this.total, this.words, this.distinct]) a.ensure(context);
-    }
+    const c = context * 4;
+    if (c + 3 >= this.contexts.data.length) this.contexts.ensure(c + 3);
+    const ctx = this.contexts.data;
+    const p = id * 2;
     if (id === before) {
-      if (id >= this.count.data.length) {
-        this.count.ensure(id);
-        this.next.ensure(id);
-      }
-      this.next.data[id] = this.head.data[context];
-      this.head.data[context] = id;
+      if (p + 1 >= this.pairs.data.length) this.pairs.ensure(p + 1);
+      // A new pair heads its context's list.
+      this.pairs.data[p + 1] = ctx[c];
+      ctx[c] = id + 1;
     }
-    const old = this.count.data[id];
-    this.count.data[id] = old + delta;
-    if (old === 0 && delta > 0) this.distinct.data[context]++;
-    if (old + delta === 0 && old > 0) this.distinct.data[context]--;
-    this.total.data[context] += delta;
-    if (completion) this.words.data[context] += delta;
+    const pairs = this.pairs.data;
+    const old = pairs[p];
+    pairs[p] = old + delta;
+    if (old === 0 && delta > 0) ctx[c + 3]++;
+    else if (old + delta === 0 && old > 0) ctx[c + 3]--;
+    ctx[c + 1] += delta;
+    if (completion) ctx[c + 2] += delta;
     return id;
   }
 
@@ -78,7 +74,7 @@ class PairCounts {
   get(context: number, word: number): number {
     if (context < 0) return 0;
     const id = this.table.find(context, word);
-    return id < 0 ? 0 : this.count.data[id];
+    return id < 0 ? 0 : this.pairs.data[id * 2];
   }
 
   /** Id of (context, word), or -1. */
@@ -86,8 +82,17 @@ class PairCounts {
     return context < 0 ? -1 : this.table.find(context, word);
   }
 
-  at(data: Ints, context: number): number {
-    return context >= 0 && context < data.data.length ? data.data[context] : 0;
+  /** Σ counts of the context, of its completion-word followers, and its distinct followers (0 for none or -1). */
+  total(context: number): number {
+    return this.context(context, 1);
+  }
+
+  words(context: number): number {
+    return this.context(context, 2);
+  }
+
+  distinct(context: number): number {
+    return this.context(context, 3);
   }
 
   /** Calls `visit` with the words of `context` whose count is positive, newest first, at most MAX_WALK of them. */
@@ -97,12 +102,17 @@ class PairCounts {
 
   /** forEach with the counts. */
   forEachCount(context: number, visit: (word: number, count: number) => void): void {
-    if (context < 0 || context >= this.head.data.length) return;
+    const pairs = this.pairs.data;
     let walked = 0;
-    for (let id = this.head.data[context]; id >= 0 && walked < MAX_WALK; id = this.next.data[id], walked++) {
-      const c = this.count.data[id];
+    for (let id = this.context(context, 0) - 1; id >= 0 && walked < MAX_WALK; id = pairs[id * 2 + 1] - 1, walked++) {
+      const c = pairs[id * 2];
       if (c > 0) visit(this.table.b(id), c);
     }
+  }
+
+  private context(context: number, field: number): number {
+    const at = context * 4 + field;
+    return context >= 0 && at < this.contexts.data.length ? this.contexts.data[at] : 0;
   }
 }
 
@@ -327,7 +337,7 @@ export class ProjectCounts {
     const u = history.length >= 2 ? (this.ids.get(history[history.length - 2]) ?? -1) : -1;
     const uv = u >= 0 && v >= 0 ? this.bigram.find(u, v) : -1;
     const folder = this.folderIds.get(folderOf(path)) ?? -1;
-    const folderTotal = this.folderWords.at(this.folderWords.total, folder);
+    const folderTotal = this.folderWords.total(folder);
     const phi = folderTotal > 0 ? mixing.folderShare : 0;
     const N = this.all;
     const Ncw = this.allWords;
@@ -335,10 +345,10 @@ export class ProjectCounts {
     const t = this.trigram;
     const f = this.folderWords;
     // Weights of each level in P3 = a3·c3 + g3·[a2·c2 + g2·P1]: constant over words.
-    const C2 = b.at(b.total, v);
-    const T2 = b.at(b.distinct, v);
-    const C3 = t.at(t.total, uv);
-    const T3 = t.at(t.distinct, uv);
+    const C2 = b.total(v);
+    const T2 = b.distinct(v);
+    const C3 = t.total(uv);
+    const T3 = t.distinct(uv);
     const a3 = C3 > 0 ? 1 / (C3 + T3) : 0;
     const g3 = C3 > 0 ? T3 / (C3 + T3) : 1;
     const a2 = C2 > 0 ? 1 / (C2 + T2) : 0;
@@ -360,8 +370,8 @@ export class ProjectCounts {
     const candidates = new Set<number>();
     const [lo, hi] = typed === '' ? [0, 0] : this.prefixRange(typed);
     if (typed === '') {
-      s3 = t.at(t.words, uv);
-      s2 = b.at(b.words, v);
+      s3 = t.words(uv);
+      s2 = b.words(v);
       s1 = Ncw;
       sf = folderTotal;
       for (const id of this.frequentWords(limit)) candidates.add(id);

@@ -90,6 +90,8 @@ export class ProjectMemory {
       this.planned = work.length;
       this.done = 0;
       this.skipped = {};
+      // A new listing replaces what the last one left to do (a file saved meanwhile is in it too).
+      this.queue = [];
       this.enqueue(work);
     });
     return this.status();
