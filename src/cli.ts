@@ -23,7 +23,8 @@ const usage = `usage: recurrent <command> [options]
                                                               typing simulation against baselines; with
                                                               --session each PATH is a project whose files
                                                               are typed in path order, the earlier ones saved
-  bench    [--model DIR] [--file F] [--keystrokes N] [--json]  latency, throughput, training speed
+  bench    [--model DIR] [--file F] [--keystrokes N] [--project-mb N] [--json]
+                                                              latency, throughput, training speed, project memory
 
 PATH is a file or a folder (read recursively with the training filters).
 --model defaults to the bundled base model.`;
@@ -103,6 +104,7 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
       modelDir: modelDir(v), workerPath, onProgress: progress,
       file: typeof v.file === 'string' ? v.file : undefined,
       keystrokes: v.keystrokes ? positive(v.keystrokes, '--keystrokes') : undefined,
+      projectMemoryMB: v['project-mb'] ? positive(v['project-mb'], '--project-mb') : undefined,
     });
   },
 };
@@ -150,7 +152,7 @@ async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean' }, model: { type: 'string' }, from: { type: 'string' }, out: { type: 'string' },
         epochs: { type: 'string' }, 'max-minutes': { type: 'string' }, file: { type: 'string' }, offset: { type: 'string' },
         'max-words': { type: 'string' }, 'max-words-per-file': { type: 'string' }, 'by-language': { type: 'boolean' }, 'ngram-train': { type: 'string' },
-        'files-from': { type: 'string' }, keystrokes: { type: 'string' }, session: { type: 'boolean' },
+        'files-from': { type: 'string' }, keystrokes: { type: 'string' }, session: { type: 'boolean' }, 'project-mb': { type: 'string' },
       },
     });
     const result = await run(values, positionals);

@@ -71,6 +71,17 @@ describe('recurrent CLI', function () {
     }
   });
 
+  it('simulate --session types each project\'s files in order and reports the static figures beside', async () => {
+    const r = await recurrent('simulate', '--session', '--model', model, '--max-words-per-file', '8', '--ngram-train', koa, '--json', path.join(corpusDir, 'express', 'lib'));
+    assert.equal(r.mode, 'session');
+    const still = r.static as { words: number; systems: Record<string, { keystrokesSaved: number }> };
+    assert.equal(still.words, r.words);
+    const systems = r.systems as Record<string, { keystrokesSaved: number }>;
+    assert.deepEqual(Object.keys(still.systems).sort(), Object.keys(systems).sort());
+    // The earlier files of express/lib share its identifiers: every system saves more keystrokes with them.
+    for (const name of ['recurrent', 'vscode-words', 'ngram-cache']) assert.ok(systems[name].keystrokesSaved > still.systems[name].keystrokesSaved, name);
+  });
+
   it('simulate types files against every baseline', async () => {
     const r = await recurrent('simulate', '--model', model, '--max-words', '60', '--ngram-train', koa, '--json', path.join(corpusDir, 'express', 'lib', 'view.js'));
     hasKeys(r, ['words', 'systems', 'inline']);
@@ -85,8 +96,12 @@ describe('recurrent CLI', function () {
   });
 
   it('bench prints every figure', async () => {
-    const r = await recurrent('bench', '--model', model, '--keystrokes', '150', '--json');
-    hasKeys(r, ['completionMs', 'coldOpenMs', 'stateTokensPerSecond', 'fullPrefixMs', 'persistentStateSpeedup', 'tokenizerMBps', 'train', 'workerRssMB', 'eventLoopLagMs']);
+    const r = await recurrent('bench', '--model', model, '--keystrokes', '150', '--project-mb', '2', '--json');
+    hasKeys(r, ['completionMs', 'coldOpenMs', 'stateTokensPerSecond', 'fullPrefixMs', 'persistentStateSpeedup', 'tokenizerMBps', 'train', 'workerRssMB', 'eventLoopLagMs', 'projectMemory']);
+    const memory = r.projectMemory as Record<string, unknown>;
+    hasKeys(memory, ['indexMBps', 'rssMB', 'completionMs', 'eventLoopLagMs', 'files']);
+    hasKeys(memory.completionMs as object, ['p50', 'p99']);
+    assert.ok((memory.indexMBps as number) > 0 && (memory.files as number) > 0);
     hasKeys(r.completionMs as object, ['p50', 'p99']);
     hasKeys(r.train as object, ['tokensPerSecond', 'modelGflops', 'matmulPeakGflops', 'mfu']);
     hasKeys(r.eventLoopLagMs as object, ['p99']);

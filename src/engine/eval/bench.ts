@@ -23,6 +23,8 @@ export interface BenchOptions {
   /** Keystrokes typed for the latency figures (and a tenth of them during training). */
   readonly keystrokes?: number;
   readonly onProgress?: (message: string) => void;
+  /** MB of corpus text in the project memory's workspace (50 by default). */
+  readonly projectMemoryMB?: number;
 }
 
 export interface BenchResult {
@@ -89,7 +91,7 @@ export async function runBenchmarks(o: BenchOptions): Promise<BenchResult> {
     say('typing at 20 keystrokes per second in 3 documents during a training run');
     const loaded = await typingDuringTraining(client, o, text, Math.max(30, Math.round(keystrokes / 10)));
 
-    const projectMemory = await benchProjectMemory(client, corpusDir, text, say);
+    const projectMemory = await benchProjectMemory(client, corpusDir, text, say, o.projectMemoryMB);
 
     const completionMs = { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), mean: latencies.reduce((a, b) => a + b, 0) / latencies.length, keystrokes: latencies.length };
     const result: Omit<BenchResult, 'table'> = {
