@@ -72,6 +72,7 @@ export async function benchProjectMemory(client: EngineClient, corpusDir: string
     await client.project({ op: 'open', storageFile: storage, roots: [{ uri, name: '' }] });
     for (let s = await client.project({ op: 'status' }); s.state === 'loading'; s = await client.project({ op: 'status' })) await new Promise((r) => setTimeout(r, 100));
     const loadSeconds = (performance.now() - t1) / 1000;
+    const fileMB = fs.statSync(storage).size / 1e6;
     await client.project({ op: 'clear' });
     return {
       indexMBps: bytes / 1e6 / seconds,
@@ -82,7 +83,7 @@ export async function benchProjectMemory(client: EngineClient, corpusDir: string
       MB: bytes / 1e6,
       seconds,
       afterCompletionMs: { p50: quantile(after, 0.5), p99: quantile(after, 0.99) },
-      fileMB: fs.existsSync(storage) ? fs.statSync(storage).size / 1e6 : 0,
+      fileMB,
       loadSeconds,
     };
   } finally {

@@ -16,10 +16,10 @@ import { scanTokens } from '../text/tokenScanner';
 import { isCompletionWord } from '../text/words';
 
 /** Follower lists longer than this are read only this far (for candidates, and for the sums under a prefix). */
-const MAX_WALK = 4096;
-/** Prefix ranges up to this many words are scored word by word; larger ones (one typed letter in a
- *  big project) read the contexts' followers instead, which bounds a keystroke's cost. */
-const RANGE_SCAN = 2048;
+const MAX_WALK = 1024;
+/** Prefix ranges up to this many words are scored word by word; larger ones (a letter or two typed
+ *  in a big project) read the contexts' followers instead, which bounds a keystroke's cost. */
+const RANGE_SCAN = 256;
 
 /** A growable Int32Array (typed arrays cannot grow in place). */
 class Ints {
@@ -369,41 +369,48 @@ export class ProjectCounts {
     let sf = 0;
     const candidates = new Set<number>();
     const [lo, hi] = typed === '' ? [0, 0] : this.prefixRange(typed);
-    if (typed === '') {
-      s3 = t.words(uv);
-      s2 = b.words(v);
-      s1 = Ncw;
-      sf = folderTotal;
-      for (const id of this.frequentWords(limit)) candidates.add(id);
-      t.forEach(uv, (id) => accept(id) && candidates.add(id));
-      b.forEach(v, (id) => accept(id) && candidates.add(id));
-      f.forEach(folder, (id) => accept(id) && candidates.add(id));
-    } else if (hi - lo > RANGE_SCAN) {
-      const best = new BestIds(limit);
-      for (let i = lo; i < hi; i++) {
-        const id = this.sorted[i];
-        if (!accept(id)) continue;
-        s1 += this.unigram.data[id];
-        best.offer(id, this.unigram.data[id]);
+    // Inside the prefix range every word starts with `typed`.
+    const inRangeWord = (id: number) => id !== self && this.completion[id] === 1;
+    if (typed === '' || hi - lo > RANGE_SCAN) {
+      // Many words: each context's followers give their best few by their own count (no lookups),
+      // and the sums come from the same walks; only those candidates are scored.
+      if (typed === '') {
+        s3 = t.words(uv);
+        s2 = b.words(v);
+        s1 = Ncw;
+        sf = folderTotal;
+        for (const id of this.frequentWords(limit)) candidates.add(id);
+      } else {
+        const best = new BestIds(limit);
+        for (let i = lo; i < hi; i++) {
+          const id = this.sorted[i];
+          if (!inRangeWord(id)) continue;
+          s1 += this.unigram.data[id];
+          best.offer(id, this.unigram.data[id]);
+        }
+        for (const id of best.ids) candidates.add(id);
       }
-      for (const id of best.ids) candidates.add(id);
-      const inRange = (id: number) => {
-        if (!accept(id)) return false;
-        candidates.add(id);
-        return true;
-      };
-      t.forEachCount(uv, (id, c) => void (inRange(id) && (s3 += c)));
-      b.forEachCount(v, (id, c) => void (inRange(id) && (s2 += c)));
-      f.forEachCount(folder, (id, c) => void (inRange(id) && (sf += c)));
+      for (const [level, context, sum] of [[t, uv, 3], [b, v, 2], [f, folder, 1]] as const) {
+        const best = new BestIds(limit);
+        level.forEachCount(context, (id, c) => {
+          if (!accept(id)) return;
+          best.offer(id, c);
+          if (typed === '') return;
+          if (sum === 3) s3 += c;
+          else if (sum === 2) s2 += c;
+          else sf += c;
+        });
+        for (const id of best.ids) candidates.add(id);
+      }
     } else {
       const best = new BestIds(limit);
       for (let i = lo; i < hi; i++) {
         const id = this.sorted[i];
-        if (!accept(id)) continue;
+        if (!inRangeWord(id)) continue;
         const c = this.unigram.data[id];
         if (c === 0) continue;
         s1 += c;
-        // Within a prefix range every count is looked up: exact sums, and the range is what is scored.
+        // Within a small prefix range every count is looked up: exact sums, and the range is what is scored.
         const c3 = t.get(uv, id);
         const c2 = b.get(v, id);
         const cf = folder >= 0 ? f.get(folder, id) : 0;
