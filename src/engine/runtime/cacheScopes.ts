@@ -15,7 +15,7 @@ export interface OpenDocumentsPriors {
   readonly documents: number;
 }
 
-/** Chosen with the session simulation on the tuning projects (README, Results). */
+/** The document cache's unigram prior (runtime/documentCache); not tuned for this scope. */
 export function defaultOpenDocumentsPriors(): OpenDocumentsPriors {
   return { prior: 400, documents: 4 };
 }
