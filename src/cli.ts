@@ -26,10 +26,12 @@ const usage = `usage: recurrent <command> [options]
   complete [--model DIR] --file F --offset N [--json]         completions at a cursor offset
   surprisal [--model DIR] --file F [--top N] [--no-cache] [--json]
                                                               the most surprising words, as the editor highlights them
-  simulate [--model DIR] [--max-words N] [--max-words-per-file N] [--ngram-train DIR] [--no-cache] [--json] PATH…
-                                                              typing simulation against baselines
-  bench    [--model DIR] [--file F] [--keystrokes N] [--cpu-budget X] [--json]
-                                                              latency, throughput, training and learning speed
+  simulate [--model DIR] [--max-words N] [--max-words-per-file N] [--ngram-train DIR] [--session] [--no-cache] [--json] PATH…
+                                                              typing simulation against baselines; with
+                                                              --session each PATH is a project whose files
+                                                              are typed in path order, the earlier ones saved
+  bench    [--model DIR] [--file F] [--keystrokes N] [--cpu-budget X] [--project-mb N] [--json]
+                                                              latency, throughput, training and learning speed, project memory
 
 PATH is a file or a folder (read recursively with the training filters).
 --model defaults to the bundled base model.`;
@@ -116,8 +118,12 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
 
   async simulate(v, paths) {
     const { runSimulation } = await import('./engine/eval/runSimulation');
+    const session = Boolean(v.session);
+    if (!paths.length) throw new UsageError('give at least one file or folder');
+    // A session types each project's files in path order (readCorpus sorts them); the project is the PATH.
+    const files = session ? paths.flatMap((p) => requireFiles([p]).map((f) => ({ ...f, project: p }))) : requireFiles(paths);
     return runSimulation({
-      modelDir: modelDir(v), workerPath, files: requireFiles(paths), onProgress: progress, neuralCache: !v['no-cache'],
+      modelDir: modelDir(v), workerPath, files, session, onProgress: progress, neuralCache: !v['no-cache'],
       maxWords: v['max-words'] ? positive(v['max-words'], '--max-words') : undefined,
       maxWordsPerFile: v['max-words-per-file'] ? positive(v['max-words-per-file'], '--max-words-per-file') : undefined,
       ngramTrain: typeof v['ngram-train'] === 'string' ? v['ngram-train'] : undefined,
@@ -131,6 +137,7 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
       file: typeof v.file === 'string' ? v.file : undefined,
       keystrokes: v.keystrokes ? positive(v.keystrokes, '--keystrokes') : undefined,
       learningCpuBudget: v['cpu-budget'] ? positive(v['cpu-budget'], '--cpu-budget') : undefined,
+      projectMemoryMB: v['project-mb'] ? positive(v['project-mb'], '--project-mb') : undefined,
     });
   },
 };
@@ -201,6 +208,7 @@ async function main(argv: string[]): Promise<number> {
         'max-words': { type: 'string' }, 'max-words-per-file': { type: 'string' }, 'by-language': { type: 'boolean' }, 'ngram-train': { type: 'string' },
         'files-from': { type: 'string' }, keystrokes: { type: 'string' }, 'no-cache': { type: 'boolean' }, top: { type: 'string' },
         dynamic: { type: 'boolean' }, lr: { type: 'string' }, decay: { type: 'string' }, 'chunk-tokens': { type: 'string' }, passes: { type: 'string' }, 'cpu-budget': { type: 'string' },
+        session: { type: 'boolean' }, 'project-mb': { type: 'string' },
       },
     });
     const result = await run(values, positionals);

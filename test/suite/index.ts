@@ -13,6 +13,7 @@ const suiteFiles: Record<string, () => unknown> = {
   'training.test.ts': () => require('./training.test'),
   'learning.test.ts': () => require('./learning.test'),
   'robustness.test.ts': () => require('./robustness.test'),
+  'projectMemory.test.ts': () => require('./projectMemory.test'),
 };
 
 /** Fails when a *.test.ts file sits in test/suite (of the working tree the bundle was built from)

@@ -7,7 +7,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { buildScoreModel, loadModelFolder, stateSize } from '../../src/engine/model';
-import { NgramModel } from '../../src/engine/ngram/ngramModel';
 import { createSession } from '../../src/engine/onnx/ortSession';
 import { Tokenizer } from '../../src/engine/tokenizer';
 import { readCorpus } from '../../src/engine/training/corpus';
@@ -84,7 +83,7 @@ describe('recurrent CLI', function () {
     assert.ok(spans.some((s) => s.start < at + 6 && s.end > at), `the typo at ${at}: ${JSON.stringify(spans)}`);
   });
 
-  it('train fine-tunes and eval agrees that the held-out text got more predictable; the word memories go along', async () => {
+  it('train fine-tunes and eval agrees that the held-out text got more predictable; the word memory goes along', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'recurrent-cli-'));
     const from = path.join(root, 'from');
     const out = path.join(root, 'model');
@@ -96,10 +95,9 @@ describe('recurrent CLI', function () {
     hasKeys(r.before as object, ['bitsPerChar']);
     assert.ok((r.after as { bitsPerChar: number }).bitsPerChar < (r.before as { bitsPerChar: number }).bitsPerChar);
     for (const f of ['model.onnx', 'tokenizer.json', 'model.json']) assert.ok(fs.existsSync(path.join(out, f)));
-    // The corpus memory unchanged; the workspace's own words beside it.
+    // The corpus memory unchanged; the workspace's own words are the project memory's, not the model folder's.
     assert.deepEqual(fs.readFileSync(path.join(out, 'words.bin')), fs.readFileSync(path.join(from, 'words.bin')));
-    const workspace = NgramModel.decode(fs.readFileSync(path.join(out, 'workspace-words.bin')), 'workspace-words.bin');
-    assert.ok(workspace.knownId('middleware') >= 0 && workspace.knownId('koa') >= 0);
+    assert.equal(fs.existsSync(path.join(out, 'workspace-words.bin')), false);
     const before = await recurrent('eval', '--model', model, '--json', koa);
     const after = await recurrent('eval', '--model', out, '--json', koa);
     assert.ok((after.bitsPerChar as number) < (before.bitsPerChar as number));
@@ -120,6 +118,17 @@ describe('recurrent CLI', function () {
     }
   });
 
+  it('simulate --session types each project\'s files in order and reports the static figures beside', async () => {
+    const r = await recurrent('simulate', '--session', '--model', model, '--max-words-per-file', '8', '--ngram-train', koa, '--json', path.join(corpusDir, 'express', 'lib'));
+    assert.equal(r.mode, 'session');
+    const still = r.static as { words: number; systems: Record<string, { keystrokesSaved: number }> };
+    assert.equal(still.words, r.words);
+    const systems = r.systems as Record<string, { keystrokesSaved: number }>;
+    assert.deepEqual(Object.keys(still.systems).sort(), Object.keys(systems).sort());
+    // The earlier files of express/lib share its identifiers: every system saves more keystrokes with them.
+    for (const name of ['recurrent', 'vscode-words', 'ngram-cache']) assert.ok(systems[name].keystrokesSaved > still.systems[name].keystrokesSaved, name);
+  });
+
   it('simulate types files against every baseline', async () => {
     const r = await recurrent('simulate', '--model', model, '--max-words', '60', '--ngram-train', koa, '--json', path.join(corpusDir, 'express', 'lib', 'view.js'));
     hasKeys(r, ['words', 'systems', 'inline']);
@@ -134,8 +143,12 @@ describe('recurrent CLI', function () {
   });
 
   it('bench prints every figure', async () => {
-    const r = await recurrent('bench', '--model', model, '--keystrokes', '150', '--json');
-    hasKeys(r, ['completionMs', 'coldOpenMs', 'stateTokensPerSecond', 'fullPrefixMs', 'persistentStateSpeedup', 'tokenizerMBps', 'train', 'workerRssMB', 'eventLoopLagMs']);
+    const r = await recurrent('bench', '--model', model, '--keystrokes', '150', '--project-mb', '2', '--json');
+    hasKeys(r, ['completionMs', 'coldOpenMs', 'stateTokensPerSecond', 'fullPrefixMs', 'persistentStateSpeedup', 'tokenizerMBps', 'train', 'workerRssMB', 'eventLoopLagMs', 'projectMemory']);
+    const memory = r.projectMemory as Record<string, unknown>;
+    hasKeys(memory, ['indexMBps', 'rssMB', 'completionMs', 'eventLoopLagMs', 'files']);
+    hasKeys(memory.completionMs as object, ['p50', 'p99']);
+    assert.ok((memory.indexMBps as number) > 0 && (memory.files as number) > 0);
     hasKeys(r.completionMs as object, ['p50', 'p99']);
     hasKeys(r.train as object, ['tokensPerSecond', 'modelGflops', 'matmulPeakGflops', 'mfu']);
     hasKeys(r.eventLoopLagMs as object, ['p99']);

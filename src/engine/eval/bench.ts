@@ -15,6 +15,7 @@ import { runTraining } from '../runtime/trainingClient';
 import { Tokenizer } from '../tokenizer';
 import { LearningBench, typingWhileLearning } from './benchLearning';
 import { readCorpus } from '../training/corpus';
+import { benchProjectMemory, ProjectMemoryBench } from './benchProjectMemory';
 
 export interface BenchOptions {
   readonly modelDir: string;
@@ -26,6 +27,8 @@ export interface BenchOptions {
   readonly onProgress?: (message: string) => void;
   /** The learning process's CPU budget while typing (defaults to the setting's default). */
   readonly learningCpuBudget?: number;
+  /** MB of corpus text in the project memory's workspace (50 by default). */
+  readonly projectMemoryMB?: number;
 }
 
 export interface BenchResult {
@@ -42,6 +45,7 @@ export interface BenchResult {
   learning: LearningBench;
   /** Typing with the neural cache (as completionMs above) and, for comparison, the same keystrokes in a worker without it. */
   neuralCache: { completionMs: { p50: number; p99: number }; rssMB: number; without: { completionMs: { p50: number; p99: number }; rssMB: number } };
+  projectMemory: ProjectMemoryBench;
   file: string;
   lines: number;
   table: string;
@@ -99,6 +103,7 @@ export async function runBenchmarks(o: BenchOptions): Promise<BenchResult> {
 
     say('typing at 20 keystrokes per second in 3 documents while the model learns');
     const learning = await typingWhileLearning(client, { ...o, corpusDir, cpuBudget: o.learningCpuBudget ?? 0.1 }, text, Math.max(60, Math.round(keystrokes / 5)));
+    const projectMemory = await benchProjectMemory(client, corpusDir, text, say, o.projectMemoryMB);
 
     const completionMs = { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), mean: latencies.reduce((a, b) => a + b, 0) / latencies.length, keystrokes: latencies.length };
     const result: Omit<BenchResult, 'table'> = {
@@ -114,6 +119,7 @@ export async function runBenchmarks(o: BenchOptions): Promise<BenchResult> {
       loadedCompletionMs: loaded.completion,
       learning,
       neuralCache: { completionMs: { p50: completionMs.p50, p99: completionMs.p99 }, rssMB: workerRssMB, without },
+      projectMemory,
       file: path.relative(process.cwd(), file),
       lines: Math.min(2000, lines.length),
     };
@@ -258,5 +264,8 @@ function formatBench(r: Omit<BenchResult, 'table'>): string {
     `without the neural cache  completion p50 ${f(r.neuralCache.without.completionMs.p50)} ms p99 ${f(r.neuralCache.without.completionMs.p99)} ms; worker ${f(r.neuralCache.without.rssMB, 0)} MB`,
     `while training            completion p50 ${f(r.loadedCompletionMs.p50)} ms p99 ${f(r.loadedCompletionMs.p99)} ms; event-loop lag p99 ${f(r.eventLoopLagMs.p99)} ms (max ${f(r.eventLoopLagMs.max)})`,
     `while learning (${f(r.learning.cpuBudget * 100, 0)}% core)  completion p50 ${f(r.learning.completionMs.p50)} ms p99 ${f(r.learning.completionMs.p99)} ms; ${f(r.learning.cpuSecondsPerKB, 3)} CPU s/KB learned (${f(r.learning.kbLearned, 1)} KB, ${r.learning.swaps} weight swaps); learner ${f(r.learning.rssMB, 0)} MB`,
+    `project memory            ${r.projectMemory.files} files, ${f(r.projectMemory.MB, 1)} MB indexed in ${f(r.projectMemory.seconds, 1)} s = ${f(r.projectMemory.indexMBps, 1)} MB/s; worker ${f(r.projectMemory.rssMB, 0)} MB`,
+    `  while indexing          completion p50 ${f(r.projectMemory.completionMs.p50)} ms p99 ${f(r.projectMemory.completionMs.p99)} ms; event-loop lag p99 ${f(r.projectMemory.eventLoopLagMs.p99)} ms`,
+    `  with it loaded          completion p50 ${f(r.projectMemory.afterCompletionMs.p50)} ms p99 ${f(r.projectMemory.afterCompletionMs.p99)} ms; file ${f(r.projectMemory.fileMB, 1)} MB, loaded in ${f(r.projectMemory.loadSeconds, 1)} s`,
   ].join('\n');
 }

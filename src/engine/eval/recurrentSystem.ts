@@ -2,17 +2,31 @@
 import { EngineClient } from '../runtime/engineClient';
 import { CompleteOptions, CompletionResult } from '../runtime/protocol';
 import type { CompletionSystem } from './completionSystem';
+import type { ProjectMixing } from '../memory/projectCounts';
+
+/** The simulated project's root as a document id: its files' paths follow. */
+const ROOT = 'simulate://';
 
 export class RecurrentSystem implements CompletionSystem {
   readonly name = 'recurrent';
   private doc = '';
   private last?: { text: string; result: Promise<CompletionResult | undefined> };
 
-  constructor(private readonly client: EngineClient, private readonly options: CompleteOptions) {}
+  constructor(private readonly client: EngineClient, private readonly options: CompleteOptions, private readonly mixing?: Partial<ProjectMixing>) {}
 
   startFile(path: string): void {
     if (this.doc) this.client.close(this.doc);
-    this.doc = `simulate:${path}`;
+    this.doc = `${ROOT}/${path}`;
+  }
+
+  /** Through the engine's project memory, kept in the worker's memory only. */
+  async startProject(): Promise<void> {
+    await this.client.project({ op: 'clear' });
+    await this.client.project({ op: 'open', roots: [{ uri: ROOT, name: '' }], mixing: this.mixing });
+  }
+
+  async addProjectFile(path: string, text: string): Promise<void> {
+    await this.client.project({ op: 'text', path, text });
   }
 
   async rank(textBeforeCursor: string, _typed: string, limit: number): Promise<string[]> {

@@ -68,6 +68,12 @@ export interface SimulationOptions {
   limit?: number;
   /** Called after each file with the files and words done so far. */
   onProgress?: (files: number, words: number) => void;
+  /**
+   * Session mode: the files of each project (`project` of the files) are typed in order, and each
+   * file, once typed, is saved whole into the project for the files after it (systems that have
+   * addProjectFile use it).
+   */
+  session?: boolean;
 }
 
 interface Tally {
@@ -97,7 +103,7 @@ interface Typed {
  * ghost text counts once per word, with the characters it completes).
  */
 export async function simulate(
-  files: { path: string; text: string }[],
+  files: { path: string; text: string; project?: string }[],
   systems: CompletionSystem[],
   opts: SimulationOptions = {},
 ): Promise<SimulationResult> {
@@ -117,9 +123,14 @@ export async function simulate(
     }),
   );
   const typed: Typed = { words: 0, chars: 0, files: 0, positions: [0, 0, 0] };
+  let project: string | undefined;
   for (const file of files) {
     if (typed.words >= maxWords) break;
     typed.files++;
+    if (opts.session && (typed.files === 1 || file.project !== project)) {
+      project = file.project;
+      for (const s of systems) await s.startProject?.();
+    }
     for (const s of systems) await s.startFile(file.path);
     let fileWords = 0;
     for (const { start, word } of findWords(file.text)) {
@@ -129,6 +140,7 @@ export async function simulate(
       typed.chars += charCount(word);
       await typeWord(file.text, start, word, systems, tallies, typed.positions, limit);
     }
+    if (opts.session) for (const s of systems) await s.addProjectFile?.(file.path, file.text);
     opts.onProgress?.(typed.files, typed.words);
   }
   return results(systems, tallies, typed, limit);

@@ -1,7 +1,6 @@
-// The words of the text a model learned from, kept as word-level Kneser–Ney trigrams beside it:
-// the training corpus's (words.bin) and, after Train on Workspace, the workspace's
-// (workspace-words.bin). A network of two million weights cannot remember every rare identifier
-// of a hundred megabytes of code; counts can, and completion mixes the two (see wordSearch).
+// The words of the text a model learned from, kept as a word-level Kneser–Ney trigram beside it
+// (words.bin); the workspace's own words are the project memory's (runtime/projectMemory). A network
+// of two million weights cannot remember every rare identifier of a hundred megabytes of code; counts can, and completion mixes the two (see wordSearch).
 // Hellendoorn & Devanbu (FSE 2017) found the same of neural models of code: they gain most with
 // an n-gram and a cache of the file beside them.
 import { NgramModel } from './ngramModel';
@@ -19,14 +18,6 @@ export function corpusMemoryOptions(): NgramOptions {
   return { order: 3, minCount: 2, pruneBelow: 2, pruneLowerBelow: 2 };
 }
 
-/** A workspace is small and every one of its identifiers may come back: nothing is pruned. */
-export function workspaceMemoryOptions(): NgramOptions {
-  return { order: 3, minCount: 1, pruneBelow: 1, pruneLowerBelow: 1 };
-}
-
-/** The workspace memory's share against the corpus memory's (a choice, not tuned: README, Results). */
-const WORKSPACE_SHARE = 0.5;
-
 /** What the memory says of the words that continue a prefix after the last tokens of a document. */
 export interface WordMemoryQuery {
   /** The most probable words that continue the prefix (never the prefix itself), best first. */
@@ -38,23 +29,12 @@ export interface WordMemoryQuery {
 }
 
 export class WordMemory {
-  private readonly parts: readonly { readonly ngram: NgramModel; readonly share: number }[];
-  /** How many distinct words each memory holds (for Show Model Info). */
-  readonly words: { readonly corpus: number; readonly workspace: number };
+  /** How many distinct words the memory holds (for Show Model Info). */
+  readonly words: number;
 
-  private constructor(corpus: NgramModel | undefined, workspace: NgramModel | undefined) {
+  constructor(private readonly ngram: NgramModel) {
     // Less <s> and <unk>.
-    this.words = { corpus: corpus ? corpus.vocabulary.size - 2 : 0, workspace: workspace ? workspace.vocabulary.size - 2 : 0 };
-    const both = Boolean(corpus && workspace);
-    this.parts = [
-      ...(corpus ? [{ ngram: corpus, share: both ? 1 - WORKSPACE_SHARE : 1 }] : []),
-      ...(workspace ? [{ ngram: workspace, share: both ? WORKSPACE_SHARE : 1 }] : []),
-    ];
-  }
-
-  /** The memory of either or both n-grams (the workspace's takes half when both are given); none without one. */
-  static of(corpus: NgramModel | undefined, workspace: NgramModel | undefined): WordMemory | undefined {
-    return corpus || workspace ? new WordMemory(corpus, workspace) : undefined;
+    this.words = ngram.vocabulary.size - 2;
   }
 
   /**
@@ -62,12 +42,7 @@ export class WordMemory {
    * valid until the next query: it reads the n-grams' scratch.
    */
   query(history: readonly string[], prefix: string, limit: number): WordMemoryQuery {
-    const answers = this.parts.map(({ ngram, share }) => ({ share, ...queryOne(ngram, history, prefix, limit) }));
-    if (answers.length === 1 && answers[0].share === 1) return answers[0];
-    const prob = (word: string) => answers.reduce((sum, a) => sum + a.share * a.prob(word), 0);
-    const candidates = new Set(answers.flatMap((a) => a.words.map((w) => w.word)));
-    const words = [...candidates].map((word) => ({ word, p: prob(word) })).sort((a, b) => b.p - a.p).slice(0, limit);
-    return { words, total: answers.reduce((sum, a) => sum + a.share * a.total, 0), prob };
+    return queryOne(this.ngram, history, prefix, limit);
   }
 }
 

@@ -75,7 +75,11 @@ export class DocumentCache {
 
   /** The mixture's cache side after the text read so far. */
   mixture(priors: CachePriors): CacheMixture {
-    const last = this.lexer.pendingNewline ? NEWLINE : this.recent[this.recent.length - 1];
+    return this.mixtureAfter(this.lexer.pendingNewline ? NEWLINE : this.recent[this.recent.length - 1], priors);
+  }
+
+  /** The mixture after the token `last` (a project's cache asked at another document's cursor). */
+  mixtureAfter(last: string | undefined, priors: CachePriors): CacheMixture {
     const after = last === undefined ? undefined : this.followers.get(last);
     const weights = cacheWeights(this.tokens, after?.total ?? 0, priors);
     return {
@@ -89,8 +93,8 @@ export class DocumentCache {
     };
   }
 
-  /** Calls `visit` with every cached word that starts with `prefix`, in UTF-16 order. */
-  forEachWithPrefix(prefix: string, visit: (word: string) => void): void {
+  /** Calls `visit` with every cached word that starts with `prefix`, in UTF-16 order, until it returns false. */
+  forEachWithPrefix(prefix: string, visit: (word: string) => boolean | void): void {
     this.words.forEachWithPrefix(prefix, ({ word }) => visit(word));
   }
 
@@ -106,6 +110,15 @@ export class DocumentCache {
       best.offer({ word, weight });
     });
     return { words: best.items, total, modelWeight: mix.weights.model };
+  }
+
+  /** Occurrences of `word` in the text read, and the tokens read (the open documents' scope reads them). */
+  count(word: string): number {
+    return this.words.count(word);
+  }
+
+  get tokenCount(): number {
+    return this.tokens;
   }
 
   /** The last `n` tokens read, at most 4 (oldest first; a pending line break counts as one). */

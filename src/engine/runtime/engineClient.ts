@@ -5,7 +5,7 @@
 import { ChildProcess } from 'node:child_process';
 import { commonPrefixLength } from './commonPrefixLength';
 import { forkChild, stderrTail } from './forkChild';
-import { CompleteOptions, CompletionResult, FromWorker, ModelInfo, Request, ResultOf, ScoreResult, Stats, ToWorker } from './protocol';
+import { CompleteOptions, CompletionResult, FromWorker, ModelInfo, ProjectOp, ProjectStatus, Request, ResultOf, ScoreResult, Stats, ToWorker } from './protocol';
 
 export interface EngineClientOptions {
   /** Path of the bundled worker (dist/worker.js). */
@@ -120,6 +120,11 @@ export class EngineClient {
 
   stats(): Promise<Stats> {
     return this.request({ kind: 'stats' });
+  }
+
+  /** The project memory's requests (runtime/projectMemory); a restarted worker starts without it. */
+  project(op: ProjectOp): Promise<ProjectStatus> {
+    return this.request({ kind: 'project', op });
   }
 
   async dispose(): Promise<void> {

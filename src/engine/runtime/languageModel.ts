@@ -45,7 +45,7 @@ export class LanguageModel {
     readonly tokenizer: Tokenizer,
     readonly meta: ModelMeta,
     readonly tokens: TokenTables,
-    /** The folder's word memory (words.bin and workspace-words.bin), if it has one. */
+    /** The folder's word memory (words.bin), if it has one. */
     readonly memory: WordMemory | undefined,
     private stepSession: ort.InferenceSession,
     private advanceSession: ort.InferenceSession,
@@ -73,10 +73,7 @@ export class LanguageModel {
     }
     const tokens = tokenTables(tokenizer);
     const where = (name: string) => path.join(path.resolve(dir), name);
-    const memory = WordMemory.of(
-      folder.words && NgramModel.decode(folder.words, where(MODEL_FILES.words)),
-      folder.workspaceWords && NgramModel.decode(folder.workspaceWords, where(MODEL_FILES.workspaceWords)),
-    );
+    const memory = folder.words && new WordMemory(NgramModel.decode(folder.words, where(MODEL_FILES.words)));
     const [step, advance, score] = await createSessions(folder.cfg, folder.weights, tokens, scoreThreads, neuralCache);
     return new LanguageModel(dir, folder.cfg, tokenizer, folder.meta ?? {}, tokens, memory, step, advance, score, scoreThreads, neuralCache);
   }

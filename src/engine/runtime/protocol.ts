@@ -1,4 +1,5 @@
 // Messages between the extension host (or CLI) and the engine worker. Plain data only.
+import type { ProjectMixing } from '../memory/projectCounts';
 
 /** The new text before the cursor is `old.slice(0, keep) + append`, `length` units long. */
 export interface TextSync {
@@ -45,8 +46,8 @@ export interface ModelInfo {
   readonly hiddenSize: number;
   readonly layers: number;
   readonly meta: Record<string, unknown>;
-  /** Distinct words in the folder's word memories (0: none). */
-  readonly memoryWords: { readonly corpus: number; readonly workspace: number };
+  /** Distinct words in the folder's word memory (0: none). */
+  readonly memoryWords: number;
 }
 
 export type Request =
@@ -55,7 +56,44 @@ export type Request =
   | { readonly kind: 'score'; readonly text: string; readonly surprising: number }
   | { readonly kind: 'close'; readonly doc: string }
   | { readonly kind: 'useWeights'; readonly file: string }
-  | { readonly kind: 'stats' };
+  | { readonly kind: 'stats' }
+  | { readonly kind: 'project'; readonly op: ProjectOp };
+
+/** A workspace file for the project memory: its project-relative path (`/`), where to read it, and its stamp. */
+export interface ProjectFile {
+  readonly path: string;
+  readonly fsPath: string;
+  readonly mtimeMs: number;
+  readonly size: number;
+}
+
+/** What the project memory is asked (runtime/projectMemory). */
+export type ProjectOp =
+  /** `roots`: document ids (URI strings) of the workspace folders and the name their paths start
+   *  with (multi-root) or '', so a document's folder can be found; no storageFile: in memory only. */
+  | { readonly op: 'open'; readonly storageFile?: string; readonly roots: readonly { readonly uri: string; readonly name: string }[]; readonly maxFileBytes?: number; readonly mixing?: Partial<ProjectMixing> }
+  | { readonly op: 'index'; readonly files: readonly ProjectFile[] }
+  | { readonly op: 'changed'; readonly files: readonly ProjectFile[] }
+  | { readonly op: 'removed'; readonly paths: readonly string[] }
+  | { readonly op: 'renamed'; readonly pairs: readonly { readonly from: string; readonly to: string }[] }
+  | { readonly op: 'text'; readonly path: string; readonly text: string }
+  | { readonly op: 'clear' }
+  | { readonly op: 'status' }
+  /** Answers once everything asked so far is done. */
+  | { readonly op: 'settled' };
+
+export interface ProjectStatus {
+  readonly state: 'empty' | 'loading' | 'indexing' | 'saving' | 'ready';
+  readonly files: number;
+  readonly words: number;
+  readonly tokens: number;
+  /** Files of the last index request to read, and read so far. */
+  readonly planned: number;
+  readonly done: number;
+  readonly skipped: Record<string, number>;
+  /** Log lines since the last status (a memory file rebuilt, a file that could not be saved). */
+  readonly notes?: readonly string[];
+}
 
 export interface Stats {
   readonly documents: number;
@@ -74,6 +112,7 @@ export interface ResultOf {
   close: void;
   useWeights: { version: number };
   stats: Stats;
+  project: ProjectStatus;
 }
 
 export type ToWorker = { readonly id: number; readonly request: Request } | { readonly cancel: number };

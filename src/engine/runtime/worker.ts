@@ -19,10 +19,19 @@ if (!process.send) throw new Error('worker.js must run as a child process with a
 // The editor is gone: nothing is left to serve.
 process.on('disconnect', () => process.exit(0));
 
-const engine = new Engine();
 const queue: Job[] = [];
 const running = new Map<number, Job>();
 let draining = false;
+/** Background work (the project memory) waits here while requests are served. */
+let idleWaiters: (() => void)[] = [];
+const engine = new Engine({ idle: whenIdle });
+
+/** Resolves on a later turn of the event loop when no request is queued or running. */
+function whenIdle(): Promise<void> {
+  return new Promise((resolve) => {
+    setImmediate(() => (draining || queue.length ? idleWaiters.push(resolve) : resolve()));
+  });
+}
 
 process.on('message', (message: ToWorker) => {
   if ('cancel' in message) {
@@ -36,6 +45,9 @@ process.on('message', (message: ToWorker) => {
     return;
   }
   const job = { id: message.id, request: message.request, abort: new AbortController() };
+  // The project memory's requests only plan or report its background work (or wait for it): they
+  // run at once, never behind a long request, and never hold up the queue.
+  if (job.request.kind === 'project') return void run(job);
   if (message.request.kind === 'useWeights') {
     // New weights take a while to read and build: keystrokes are served meanwhile, and the switch
     // itself is a job of no time between two of them.
@@ -60,6 +72,9 @@ async function drain(): Promise<void> {
     while ((job = nextJob())) await run(job);
   } finally {
     draining = false;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const w of waiters) w();
   }
 }
 
@@ -125,6 +140,8 @@ async function handle(r: Request, signal: AbortSignal, prepared?: Promise<Prepar
       return engine.useWeights(await prepared!);
     case 'stats':
       return engine.stats();
+    case 'project':
+      return engine.projectRequest(r.op);
   }
 }
 

@@ -4,8 +4,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadModelFolder, saveModelFolder } from '../model';
-import { NgramModel } from '../ngram/ngramModel';
-import { workspaceMemoryOptions } from '../ngram/wordMemory';
 import { Tokenizer } from '../tokenizer';
 import { CorpusFile } from './corpus';
 import { Document } from './evaluate';
@@ -61,9 +59,6 @@ export async function fineTune(request: FineTuneRequest, onProgress?: (p: FineTu
   }
   const trainTokens = trainDocs.reduce((a, d) => a + d.ids.length, 0);
   if (!trainDocs.length || trainTokens === 0) throw new Error('There is no text to train on.');
-  // The workspace's words, every file whole: completion draws on them (ngram/wordMemory).
-  // Compressed for speed, not size: the user is waiting and the file stays on this machine.
-  const workspaceWords = NgramModel.train(request.files.map((f) => f.text), workspaceMemoryOptions()).encode(5);
   onProgress?.({ phase: 'prepared', files: request.files.length, trainTokens, validTokens: validDocs.reduce((a, d) => a + d.ids.length, 0) });
   // Small workspaces get smaller batches so that an epoch still has steps to take.
   const defaults = defaultTrainOptions();
@@ -85,8 +80,8 @@ export async function fineTune(request: FineTuneRequest, onProgress?: (p: FineTu
     cfg: base.cfg,
     weights: result.weights,
     tokenizerJSON: base.tokenizerJSON,
+    // The workspace's words are the project memory's (runtime/projectMemory), always current: not the model's.
     words: base.words,
-    workspaceWords,
     meta: {
       parent: typeof base.meta.name === 'string' ? base.meta.name : request.fromDir,
       name: request.description ?? 'fine-tuned',

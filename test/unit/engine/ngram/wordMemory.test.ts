@@ -12,10 +12,9 @@ import { tinyModelDir } from '../../helpers/tinyModel';
 describe('WordMemory', function () {
   this.timeout(60_000);
   const corpus = NgramModel.train(['const total = 1;\nconst totem = total;\nlet tot = totalize(total);\n'.repeat(3), 'return total;\n'], { order: 3, minCount: 1, pruneBelow: 1 });
-  const workspace = NgramModel.train(['const totoro = 1;\nconst x = totoro + totoro;\n'], { order: 3, minCount: 1, pruneBelow: 1 });
 
   it('offers the words that continue the prefix, never the prefix itself, and sums their probability', () => {
-    const memory = WordMemory.of(corpus, undefined)!;
+    const memory = new WordMemory(corpus);
     const q = memory.query(['const', 'x', '='], 'tot', 10);
     assert.deepEqual(q.words.map((w) => w.word).sort(), ['totalize', 'total', 'totem'].sort());
     assert.equal(q.prob('tot'), 0);
@@ -26,7 +25,7 @@ describe('WordMemory', function () {
   });
 
   it('with nothing typed, finds the best words and their total without scoring every word', () => {
-    const memory = WordMemory.of(corpus, undefined)!;
+    const memory = new WordMemory(corpus);
     for (const history of [['const', 'x', '='], ['\n'], ['let', 'tot'], ['nope', 'nope']]) {
       const words = corpus.vocabulary.toArray().filter(isCompletionWord);
       const probs = new Map(words.map((w) => [w, corpus.prob(history, w)]));
@@ -37,21 +36,6 @@ describe('WordMemory', function () {
       assert.ok(Math.abs(q.total - total) < 1e-9, `${q.total} vs ${total}`);
       for (const [w, p] of probs) assert.ok(Math.abs(q.prob(w) - p) < 1e-12, w);
     }
-  });
-
-  it('gives the workspace half the probability when both memories are there', () => {
-    const both = WordMemory.of(corpus, workspace)!;
-    const history = ['const', 'x', '='];
-    // Each n-gram's own P (0 where it lacks the word), taken first: a query is valid until the next.
-    const own = (m: NgramModel, w: string) => (m.knownId(w) >= 0 ? m.prob(history, w) : 0);
-    for (const w of ['total', 'totoro']) {
-      const expected = 0.5 * own(corpus, w) + 0.5 * own(workspace, w);
-      assert.ok(Math.abs(both.query(history, 'tot', 10).prob(w) - expected) < 1e-12, w);
-    }
-    const q = both.query(history, 'tot', 10);
-    assert.ok(q.words.some((w) => w.word === 'totoro') && q.words.some((w) => w.word === 'total'));
-    assert.equal(WordMemory.of(undefined, undefined), undefined);
-    assert.deepEqual(WordMemory.of(undefined, workspace)!.query(history, 'tot', 10).words.map((w) => w.word), ['totoro']);
   });
 
   it('completes with a word the model folder remembers though neither the document nor the network knows it', async () => {

@@ -80,7 +80,7 @@ describe('searchWords', function () {
 
   it('mixes in the word memory as joint probabilities, then normalizes over the words that continue the typed one', async () => {
     // A memory that knows words the tiny model has rarely seen: 'totalizer' follows '=' often.
-    const memory = WordMemory.of(NgramModel.train(['a = totalizer;\nb = totalizer;\nc = total + totem;\n'], { order: 2, minCount: 1, pruneBelow: 1 }), undefined)!;
+    const memory = new WordMemory(NgramModel.train(['a = totalizer;\nb = totalizer;\nc = total + totem;\n'], { order: 2, minCount: 1, pruneBelow: 1 }));
     const doc = new DocumentState(lm, 'let x = 1;\nlet y = tot');
     const ctx = await doc.completionContext();
     const query = memory.query(doc.documentCache().history(), 'tot', 10);
