@@ -27,7 +27,7 @@ export function defaultNgramCacheOptions(): NgramCacheOptions {
   return { unigramPrior: 1600, bigramPrior: 32, project: defaultProjectCachePriors() };
 }
 
-/** The project cache's priors: those of the file cache, not tuned (scripts/tuneProject.ts --ngram would). */
+/** The project cache's priors: those of the file cache, not tuned (scripts/research/tuneProject.ts --ngram would). */
 export function defaultProjectCachePriors(): CachePriors {
   return { unigramPrior: 1600, bigramPrior: 32 };
 }

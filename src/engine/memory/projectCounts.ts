@@ -137,7 +137,7 @@ export interface ProjectMixing {
 }
 
 /**
- * maxShare from session simulations of the tuning projects (scripts/tuneProject.ts: 0.25, 0.5, 0.75
+ * maxShare from session simulations of the tuning projects (scripts/research/tuneProject.ts: 0.25, 0.5, 0.75
  * saved 55.3, 55.9, 55.4% of keystrokes; README, Results), never the report projects; the prior is
  * a choice, not tuned; the folder's share made no difference there (0, 0.5, 0.8 within 0.1 point).
  */

@@ -1,20 +1,20 @@
 // The weights of the project scopes, chosen by session simulations (`simulate --session`) of the
-// TUNING projects only (scripts/projects.sh tune), never the report ones: for the engine, the
+// TUNING projects only (scripts/research/projects.sh tune), never the report ones: for the engine, the
 // project memory's share (maxShare, prior) and its folder's share of the unigram
 // (memory/projectCounts.ts); for the ngram-cache baseline, its project cache's Dirichlet priors
 // (eval/ngramCache.ts), so that the baseline is tuned as fairly as the engine. Prints keystrokes
 // saved and MRR by k for each setting.
-//   npx tsx scripts/tuneProject.ts --max-words-per-file 20 --share 0.3,0.5,0.7 --prior 2000 --folder 0.5 $(scripts/projects.sh tune | cut -f2)
-//   npx tsx scripts/tuneProject.ts --ngram --project-unigram 400,1600,6400 $(scripts/projects.sh tune | cut -f2)
+//   npx tsx scripts/research/tuneProject.ts --max-words-per-file 20 --share 0.3,0.5,0.7 --prior 2000 --folder 0.5 $(scripts/research/projects.sh tune | cut -f2)
+//   npx tsx scripts/research/tuneProject.ts --ngram --project-unigram 400,1600,6400 $(scripts/research/projects.sh tune | cut -f2)
 import { parseArgs } from 'node:util';
-import { NgramCache, simulate } from '../src/engine/eval';
-import type { CompletionSystem } from '../src/engine/eval';
-import { NgramModel } from '../src/engine/ngram/ngramModel';
-import { commonPrefixLength } from '../src/engine/runtime/commonPrefixLength';
-import { defaultCompleteOptions } from '../src/engine/runtime/completeOptions';
-import { Engine } from '../src/engine/runtime/engine';
-import { readCorpus, splitByFile } from '../src/engine/training/corpus';
-import { ProjectMixing } from '../src/engine/memory/projectCounts';
+import { NgramCache, simulate } from '../../src/engine/eval';
+import type { CompletionSystem } from '../../src/engine/eval';
+import { NgramModel } from '../../src/engine/ngram/ngramModel';
+import { commonPrefixLength } from '../../src/engine/runtime/commonPrefixLength';
+import { defaultCompleteOptions } from '../../src/engine/runtime/completeOptions';
+import { Engine } from '../../src/engine/runtime/engine';
+import { readCorpus, splitByFile } from '../../src/engine/training/corpus';
+import { ProjectMixing } from '../../src/engine/memory/projectCounts';
 
 /** The engine in this process, its project memory fed the session's saved files. */
 class EngineSystem implements CompletionSystem {
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   };
   if (values.ngram) {
     console.error('training the n-gram on the corpus…');
-    const corpus = readCorpus([`${__dirname}/../../shared/corpus`], { maxFileBytes: 2 * 1024 * 1024 }).files;
+    const corpus = readCorpus([`${__dirname}/../../../shared/corpus`], { maxFileBytes: 2 * 1024 * 1024 }).files;
     const ngram = NgramModel.train(splitByFile(corpus, 0.05).train.map((f) => f.text));
     for (const unigramPrior of numbers(values['project-unigram'])) {
       for (const bigramPrior of numbers(values['project-bigram'])) {
