@@ -5,8 +5,10 @@ import { defaultEngineClientOptions, EngineClient } from './engine/runtime/engin
 import { registerCompletionProvider } from './vscode/completionProvider';
 import { CompletionSource } from './vscode/completionSource';
 import { createInlineCompletionProvider } from './vscode/inlineCompletionProvider';
+import { LanguageWordFilter } from './vscode/languageWordFilter';
 import { describeModel, ModelManager } from './vscode/modelManager';
 import { PerplexityStatusBar } from './vscode/perplexityStatusBar';
+import { registerPrefetch } from './vscode/prefetch';
 import { SurprisalHighlighter } from './vscode/surprisalHighlighter';
 import { registerTrainCommands } from './vscode/trainCommand';
 
@@ -32,7 +34,8 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
   const source = new CompletionSource(client, log);
   const statusBar = new PerplexityStatusBar(client, models);
   const surprisal = new SurprisalHighlighter(statusBar);
-  const inlineProvider = createInlineCompletionProvider(source);
+  const languageWords = new LanguageWordFilter(context.asAbsolutePath(path.join('media', 'languageWords')), log);
+  const inlineProvider = createInlineCompletionProvider(source, languageWords);
 
   let crashShown = false;
   client.onDidCrash((e) => {
@@ -48,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
     models,
     statusBar,
     surprisal,
-    registerCompletionProvider(source),
+    registerCompletionProvider(source, languageWords),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, inlineProvider),
     registerTrainCommands(models, context.asAbsolutePath(path.join('dist', 'trainer.js')), log),
     vscode.commands.registerCommand('recurrent.resetToBaseModel', async () => {
@@ -65,7 +68,11 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
 
   // The model loads in the worker; activation returns at once.
   const ready = models.loadPreferred().then(
-    () => statusBar.refresh(0),
+    () => {
+      // Reading ahead needs a model; before one has loaded, a request could only fail.
+      context.subscriptions.push(registerPrefetch(source));
+      return statusBar.refresh(0);
+    },
     (e: Error) => {
       log.error(`[model] ${e.message}`);
       void vscode.window.showErrorMessage(`Recurrent could not load its model: ${e.message}`);

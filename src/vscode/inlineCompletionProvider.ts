@@ -2,17 +2,29 @@
 // open, the rest of its selected item instead, so the two never disagree.
 import * as vscode from 'vscode';
 import { CompletionSource } from './completionSource';
+import { leadingWordChars } from '../engine/text/words';
+import { LanguageWordFilter } from './languageWordFilter';
 import { isServed, readSettings } from './settings';
 
-export function createInlineCompletionProvider(source: CompletionSource): vscode.InlineCompletionItemProvider {
+export function createInlineCompletionProvider(source: CompletionSource, filter: LanguageWordFilter): vscode.InlineCompletionItemProvider {
   return {
     async provideInlineCompletionItems(document, position, context, token) {
       const settings = readSettings(document);
       if (!isServed(document, settings) || !settings.inlineEnable) return undefined;
       const selected = context.selectedCompletionInfo;
-      if (selected) return [new vscode.InlineCompletionItem(selected.text, selected.range)];
+      if (selected) {
+        // With nextWords (on by default in prose), the ghost text runs on past the selected word
+        // when that word is the model's own best one.
+        const ahead = settings.complete.inlineNextWords ? await source.get(document, position, token) : undefined;
+        const runOn = ahead ? ahead.word + ahead.inline : '';
+        const text = runOn.length > selected.text.length && runOn.startsWith(selected.text) ? runOn : selected.text;
+        return [new vscode.InlineCompletionItem(text, selected.range)];
+      }
       const result = await source.get(document, position, token);
       if (!result?.inline) return undefined;
+      // The same words as the suggest list: none the file's language cannot contain.
+      const allows = settings.languageWordsOnly ? await filter.allowsAt(document, position) : undefined;
+      if (allows && !allows(result.word + leadingWordChars(result.inline))) return undefined;
       const start = position.translate(0, -result.word.length);
       return [new vscode.InlineCompletionItem(result.word + result.inline, new vscode.Range(start, position))];
     },
