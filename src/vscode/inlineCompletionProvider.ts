@@ -12,14 +12,7 @@ export function createInlineCompletionProvider(source: CompletionSource, filter:
       const settings = readSettings(document);
       if (!isServed(document, settings) || !settings.inlineEnable) return undefined;
       const selected = context.selectedCompletionInfo;
-      if (selected) {
-        // With nextWords (on by default in prose), the ghost text runs on past the selected word
-        // when that word is the model's own best one.
-        const ahead = settings.complete.inlineNextWords ? await source.get(document, position, token) : undefined;
-        const runOn = ahead ? ahead.word + ahead.inline : '';
-        const text = runOn.length > selected.text.length && runOn.startsWith(selected.text) ? runOn : selected.text;
-        return [new vscode.InlineCompletionItem(text, selected.range)];
-      }
+      if (selected) return [new vscode.InlineCompletionItem(selected.text, selected.range)];
       const result = await source.get(document, position, token);
       if (!result?.inline) return undefined;
       // The same words as the suggest list: none the file's language cannot contain.
