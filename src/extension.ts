@@ -6,8 +6,10 @@ import { registerCompletionProvider } from './vscode/completionProvider';
 import { CompletionSource } from './vscode/completionSource';
 import { createInlineCompletionProvider } from './vscode/inlineCompletionProvider';
 import { Learning } from './vscode/learning';
+import { LanguageWordFilter } from './vscode/languageWordFilter';
 import { describeModel, ModelManager } from './vscode/modelManager';
 import { PerplexityStatusBar } from './vscode/perplexityStatusBar';
+import { registerPrefetch } from './vscode/prefetch';
 import { SurprisalHighlighter } from './vscode/surprisalHighlighter';
 import { registerTrainCommands } from './vscode/trainCommand';
 import { ProjectMemoryController } from './vscode/projectMemory';
@@ -36,7 +38,8 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
   const source = new CompletionSource(client, log);
   const statusBar = new PerplexityStatusBar(client, models);
   const surprisal = new SurprisalHighlighter(statusBar);
-  const inlineProvider = createInlineCompletionProvider(source);
+  const languageWords = new LanguageWordFilter(context.asAbsolutePath(path.join('media', 'languageWords')), log);
+  const inlineProvider = createInlineCompletionProvider(source, languageWords);
   const learnedFile = context.storageUri ? path.join(context.storageUri.fsPath, 'learned.bin') : undefined;
   const learning = new Learning(client, models, context.asAbsolutePath(path.join('dist', 'learner.js')), learnedFile, log);
   learning.onDidChange((line) => (statusBar.learning = line));
@@ -59,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
     surprisal,
     learning,
     projectMemory,
-    registerCompletionProvider(source),
+    registerCompletionProvider(source, languageWords),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, inlineProvider),
     registerTrainCommands(models, context.asAbsolutePath(path.join('dist', 'trainer.js')), log, learnedFile),
     vscode.commands.registerCommand('recurrent.resetToBaseModel', async () => {
@@ -79,7 +82,11 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
   // The model loads in the worker; activation returns at once. The project memory loads beside it.
   void projectMemory.start();
   const ready = models.loadPreferred().then(
-    () => statusBar.refresh(0),
+    () => {
+      // Reading ahead needs a model; before one has loaded, a request could only fail.
+      context.subscriptions.push(registerPrefetch(source));
+      return statusBar.refresh(0);
+    },
     (e: Error) => {
       log.error(`[model] ${e.message}`);
       void vscode.window.showErrorMessage(`Recurrent could not load its model: ${e.message}`);

@@ -8,6 +8,10 @@ export interface Settings {
   readonly enable: boolean;
   readonly skipLanguages: readonly string[];
   readonly inlineEnable: boolean;
+  /** Recurrent's words of at least this probability rank above the language service's items. */
+  readonly confidentProbability: number;
+  /** In code, offer only words the file's language can contain (see LanguageWordFilter). */
+  readonly languageWordsOnly: boolean;
   readonly complete: CompleteOptions;
   readonly modelPath: string;
   readonly trainingExclude: readonly string[];
@@ -15,6 +19,9 @@ export interface Settings {
   readonly maxTotalBytes: number;
   readonly maxMinutes: number;
 }
+
+/** Default of recurrent.suggest.confidentProbability (chosen in the real editor: README). */
+export const CONFIDENT_PROBABILITY = 0.4;
 
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   const c = vscode.workspace.getConfiguration('recurrent', scope);
@@ -25,6 +32,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     enable: c.get('enable', true),
     skipLanguages: c.get<string[]>('skipLanguages', []),
     inlineEnable: c.get('inline.enable', true),
+    confidentProbability: clamp(c.get('suggest.confidentProbability', CONFIDENT_PROBABILITY), 0, 1),
+    languageWordsOnly: c.get('suggest.languageWordsOnly', true),
     complete: {
       maxItems: clamp(c.get('maxItems', complete.maxItems), 1, 50),
       inlineMinProbability: clamp(c.get('inline.minProbability', complete.inlineMinProbability), 0, 1),
