@@ -53,9 +53,9 @@ async function main(): Promise<void> {
         // λ = 1 − ε gives p_cache of every target but each document's first (ε keeps a log of 0
         // out of the score's sum); mixed here for every λ.
         const eps = 1e-6;
-        const session = await createSession(buildCacheScoreModel(folder.cfg, folder.weights, { size, theta, lambda: 1 - eps, key }), 2);
+        const session = await createSession(buildCacheScoreModel(folder.cfg, folder.weights, { size, theta, lambda: 1 - eps, completionLambda: 0, key }), 2);
         const nats = new Float64Array(lambdas.length);
-        await scoreDocuments(scoreGraphOf(session, folder.cfg, { size, theta, lambda: 1 - eps, key }), tokenizer.docStartId, docs, {
+        await scoreDocuments(scoreGraphOf(session, folder.cfg, { size, theta, lambda: 1 - eps, completionLambda: 0, key }), tokenizer.docStartId, docs, {
           onTokenLogProbs: (d, lp) => lp.forEach((x, p) => {
             const pNet = Math.exp(netLogp[d][p]);
             const pCache = Math.max(0, (Math.exp(x) - eps * pNet) / (1 - eps));

@@ -45,11 +45,12 @@ async function checkInstalledRuntime(extensionsDir) {
 
 /** Copies the fixture workspace to `workspace` and writes its settings (the fixture itself has
  *  none: the extension-host suite sets its own). Ghost text at a low confidence, so it shows with
- *  whatever model is bundled; and a bound on Train on Workspace, so a large bundled model cannot make
- *  the run slow. */
+ *  whatever model is bundled; a bound on Train on Workspace, so a large bundled model cannot make
+ *  the run slow; and no learning while the user works, whose weight swaps would change the figures
+ *  these tests compare before and after an edit (the extension-host suite tests it). */
 function makeWorkspace(workspace) {
   cpSync(join(repoRoot, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
-  const settings = { 'recurrent.inline.minProbability': 0.05, 'recurrent.training.maxMinutes': 0.5 };
+  const settings = { 'recurrent.inline.minProbability': 0.05, 'recurrent.training.maxMinutes': 0.5, 'recurrent.learning.enable': false };
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   writeFileSync(join(workspace, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
 }

@@ -16,8 +16,15 @@ interface Shared {
 
 export class CompletionSource {
   private last?: Shared;
+  /** Requests whose answer has not arrived yet. */
+  private pending = 0;
 
   constructor(private readonly client: EngineClient, private readonly log: vscode.LogOutputChannel) {}
+
+  /** Whether a request is still waiting for the engine's answer. */
+  get busy(): boolean {
+    return this.pending > 0;
+  }
 
   /**
    * Completions at `position`, for the text before it; undefined when cancelled, overtaken by a
@@ -34,6 +41,8 @@ export class CompletionSource {
         this.log.warn(`[completion] ${e.message}`);
         return undefined;
       });
+      this.pending++;
+      void result.finally(() => this.pending--);
       this.last = { key, result, abort, waiting: 0 };
     }
     const shared = this.last;
@@ -54,6 +63,17 @@ export class CompletionSource {
     }
   }
 }
+
+/**
+ * Reads ahead at `position` unless a request is still waiting for its answer: a read-ahead must
+ * never overtake (and so blank) a completion the editor asked for.
+ */
+export async function readAhead(source: CompletionSource, document: vscode.TextDocument, position: vscode.Position): Promise<void> {
+  if (source.busy) return;
+  await source.get(document, position, neverCancelled);
+}
+
+const neverCancelled: vscode.CancellationToken = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) };
 
 /** The range of the word typed before `position`, which an item of `result` replaces. */
 export function typedRange(position: vscode.Position, result: CompletionResult): vscode.Range {

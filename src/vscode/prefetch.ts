@@ -3,15 +3,14 @@
 // list nor the ghost text could show in time. Once the cursor has rested a moment in a served
 // document, the completion there is asked for in the background; the keystroke that follows costs
 // the engine only its own text. While typing, the request is the one the keystroke already made
-// (CompletionSource joins requests for the same place), so nothing extra runs.
+// (CompletionSource joins requests for the same place), so nothing extra runs; and it never reads
+// ahead while a request waits, which it would overtake.
 import * as vscode from 'vscode';
-import { CompletionSource } from './completionSource';
+import { CompletionSource, readAhead } from './completionSource';
 import { isServed } from './settings';
 
 /** How long the cursor rests before the engine reads ahead. */
 const REST_MS = 300;
-
-const neverCancelled: vscode.CancellationToken = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) };
 
 export function registerPrefetch(source: CompletionSource): vscode.Disposable {
   let timer: NodeJS.Timeout | undefined;
@@ -20,7 +19,7 @@ export function registerPrefetch(source: CompletionSource): vscode.Disposable {
     if (!editor) return;
     timer = setTimeout(() => {
       if (vscode.window.activeTextEditor !== editor || !isServed(editor.document)) return;
-      void source.get(editor.document, editor.selection.active, neverCancelled);
+      void readAhead(source, editor.document, editor.selection.active);
     }, REST_MS);
   };
   schedule(vscode.window.activeTextEditor);

@@ -82,7 +82,7 @@ export class DocumentState {
     const start = windowStart(text.length, this.options.maxChars);
     this.prefix = text.slice(0, start);
     this.encoder = new IncrementalEncoder(lm.tokenizer, text.slice(start));
-    if (lm.neuralCache) this.neural = new NeuralCacheRing(lm.neuralCache, cacheKeySize(lm.cfg, lm.neuralCache.key));
+    if (lm.neuralCache?.completionLambda) this.neural = new NeuralCacheRing(lm.neuralCache, cacheKeySize(lm.cfg, lm.neuralCache.key));
   }
 
   get text(): string {

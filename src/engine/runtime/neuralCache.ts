@@ -79,7 +79,7 @@ export class NeuralCacheRing {
   mix(next: Prediction, target: number, ids: ArrayLike<number>, tables: TokenTables): Prediction {
     if (!next.cacheKey) return next;
     const probs = this.distribution(next.cacheKey, target, ids);
-    return probs.size ? mixPrediction(next, probs, this.options.lambda, tables) : next;
+    return probs.size ? mixPrediction(next, probs, this.options.completionLambda, tables) : next;
   }
 
   private reserve(n: number): void {

@@ -45,7 +45,7 @@ describe('neural cache score graph', () => {
     it(`${cell}, ${layers} layer(s), ${key} keys: scores equal the float64 reference for any packing`, async () => {
       const cfg: ModelConfig = { cell, vocabSize: 30, embedSize: 6, hiddenSize: 8, layers };
       const w = noisyWeights(cfg, 5, 0.5);
-      const cache: NeuralCacheOptions = { size: 5, theta: 0.7, lambda: 0.3, key: key as CacheKey };
+      const cache: NeuralCacheOptions = { size: 5, theta: 0.7, lambda: 0.3, completionLambda: 0.3, key: key as CacheKey };
       const S = stateSize(cfg);
       // Reference: the network's log p from the plain score graph, the keys from the advance graph.
       const net: Float32Array[] = [];

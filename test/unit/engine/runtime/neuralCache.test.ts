@@ -32,7 +32,7 @@ describe('neural cache at completion', function () {
   it('the ring keeps the last N keys through puts, truncations and gaps; its distribution sums to one and equals the brute force', () => {
     const random = mulberry32(3);
     const D = 5;
-    const options: NeuralCacheOptions = { size: 37, theta: 0.8, lambda: 0.2, key: 'projected' };
+    const options: NeuralCacheOptions = { size: 37, theta: 0.8, lambda: 0.2, completionLambda: 0.2, key: 'projected' };
     const ring = new NeuralCacheRing(options, D);
     const keys: Float32Array[] = [];
     const next: number[] = [];
@@ -73,7 +73,7 @@ describe('neural cache at completion', function () {
   });
 
   describe('with the tiny model', () => {
-    const cache: NeuralCacheOptions = { size: 64, theta: 0.5, lambda: 0.25, key: 'projected' };
+    const cache: NeuralCacheOptions = { size: 64, theta: 0.5, lambda: 0.25, completionLambda: 0.25, key: 'projected' };
     let lm: LanguageModel;
     before(async () => {
       lm = await LanguageModel.load(await tinyModelDir(), 1, cache);
