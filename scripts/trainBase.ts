@@ -2,20 +2,23 @@
 // seed: tokenizer, then model, resumable from its checkpoint (a run can take more than one sitting).
 // Run it in the background with a log; the finished model folder replaces media/models/base.
 // With --words-only it rebuilds just the folder's word memory (words.bin) from the training files.
+// With --init DIR it continues training the model folder DIR (its sizes and tokenizer; with language
+// tokens when its tokenizer has them, see scripts/addLanguageTokens.ts) instead of starting anew;
+// --export-best saves the best weights of the checkpoint in --work to --out without training.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CellType, initWeights, loadModelFolder, ModelConfig, saveModelFolder } from '../src/engine/model';
+import { CellType, initWeights, loadModelFolder, ModelConfig, saveModelFolder, Weights } from '../src/engine/model';
 import { NgramModel } from '../src/engine/ngram/ngramModel';
 import { corpusMemoryOptions } from '../src/engine/runtime/wordMemory';
-import { Tokenizer, trainTokenizer } from '../src/engine/tokenizer';
+import { languageOfPath, Tokenizer, trainTokenizer } from '../src/engine/tokenizer';
 import { readCorpus, splitByFile } from '../src/engine/training/corpus';
 import { mulberry32 } from '../src/engine/random';
 import { shuffled } from '../src/engine/training/batches';
 import { Document } from '../src/engine/training/evaluate';
 import { evaluateFolder } from '../src/engine/training/evaluateFolder';
-import { defaultTrainOptions, train } from '../src/engine/training/trainer';
+import { defaultTrainOptions, readCheckpointBest, train } from '../src/engine/training/trainer';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -42,6 +45,12 @@ async function main(): Promise<void> {
       'slice-only': { type: 'boolean', default: false },
       // Rebuild only the word memory (words.bin) of the model folder in --out, from the same training files.
       'words-only': { type: 'boolean', default: false },
+      // Continue training this model folder (the sizes flags are then ignored).
+      init: { type: 'string' },
+      // onnxruntime intra-op threads for training and scoring (1 leaves a core to other work).
+      threads: { type: 'string', default: '2' },
+      // Export the checkpoint's best weights to --out (scored, with the word memory); no training.
+      'export-best': { type: 'boolean', default: false },
     },
   });
   const corpusDir = positionals[0];
@@ -77,8 +86,12 @@ async function main(): Promise<void> {
 
   // Tokenizer: trained on an even sample of the training files only, cached across sittings.
   const tokenizerFile = path.join(work, `tokenizer-${values.vocab}.json`);
+  const init = values.init ? loadModelFolder(values.init) : undefined;
   let tokenizer: Tokenizer;
-  if (fs.existsSync(tokenizerFile)) {
+  if (init) {
+    tokenizer = Tokenizer.fromJSON(init.tokenizerJSON);
+    log(`continuing from ${path.resolve(values.init!)}: ${JSON.stringify(init.cfg)}, ${tokenizer.languageIds.size ? 'with' : 'without'} language tokens`);
+  } else if (fs.existsSync(tokenizerFile)) {
     tokenizer = Tokenizer.load(tokenizerFile);
   } else {
     const budget = Number(values['tokenizer-sample-mb']) * 1e6;
@@ -97,14 +110,14 @@ async function main(): Promise<void> {
   }
 
   const t1 = Date.now();
-  const encode = (f: { text: string }): Document => ({ ids: Int32Array.from(tokenizer.encode(f.text)), chars: f.text.length });
+  const encode = (f: { path: string; text: string }): Document => ({ ids: Int32Array.from(tokenizer.encode(f.text)), chars: f.text.length, start: tokenizer.documentStart(languageOfPath(f.path)) });
   const fraction = Number(values['train-fraction']);
   const trainDocs = shuffled(trainFiles, mulberry32(seed + 1)).slice(0, Math.ceil(trainFiles.length * fraction)).map(encode);
   const validDocs = validFiles.map(encode);
   const count = (d: Document[]) => d.reduce((a, x) => a + x.ids.length, 0);
   log(`encoded ${count(trainDocs)} train and ${count(validDocs)} validation tokens in ${((Date.now() - t1) / 1000).toFixed(0)} s`);
 
-  const cfg: ModelConfig = {
+  const cfg: ModelConfig = init?.cfg ?? {
     cell: values.cell as CellType,
     vocabSize: tokenizer.vocabSize,
     embedSize: Number(values.embed),
@@ -115,19 +128,28 @@ async function main(): Promise<void> {
     ...defaultTrainOptions(),
     batch: Number(values.batch), steps: Number(values.steps), lr: Number(values.lr), epochs: Number(values.epochs),
     maxMinutes: Number(values['max-minutes']), evalEverySteps: 1000, patience: Number(values.patience), warmupSteps: 200, seed,
+    threads: Number(values.threads),
   };
   log(`model ${JSON.stringify(cfg)}; options ${JSON.stringify(options)}`);
   // Training watches a fixed slice of the validation files; all of them are scored at the end.
   let validBudget = Number(values['valid-tokens']);
   const validSlice = shuffled(validDocs, mulberry32(seed + 2)).filter((d) => (validBudget -= d.ids.length) >= 0);
+  const checkpointFile = path.join(work, 'checkpoint.bin');
+  const modelDir = path.resolve(values.out!);
+  if (values['export-best']) {
+    const best = readCheckpointBest(checkpointFile, cfg);
+    log(`exporting the best weights of ${checkpointFile} (step ${best.step}, slice ${best.bestBitsPerChar.toFixed(4)} bpc)`);
+    await saveScored(best.weights, { steps: best.step, stopped: 'exported from the checkpoint', history: best.history, options });
+    return;
+  }
   const result = await train({
     cfg,
-    weights: initWeights(cfg, seed),
+    weights: init?.weights ?? initWeights(cfg, seed),
     docStartId: tokenizer.docStartId,
     train: trainDocs,
     valid: validSlice,
     options,
-    checkpointFile: path.join(work, 'checkpoint.bin'),
+    checkpointFile,
     onProgress: (p) => {
       if (p.step % 100 === 0 || p.validBitsPerChar !== undefined) {
         log(`step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(3)} ${Math.round(p.tokensPerSecond)} tok/s eta ${Math.round(p.etaSeconds / 60)} min${p.validBitsPerChar !== undefined ? ` valid ${p.validBitsPerChar.toFixed(4)} bpc` : ''}`);
@@ -136,36 +158,38 @@ async function main(): Promise<void> {
   });
   log(`trained ${result.steps} steps (${result.stopped}): validation slice ${result.before.bitsPerChar.toFixed(4)} -> ${result.after.bitsPerChar.toFixed(4)} bpc, ${Math.round(result.tokensPerSecond)} tok/s`);
 
-  const modelDir = path.resolve(values.out!);
   if (values['slice-only']) {
     saveModelFolder(modelDir, { cfg, weights: result.weights, tokenizerJSON: tokenizer.toJSON() });
     log(`saved ${modelDir} (slice only: ${result.trainTokens} tokens in ${Math.round((Date.now() - started) / 1000)} s)`);
     return;
   }
-  // Score every validation file, by language, with the saved folder itself (as `recurrent eval` will).
-  const tmpDir = path.join(work, 'model-unscored');
-  saveModelFolder(tmpDir, { cfg, weights: result.weights, tokenizerJSON: tokenizer.toJSON() });
-  const validation = await evaluateFolder(tmpDir, validFiles, { byLanguage: true });
-  fs.writeFileSync(path.join(work, 'validation.json'), JSON.stringify(validation, null, 2));
-  saveModelFolder(modelDir, {
-    cfg,
-    weights: result.weights,
-    tokenizerJSON: tokenizer.toJSON(),
-    words: rememberWords(),
-    meta: {
-      wordMemory: { ...corpusMemoryOptions(), files: trainFiles.length },
-      name: 'recurrent-base',
-      created: new Date().toISOString(),
-      parent: null,
-      training: {
-        corpus: 'shared/corpus (see README model card)', trainFiles: trainFiles.length, validFiles: validFiles.length,
-        trainTokens: result.trainTokens, steps: result.steps, stopped: result.stopped, seconds: (Date.now() - started) / 1000,
-        hardware: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`, options, history: result.history,
+  await saveScored(result.weights, { trainTokens: result.trainTokens, steps: result.steps, stopped: result.stopped, history: result.history, options });
+
+  /** Saves `weights` to --out with the word memory, after scoring every validation file by language with the saved folder itself (as `recurrent eval` will). */
+  async function saveScored(weights: Weights, training: Record<string, unknown>): Promise<void> {
+    const tmpDir = path.join(work, 'model-unscored');
+    saveModelFolder(tmpDir, { cfg, weights, tokenizerJSON: tokenizer.toJSON() });
+    const validation = await evaluateFolder(tmpDir, validFiles, { byLanguage: true, threads: options.threads });
+    fs.writeFileSync(path.join(work, 'validation.json'), JSON.stringify(validation, null, 2));
+    saveModelFolder(modelDir, {
+      cfg,
+      weights,
+      tokenizerJSON: tokenizer.toJSON(),
+      words: init?.words ?? rememberWords(),
+      meta: {
+        wordMemory: init?.meta.wordMemory ?? { ...corpusMemoryOptions(), files: trainFiles.length },
+        name: 'recurrent-base',
+        created: new Date().toISOString(),
+        parent: values.init ? path.resolve(values.init) : null,
+        training: {
+          corpus: 'shared/corpus (see README model card)', trainFiles: trainFiles.length, validFiles: validFiles.length,
+          seconds: (Date.now() - started) / 1000, hardware: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`, ...training,
+        },
+        metrics: { validation },
       },
-      metrics: { validation },
-    },
-  });
-  log(`saved ${modelDir}; validation ${validation.bitsPerChar.toFixed(4)} bpc; per language ${JSON.stringify(validation.languages)}`);
+    });
+    log(`saved ${modelDir}; validation ${validation.bitsPerChar.toFixed(4)} bpc; per language ${JSON.stringify(validation.languages)}`);
+  }
 }
 
 main().catch((e) => {

@@ -4,3 +4,4 @@ export { Weights, WeightSpec, weightSpecs, initWeights, checkWeights } from './w
 export { buildStepModel, buildSearchStepModel, SearchHeads, buildAdvanceModel, buildScoreModel, readWeights } from './inferenceGraphs';
 export { buildTrainStepModel, TrainStepOptions, trainStepFlopsPerToken } from './trainStep';
 export { saveModelFolder, loadModelFolder, tokenizerVocabSize, ModelFolder, ModelMeta, MODEL_FILES } from './modelFolder';
+export { extendVocabulary } from './extendVocabulary';

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { buildScoreModel, loadModelFolder, stateSize } from '../model';
 import { createSession } from '../runtime/ortSession';
-import { Tokenizer } from '../tokenizer';
+import { Language, languageOfPath, Tokenizer } from '../tokenizer';
 import { CorpusFile } from './corpus';
 import { Document, Score, scoreDocuments, summarize } from './evaluate';
 
@@ -28,12 +28,17 @@ export interface FolderScore {
   readonly languages?: Record<string, { files: number; chars: number; tokens: number; bitsPerChar: number; perplexity: number }>;
 }
 
-export async function evaluateFolder(modelDir: string, files: readonly CorpusFile[], options: { byLanguage?: boolean; threads?: number; onProgress?: (m: string) => void } = {}): Promise<FolderScore> {
+/**
+ * Scores `files` with the model folder. A model with language tokens is told each file's language
+ * from its extension, or `language(file)` when given (the ablation tells every file `other`).
+ */
+export async function evaluateFolder(modelDir: string, files: readonly CorpusFile[], options: { byLanguage?: boolean; threads?: number; onProgress?: (m: string) => void; language?: (file: string) => Language } = {}): Promise<FolderScore> {
   const started = Date.now();
   const folder = loadModelFolder(modelDir);
   const tokenizer = Tokenizer.fromJSON(folder.tokenizerJSON);
   options.onProgress?.(`tokenizing ${files.length} files…`);
-  const docs: Document[] = files.map((f) => ({ ids: tokenizer.encode(f.text), chars: f.text.length }));
+  const languageOfFile = options.language ?? languageOfPath;
+  const docs: Document[] = files.map((f) => ({ ids: tokenizer.encode(f.text), chars: f.text.length, start: tokenizer.documentStart(languageOfFile(f.path)) }));
   const session = await createSession(buildScoreModel(folder.cfg, folder.weights), options.threads ?? 2);
   const perDoc: number[] = new Array(docs.length).fill(0);
   try {

@@ -3,7 +3,7 @@
 // checkpoints to resume from, progress events and cancellation that leaves the caller's model as is.
 import * as fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { buildScoreModel, buildTrainStepModel, ModelConfig, stateSize, Weights } from '../model';
+import { buildScoreModel, buildTrainStepModel, ModelConfig, stateSize, Weights, weightSpecs } from '../model';
 import { createSession, int64Tensor } from '../runtime/ortSession';
 import { mulberry32 } from '../random';
 import { chunkAt, makeLanes, shuffled } from './batches';
@@ -131,7 +131,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
 
     check();
     const before = await evaluateWeights(cfg, input.weights, input.docStartId, input.valid, o.threads, signal);
-    const trainDocs = input.train.map((d) => d.ids);
+    const trainDocs = input.train.map(streamTokens);
     const random = mulberry32(o.seed);
     const epochOrders: (readonly ArrayLike<number>[])[] = [];
     for (let e = 0; e < o.epochs; e++) epochOrders.push(shuffled(trainDocs, random));
@@ -235,6 +235,15 @@ export function learningRate(o: Pick<TrainOptions, 'lr' | 'warmupSteps' | 'minLr
   return o.lr * (o.minLrRatio + (1 - o.minLrRatio) * 0.5 * (1 + Math.cos(Math.PI * progress)));
 }
 
+/** A document's tokens in the training stream after its <|doc|> (makeLanes adds that): the rest of its start tokens, then its text. */
+function streamTokens(d: Document): ArrayLike<number> {
+  if (!d.start || d.start.length <= 1) return d.ids;
+  const out = new Int32Array(d.start.length - 1 + d.ids.length);
+  out.set(d.start.slice(1));
+  out.set(d.ids, d.start.length - 1);
+  return out;
+}
+
 function takeTokens(docs: readonly Document[], maxTokens: number): Document[] {
   const out: Document[] = [];
   let n = 0;
@@ -304,4 +313,11 @@ function readCheckpoint(file: string, cfg: ModelConfig, names: readonly string[]
   }
   if (offset !== buf.length || names.some((n) => !params[n])) throw new Error(`Checkpoint ${file} is truncated or does not match the model.`);
   return { cfg, names: [...names], params, step: h.step, epoch: h.epoch, chunk: h.chunk, totalSteps: h.totalSteps, bestLoss: h.bestLoss, bestWeights, badEvals: h.badEvals, history: h.history };
+}
+
+/** The best weights a checkpoint holds and where it stood, to export a run stopped before it finished. */
+export function readCheckpointBest(file: string, cfg: ModelConfig): { weights: Weights; step: number; bestBitsPerChar: number; history: TrainResult['history'] } {
+  const c = readCheckpoint(file, cfg, weightSpecs(cfg).map((s) => s.name));
+  if (!c) throw new Error(`There is no checkpoint ${file}.`);
+  return { weights: c.bestWeights, step: c.step, bestBitsPerChar: c.bestLoss, history: c.history };
 }
