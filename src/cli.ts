@@ -9,6 +9,7 @@ import { readCorpus } from './engine/training/corpus';
 import { evaluateFolder } from './engine/training/evaluateFolder';
 import { fineTune } from './engine/training/fineTune';
 import { defaultCompleteOptions } from './engine/runtime/completeOptions';
+import { languageOfPath } from './engine/tokenizer/language';
 
 const bundledModel = path.join(__dirname, '..', 'media', 'models', 'base');
 const workerPath = path.join(__dirname, 'worker.js');
@@ -74,7 +75,7 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
     const client = new EngineClient(defaultEngineClientOptions(workerPath));
     try {
       await client.load(modelDir(v));
-      const result = await client.complete(path.resolve(v.file), text.slice(0, offset), defaultCompleteOptions());
+      const result = await client.complete(path.resolve(v.file), text.slice(0, offset), defaultCompleteOptions(), undefined, languageOfPath(v.file));
       return { word: result!.word, items: result!.items.map(({ word, probability }) => ({ word, probability })), inline: result!.inline };
     } finally {
       await client.dispose();

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { EngineClient } from '../engine/runtime/engineClient';
 import { CompletionResult } from '../engine/runtime/protocol';
+import { languageOfDocument } from '../engine/tokenizer/language';
 import { readSettings } from './settings';
 
 export class CompletionSource {
@@ -15,7 +16,7 @@ export class CompletionSource {
     const key = `${document.uri.toString()}@${document.version}:${document.offsetAt(position)}`;
     if (this.last?.key !== key) {
       const text = document.getText(new vscode.Range(new vscode.Position(0, 0), position));
-      const result = this.client.complete(document.uri.toString(), text, readSettings(document).complete).catch((e: Error) => {
+      const result = this.client.complete(document.uri.toString(), text, readSettings(document).complete, undefined, languageOfDocument(document.languageId, document.fileName)).catch((e: Error) => {
         this.log.warn(`[completion] ${e.message}`);
         return undefined;
       });

@@ -6,6 +6,7 @@ import { ChildProcess } from 'node:child_process';
 import { commonPrefixLength } from './commonPrefixLength';
 import { forkChild, stderrTail } from './forkChild';
 import { CompleteOptions, CompletionResult, FromWorker, ModelInfo, Request, ResultOf, ScoreResult, Stats, ToWorker } from './protocol';
+import type { Language } from '../tokenizer/language';
 
 export interface EngineClientOptions {
   /** Path of the bundled worker (dist/worker.js). */
@@ -82,8 +83,8 @@ export class EngineClient {
    * by a newer one for the same document answers with the newer one's result: while the user types
    * on, the newest words are the right answer to every request still waiting.
    */
-  complete(doc: string, textBeforeCursor: string, options: CompleteOptions, signal?: AbortSignal): Promise<CompletionResult | undefined> {
-    const result: Promise<CompletionResult | undefined> = this.completeOnce(doc, textBeforeCursor, options, signal).catch((e) => {
+  complete(doc: string, textBeforeCursor: string, options: CompleteOptions, signal?: AbortSignal, language?: Language): Promise<CompletionResult | undefined> {
+    const result: Promise<CompletionResult | undefined> = this.completeOnce(doc, textBeforeCursor, options, signal, language).catch((e) => {
       const newer = this.latest.get(doc);
       if (e instanceof SupersededError) return newer !== result ? newer : undefined;
       throw e;
@@ -94,14 +95,14 @@ export class EngineClient {
     return result;
   }
 
-  private async completeOnce(doc: string, textBeforeCursor: string, options: CompleteOptions, signal?: AbortSignal): Promise<CompletionResult | undefined> {
+  private async completeOnce(doc: string, textBeforeCursor: string, options: CompleteOptions, signal?: AbortSignal, language?: Language): Promise<CompletionResult | undefined> {
     await this.loaded;
     for (let attempt = 0; attempt < 2; attempt++) {
       const old = this.sent.get(doc) ?? '';
       const keep = this.sent.has(doc) ? commonPrefixLength(old, textBeforeCursor) : 0;
       this.sent.set(doc, textBeforeCursor);
       try {
-        return await this.request({ kind: 'complete', doc, sync: { keep, append: textBeforeCursor.slice(keep), length: textBeforeCursor.length }, options }, signal);
+        return await this.request({ kind: 'complete', doc, sync: { keep, append: textBeforeCursor.slice(keep), length: textBeforeCursor.length, language }, options }, signal);
       } catch (e) {
         if (e instanceof CancelledError && !(e instanceof SupersededError)) return undefined;
         if ((e as { code?: string }).code !== 'resync') throw e;
@@ -111,9 +112,9 @@ export class EngineClient {
     throw new Error(`could not bring ${doc} in step with the engine`);
   }
 
-  async score(text: string, surprising = 0, signal?: AbortSignal): Promise<ScoreResult> {
+  async score(text: string, surprising = 0, signal?: AbortSignal, language?: Language): Promise<ScoreResult> {
     await this.loaded;
-    return this.request({ kind: 'score', text, surprising }, signal);
+    return this.request({ kind: 'score', text, surprising, language }, signal);
   }
 
   close(doc: string): void {

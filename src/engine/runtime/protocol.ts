@@ -1,10 +1,13 @@
 // Messages between the extension host (or CLI) and the engine worker. Plain data only.
+import type { Language } from '../tokenizer/language';
 
 /** The new text before the cursor is `old.slice(0, keep) + append`, `length` units long. */
 export interface TextSync {
   readonly keep: number;
   readonly append: string;
   readonly length: number;
+  /** The document's language (tokenizer/language), told to a model with language tokens; `other` when absent. */
+  readonly language?: Language;
 }
 
 export interface CompleteOptions {
@@ -49,7 +52,7 @@ export interface ModelInfo {
 export type Request =
   | { readonly kind: 'load'; readonly modelDir: string }
   | { readonly kind: 'complete'; readonly doc: string; readonly sync: TextSync; readonly options: CompleteOptions }
-  | { readonly kind: 'score'; readonly text: string; readonly surprising: number }
+  | { readonly kind: 'score'; readonly text: string; readonly surprising: number; readonly language?: Language }
   | { readonly kind: 'close'; readonly doc: string }
   | { readonly kind: 'stats' };
 

@@ -102,7 +102,7 @@ function handle(r: Request, signal: AbortSignal): Promise<unknown> | unknown {
     case 'complete':
       return engine.complete(r.doc, r.sync, r.options, signal);
     case 'score':
-      return engine.score(r.text, r.surprising, serveUrgent);
+      return engine.score(r.text, r.surprising, serveUrgent, r.language);
     case 'close':
       return engine.close(r.doc);
     case 'stats':

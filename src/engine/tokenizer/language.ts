@@ -1,8 +1,6 @@
 // The file's language as the model is told it: a small fixed set, each with a special token fed
 // right after <|doc|> (`<|doc|> <|lang:python|>`), so the network knows from the first character
 // which vocabulary and layout to expect. One definition for training, scoring and completion.
-import * as path from 'node:path';
-
 /** The languages a model can be told; `other` for everything else (and when nothing is known). */
 export const LANGUAGES = ['typescript', 'python', 'go', 'rust', 'c', 'java', 'markdown', 'text', 'json', 'other'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -33,9 +31,11 @@ const byLanguageId: Record<string, Language> = {
   json: 'json', jsonc: 'json', jsonl: 'json',
 };
 
-/** The language of a file, by its extension. */
+/** The language of a file, by its extension (a POSIX or Windows path, or a URI). */
 export function languageOfPath(file: string): Language {
-  return byExtension[path.extname(file).slice(1).toLowerCase()] ?? 'other';
+  const name = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? byExtension[name.slice(dot + 1).toLowerCase()] ?? 'other' : 'other';
 }
 
 /** The language of a VS Code language id (`typescriptreact`, `plaintext`, …). */

@@ -12,7 +12,7 @@ describe('language of a file', () => {
       ['m.py', 'python'], ['m.pyi', 'python'], ['main.go', 'go'], ['lib.rs', 'rust'],
       ['a.c', 'c'], ['a.h', 'c'], ['a.cpp', 'c'], ['A.java', 'java'], ['README.md', 'markdown'],
       ['notes.txt', 'text'], ['doc.rst', 'text'], ['package.json', 'json'],
-      ['style.scss', 'other'], ['Makefile', 'other'], ['.gitignore', 'other'], ['archive.tar.gz', 'other'],
+      ['style.scss', 'other'], ['Makefile', 'other'], ['.gitignore', 'other'], ['archive.tar.gz', 'other'], ['C:\\src.v2\\Makefile', 'other'], ['C:\\src\\a.py', 'python'], ['file:///x/y.rs', 'rust'],
     ];
     for (const [file, language] of cases) assert.equal(languageOfPath(file), language, file);
   });
