@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CellType, initWeights, loadModelFolder, ModelConfig, saveModelFolder, Weights } from '../src/engine/model';
+import { LanguageCounts } from '../src/engine/ngram/languageCounts';
 import { NgramModel } from '../src/engine/ngram/ngramModel';
 import { corpusMemoryOptions } from '../src/engine/runtime/wordMemory';
 import { languageOfPath, Tokenizer, trainTokenizer } from '../src/engine/tokenizer';
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
       'slice-only': { type: 'boolean', default: false },
       // Rebuild only the word memory (words.bin) of the model folder in --out, from the same training files.
       'words-only': { type: 'boolean', default: false },
+      // Add only the word memory's counts per language (words-languages.bin) for the folder's words.bin.
+      'word-languages-only': { type: 'boolean', default: false },
       // Continue training this model folder (the sizes flags are then ignored).
       init: { type: 'string' },
       // onnxruntime intra-op threads for training and scoring (1 leaves a core to other work).
@@ -72,14 +75,26 @@ async function main(): Promise<void> {
   log(`corpus: ${corpus.files.length} files (skipped ${JSON.stringify(corpus.skipped)}); ${trainFiles.length} train, ${validFiles.length} validation`);
   const rememberWords = () => {
     const t0 = Date.now();
-    const words = NgramModel.train(trainFiles.map((f) => f.text), corpusMemoryOptions()).encode();
-    log(`word memory: ${(words.length / 1e6).toFixed(1)} MB in ${Math.round((Date.now() - t0) / 1000)} s`);
-    return words;
+    const ngram = NgramModel.train(trainFiles.map((f) => f.text), corpusMemoryOptions());
+    const words = ngram.encode();
+    const languages = LanguageCounts.count(ngram.vocabulary.size, (w) => ngram.knownId(w), trainFiles.map((f) => ({ language: languageOfPath(f.path), text: f.text }))).encode();
+    log(`word memory: ${(words.length / 1e6).toFixed(1)} MB and ${(languages.length / 1e6).toFixed(2)} MB of counts per language in ${Math.round((Date.now() - t0) / 1000)} s`);
+    return { words, wordLanguages: languages };
   };
+  if (values['word-languages-only']) {
+    const modelDir = path.resolve(values.out!);
+    const folder = loadModelFolder(modelDir);
+    if (!folder.words) throw new Error(`${modelDir} has no word memory (words.bin).`);
+    const ngram = NgramModel.decode(folder.words, path.join(modelDir, 'words.bin'));
+    const wordLanguages = LanguageCounts.count(ngram.vocabulary.size, (w) => ngram.knownId(w), trainFiles.map((f) => ({ language: languageOfPath(f.path), text: f.text }))).encode();
+    saveModelFolder(modelDir, { ...folder, wordLanguages });
+    log(`saved ${modelDir} with counts per language (${(wordLanguages.length / 1e6).toFixed(2)} MB)`);
+    return;
+  }
   if (values['words-only']) {
     const modelDir = path.resolve(values.out!);
     const folder = loadModelFolder(modelDir);
-    saveModelFolder(modelDir, { ...folder, meta: { ...folder.meta, wordMemory: { ...corpusMemoryOptions(), files: trainFiles.length } }, words: rememberWords() });
+    saveModelFolder(modelDir, { ...folder, meta: { ...folder.meta, wordMemory: { ...corpusMemoryOptions(), files: trainFiles.length } }, ...rememberWords() });
     log(`saved ${modelDir} with a new word memory`);
     return;
   }
@@ -175,7 +190,7 @@ async function main(): Promise<void> {
       cfg,
       weights,
       tokenizerJSON: tokenizer.toJSON(),
-      words: init?.words ?? rememberWords(),
+      ...(init?.words ? { words: init.words, wordLanguages: init.wordLanguages } : rememberWords()),
       meta: {
         wordMemory: init?.meta.wordMemory ?? { ...corpusMemoryOptions(), files: trainFiles.length },
         name: 'recurrent-base',

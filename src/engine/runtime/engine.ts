@@ -86,7 +86,7 @@ export class Engine {
       ...search,
       maxItems: options.maxItems,
       cacheFor: (typed) => cache.query(typed, this.options.cachePriors, wanted),
-      memoryFor: memory && ((prefix) => memory.query(cache.history(), prefix, wanted)),
+      memoryFor: memory && ((prefix) => memory.query(cache.history(), prefix, wanted, state.language)),
       memo: this.memo,
       signal,
     });

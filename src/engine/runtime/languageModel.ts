@@ -12,6 +12,7 @@ import { buildAdvanceModel, buildScoreModel, buildSearchStepModel, IO, loadModel
 import { Tokenizer } from '../tokenizer';
 import { createSession, int64Tensor } from './ortSession';
 import { NgramModel } from '../ngram/ngramModel';
+import { LanguageCounts } from '../ngram/languageCounts';
 import { WordMemory } from './wordMemory';
 
 /** Word tokens the step graph reports per row: the word search's beam can be no wider. */
@@ -66,6 +67,7 @@ export class LanguageModel {
     const memory = WordMemory.of(
       folder.words && NgramModel.decode(folder.words, where(MODEL_FILES.words)),
       folder.workspaceWords && NgramModel.decode(folder.workspaceWords, where(MODEL_FILES.workspaceWords)),
+      folder.wordLanguages && LanguageCounts.decode(folder.wordLanguages, where(MODEL_FILES.wordLanguages)),
     );
     const [step, advance, score] = await Promise.all([
       createSession(buildSearchStepModel(folder.cfg, folder.weights, { wordToken: tokens.wordToken, boundaryToken: tokens.boundaryToken, topK: SEARCH_TOP_K }), 1),

@@ -4,7 +4,9 @@
 // of a hundred megabytes of code; counts can, and completion mixes the two (see wordSearch).
 // Hellendoorn & Devanbu (FSE 2017) found the same of neural models of code: they gain most with
 // an n-gram and a cache of the file beside them.
+import { LanguageCounts } from '../ngram/languageCounts';
 import { NgramModel } from '../ngram/ngramModel';
+import type { Language } from '../tokenizer/language';
 import { thresholdTop } from '../ngram/thresholdTop';
 import type { NgramOptions } from '../ngram/ngramEstimate';
 import { isCompletionWord } from '../text/words';
@@ -38,37 +40,59 @@ export interface WordMemoryQuery {
 }
 
 export class WordMemory {
-  private readonly parts: readonly { readonly ngram: NgramModel; readonly share: number }[];
+  private readonly parts: readonly { readonly ngram: NgramModel; readonly share: number; readonly languages?: LanguageCounts }[];
   /** How many distinct words each memory holds (for Show Model Info). */
   readonly words: { readonly corpus: number; readonly workspace: number };
 
-  private constructor(corpus: NgramModel | undefined, workspace: NgramModel | undefined) {
+  private constructor(corpus: NgramModel | undefined, workspace: NgramModel | undefined, languages: LanguageCounts | undefined) {
     // Less <s> and <unk>.
     this.words = { corpus: corpus ? corpus.vocabulary.size - 2 : 0, workspace: workspace ? workspace.vocabulary.size - 2 : 0 };
     const both = Boolean(corpus && workspace);
     this.parts = [
-      ...(corpus ? [{ ngram: corpus, share: both ? 1 - WORKSPACE_SHARE : 1 }] : []),
+      ...(corpus ? [{ ngram: corpus, share: both ? 1 - WORKSPACE_SHARE : 1, languages }] : []),
       ...(workspace ? [{ ngram: workspace, share: both ? WORKSPACE_SHARE : 1 }] : []),
     ];
   }
 
-  /** The memory of either or both n-grams (the workspace's takes half when both are given); none without one. */
-  static of(corpus: NgramModel | undefined, workspace: NgramModel | undefined): WordMemory | undefined {
-    return corpus || workspace ? new WordMemory(corpus, workspace) : undefined;
+  /**
+   * The memory of either or both n-grams (the workspace's takes half when both are given); none
+   * without one. `languages`: the corpus memory's counts per language (words-languages.bin), which
+   * turn down its words that are rare in the document's language; the workspace is the user's own
+   * text and is never turned down.
+   */
+  static of(corpus: NgramModel | undefined, workspace: NgramModel | undefined, languages?: LanguageCounts): WordMemory | undefined {
+    if (corpus && languages && languages.words !== corpus.vocabulary.size) throw new Error(`the word memory's language counts are for ${languages.words} words but it has ${corpus.vocabulary.size}`);
+    return corpus || workspace ? new WordMemory(corpus, workspace, corpus && languages) : undefined;
   }
 
   /**
    * `history`: the document's last tokens (text/incrementalLexer), oldest first. The answer is
    * valid until the next query: it reads the n-grams' scratch.
    */
-  query(history: readonly string[], prefix: string, limit: number): WordMemoryQuery {
-    const answers = this.parts.map(({ ngram, share }) => ({ share, ...queryOne(ngram, history, prefix, limit) }));
+  query(history: readonly string[], prefix: string, limit: number, language: Language = 'other'): WordMemoryQuery {
+    const answers = this.parts.map(({ ngram, share, languages }) => ({
+      share,
+      ...(languages && language !== 'other' ? inLanguage(ngram, languages, language, history, prefix, limit) : queryOne(ngram, history, prefix, limit)),
+    }));
     if (answers.length === 1 && answers[0].share === 1) return answers[0];
     const prob = (word: string) => answers.reduce((sum, a) => sum + a.share * a.prob(word), 0);
     const candidates = new Set(answers.flatMap((a) => a.words.map((w) => w.word)));
     const words = [...candidates].map((word) => ({ word, p: prob(word) })).sort((a, b) => b.p - a.p).slice(0, limit);
     return { words, total: answers.reduce((sum, a) => sum + a.share * a.total, 0), prob };
   }
+}
+
+/**
+ * queryOne with every word's probability times its language factor (LanguageCounts.factor). The
+ * total stays the n-gram's: the mass taken from foreign words is not handed to the others, so the
+ * memory never outweighs the network and the cache more than it was tuned to. Twice the candidates
+ * are read, since turned-down words make room for ones ranked below them.
+ */
+function inLanguage(m: NgramModel, counts: LanguageCounts, language: Language, history: readonly string[], prefix: string, limit: number): WordMemoryQuery {
+  const answer = queryOne(m, history, prefix, 2 * limit);
+  const factor = (word: string) => counts.factor(m.knownId(word), language);
+  const words = answer.words.map((w) => ({ word: w.word, p: w.p * factor(w.word) })).sort((a, b) => b.p - a.p).slice(0, limit);
+  return { words, total: answer.total, prob: (word) => answer.prob(word) * factor(word) };
 }
 
 function queryOne(m: NgramModel, history: readonly string[], prefix: string, limit: number): WordMemoryQuery {
