@@ -52,6 +52,8 @@ async function main(): Promise<void> {
       init: { type: 'string' },
       // onnxruntime intra-op threads for training and scoring (1 leaves a core to other work).
       threads: { type: 'string', default: '2' },
+      // Checkpoint between evaluations too (every N steps; 0: at evaluations only).
+      'checkpoint-every': { type: 'string', default: '250' },
       // Export the checkpoint's best weights to --out (scored, with the word memory); no training.
       'export-best': { type: 'boolean', default: false },
     },
@@ -143,7 +145,7 @@ async function main(): Promise<void> {
     ...defaultTrainOptions(),
     batch: Number(values.batch), steps: Number(values.steps), lr: Number(values.lr), epochs: Number(values.epochs),
     maxMinutes: Number(values['max-minutes']), evalEverySteps: 1000, patience: Number(values.patience), warmupSteps: 200, seed,
-    threads: Number(values.threads),
+    threads: Number(values.threads), checkpointEverySteps: Number(values['checkpoint-every']),
   };
   log(`model ${JSON.stringify(cfg)}; options ${JSON.stringify(options)}`);
   // Training watches a fixed slice of the validation files; all of them are scored at the end.

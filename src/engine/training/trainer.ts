@@ -20,6 +20,8 @@ export interface TrainOptions {
   readonly epochs: number;
   readonly maxMinutes: number;
   readonly evalEverySteps: number;
+  /** Also checkpoint (without evaluating) every this many steps, so a stopped slow run loses little; 0: at evaluations only. */
+  readonly checkpointEverySteps?: number;
   /** Stop after this many evaluations without a better validation loss. */
   readonly patience: number;
   /** Periodic evaluations score at most this many validation tokens (the final one scores all). */
@@ -206,6 +208,9 @@ export async function train(input: TrainInput): Promise<TrainResult> {
         if (scored.bitsPerChar < best.loss) best = { loss: scored.bitsPerChar, weights: toWeights(params, names, true), badEvals: 0 };
         else best.badEvals++;
         if (input.checkpointFile) writeCheckpoint(input.checkpointFile, { cfg, names, params, step, epoch, chunk, totalSteps, bestLoss: best.loss, bestWeights: best.weights, badEvals: best.badEvals, history });
+      } else if (input.checkpointFile && o.checkpointEverySteps && step % o.checkpointEverySteps === 0 && best.loss < Infinity) {
+        // Between evaluations; only once an evaluation has chosen best weights to keep beside the current ones.
+        writeCheckpoint(input.checkpointFile, { cfg, names, params, step, epoch, chunk, totalSteps, bestLoss: best.loss, bestWeights: best.weights, badEvals: best.badEvals, history });
       }
       if (step % 10 === 0 || atEval) {
         input.onProgress?.({ step, totalSteps, epoch, loss: lossSum / lossCount, tokensPerSecond, etaSeconds: ((totalSteps - step) * o.batch * o.steps) / tokensPerSecond, validBitsPerChar });
