@@ -5,10 +5,14 @@ import { defaultEngineClientOptions, EngineClient } from './engine/runtime/engin
 import { registerCompletionProvider } from './vscode/completionProvider';
 import { CompletionSource } from './vscode/completionSource';
 import { createInlineCompletionProvider } from './vscode/inlineCompletionProvider';
+import { Learning } from './vscode/learning';
+import { LanguageWordFilter } from './vscode/languageWordFilter';
 import { describeModel, ModelManager } from './vscode/modelManager';
 import { PerplexityStatusBar } from './vscode/perplexityStatusBar';
+import { registerPrefetch } from './vscode/prefetch';
 import { SurprisalHighlighter } from './vscode/surprisalHighlighter';
 import { registerTrainCommands } from './vscode/trainCommand';
+import { ProjectMemoryController } from './vscode/projectMemory';
 
 /** What the extension-host tests reach through `exports`. */
 export interface RecurrentApi {
@@ -16,8 +20,10 @@ export interface RecurrentApi {
   readonly models: ModelManager;
   readonly statusBar: PerplexityStatusBar;
   readonly surprisal: SurprisalHighlighter;
+  readonly learning: Learning;
   /** The registered ghost-text provider (VS Code 1.100 has no command that runs these). */
   readonly inlineProvider: vscode.InlineCompletionItemProvider;
+  readonly projectMemory: ProjectMemoryController;
   /** Settles when the first model has loaded (or failed to). */
   readonly ready: Promise<unknown>;
 }
@@ -32,7 +38,13 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
   const source = new CompletionSource(client, log);
   const statusBar = new PerplexityStatusBar(client, models);
   const surprisal = new SurprisalHighlighter(statusBar);
-  const inlineProvider = createInlineCompletionProvider(source);
+  const languageWords = new LanguageWordFilter(context.asAbsolutePath(path.join('media', 'languageWords')), log);
+  const inlineProvider = createInlineCompletionProvider(source, languageWords);
+  const learnedFile = context.storageUri ? path.join(context.storageUri.fsPath, 'learned.bin') : undefined;
+  const learning = new Learning(client, models, context.asAbsolutePath(path.join('dist', 'learner.js')), learnedFile, log);
+  learning.onDidChange((line) => (statusBar.learning = line));
+  const projectMemory = new ProjectMemoryController(client, context.storageUri?.fsPath, log);
+  projectMemory.onDidChange((line) => statusBar.setProjectMemory(line));
 
   let crashShown = false;
   client.onDidCrash((e) => {
@@ -48,12 +60,16 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
     models,
     statusBar,
     surprisal,
-    registerCompletionProvider(source),
+    learning,
+    projectMemory,
+    registerCompletionProvider(source, languageWords),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, inlineProvider),
-    registerTrainCommands(models, context.asAbsolutePath(path.join('dist', 'trainer.js')), log),
+    registerTrainCommands(models, context.asAbsolutePath(path.join('dist', 'trainer.js')), log, learnedFile),
     vscode.commands.registerCommand('recurrent.resetToBaseModel', async () => {
+      await learning.reset();
       await models.resetToBase();
-      void vscode.window.showInformationMessage('Recurrent is using the bundled base model again.');
+      await projectMemory.reset();
+      void vscode.window.showInformationMessage('Recurrent is using the bundled base model again; its project memory was cleared and is rebuilt from the workspace\'s files.');
     }),
     vscode.commands.registerCommand('recurrent.showModelInfo', () => showModelInfo(models)),
     vscode.workspace.onDidCloseTextDocument((d) => client?.close(d.uri.toString())),
@@ -63,15 +79,20 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
     vscode.workspace.onDidGrantWorkspaceTrust(() => void models.loadPreferred()),
   );
 
-  // The model loads in the worker; activation returns at once.
+  // The model loads in the worker; activation returns at once. The project memory loads beside it.
+  void projectMemory.start();
   const ready = models.loadPreferred().then(
-    () => statusBar.refresh(0),
+    () => {
+      // Reading ahead needs a model; before one has loaded, a request could only fail.
+      context.subscriptions.push(registerPrefetch(source));
+      return statusBar.refresh(0);
+    },
     (e: Error) => {
       log.error(`[model] ${e.message}`);
       void vscode.window.showErrorMessage(`Recurrent could not load its model: ${e.message}`);
     },
   );
-  return { client, models, statusBar, surprisal, inlineProvider, ready };
+  return { client, models, statusBar, surprisal, learning, inlineProvider, projectMemory, ready };
 }
 
 async function showModelInfo(models: ModelManager): Promise<void> {
@@ -95,9 +116,8 @@ async function showModelInfo(models: ModelManager): Promise<void> {
   if (choice === 'Reset to Base Model') await vscode.commands.executeCommand('recurrent.resetToBaseModel');
 }
 
-function describeMemory({ corpus, workspace }: { corpus: number; workspace: number }): string {
-  const parts = [corpus ? `${corpus.toLocaleString('en-US')} words of its training text` : '', workspace ? `${workspace.toLocaleString('en-US')} of the workspace` : ''].filter(Boolean);
-  return parts.length ? `Word memory: ${parts.join(', ')}.` : '';
+function describeMemory(words: number): string {
+  return words ? `Word memory: ${words.toLocaleString('en-US')} words of its training text.` : '';
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,20 +1,23 @@
-// The suggest list: the model's words in the model's order, with their probability.
+// The suggest list: the model's words in the model's order, with their probability, placed among
+// the language service's items by mergePolicy and kept to the file's language by LanguageWordFilter.
 import * as vscode from 'vscode';
-import { CompletionSource } from './completionSource';
-import { identifierTail } from '../engine/runtime/documentState';
-import { isServed } from './settings';
+import { CompletionSource, typedRange } from './completionSource';
+import { LanguageWordFilter } from './languageWordFilter';
+import { placeWords } from './mergePolicy';
+import { isServed, readSettings } from './settings';
 
-export function registerCompletionProvider(source: CompletionSource): vscode.Disposable {
+export function registerCompletionProvider(source: CompletionSource, filter: LanguageWordFilter): vscode.Disposable {
   const provider: vscode.CompletionItemProvider = {
     async provideCompletionItems(document, position, token) {
-      if (!isServed(document)) return undefined;
+      const settings = readSettings(document);
+      if (!isServed(document, settings)) return undefined;
       const result = await source.get(document, position, token);
-      if (!result?.items.length) return undefined;
-      // The answer may be for a later keystroke (see EngineClient.complete): the range is what is
-      // typed at this position, and only words that continue it are offered.
-      const typed = identifierTail(document.lineAt(position.line).text.slice(0, position.character));
-      const range = new vscode.Range(position.translate(0, -typed.length), position);
-      const items = result.items.filter((item) => item.word.startsWith(typed)).map((item, rank) => {
+      // Overtaken or cancelled: an incomplete empty list, so that the editor asks again as typing goes on.
+      if (!result) return new vscode.CompletionList([], true);
+      // The answer is for this position: every item continues the word typed before it.
+      const range = typedRange(position, result);
+      const allows = settings.languageWordsOnly ? await filter.allowsAt(document, position) : undefined;
+      const items = placeWords(result.items, settings.confidentProbability, allows).map((item) => {
         // The description shows on every row (the detail only on the focused one).
         const detail = `${formatProbability(item.probability)} · Recurrent`;
         const c = new vscode.CompletionItem({ label: item.word, description: detail }, vscode.CompletionItemKind.Text);
@@ -22,11 +25,12 @@ export function registerCompletionProvider(source: CompletionSource): vscode.Dis
         c.detail = detail;
         // Every item matches the typed prefix the same way, so VS Code's fuzzy score ties and
         // sortText keeps the model's order; isIncomplete makes it ask again as the word grows.
-        c.sortText = String(rank).padStart(4, '0');
+        c.sortText = item.sortText;
         c.filterText = item.word;
-        c.preselect = rank === 0;
+        c.preselect = item.preselect;
         return c;
       });
+      if (!items.length) return undefined;
       return new vscode.CompletionList(items, true);
     },
   };

@@ -23,12 +23,12 @@ export interface ScoredDocument {
 }
 
 /** Text, tooltip and visibility of the item for a readout: a pure function, tested on its own. */
-export function renderReadout(r: Readout, model: string): { text: string; tooltip: string; visible: boolean } {
+export function renderReadout(r: Readout, model: string, memory = ''): { text: string; tooltip: string; visible: boolean } {
   switch (r.status) {
     case 'hidden':
       return { text: '', tooltip: '', visible: false };
     case 'computing':
-      return { text: `$(sync~spin) ppl${r.previous ? ` ${r.previous.perplexity.toFixed(1)}` : ''}`, tooltip: `Recurrent is scoring this document…\n\nModel: ${model}`, visible: true };
+      return { text: `$(sync~spin) ppl${r.previous ? ` ${r.previous.perplexity.toFixed(1)}` : ''}`, tooltip: `Recurrent is scoring this document…\n\nModel: ${model}${memory ? `\n${memory}` : ''}`, visible: true };
     case 'error':
       return { text: '$(warning) ppl', tooltip: `Recurrent could not score this document: ${r.message}`, visible: true };
     case 'ready': {
@@ -40,8 +40,9 @@ export function renderReadout(r: Readout, model: string): { text: string; toolti
           `Perplexity per token of ${scope}: ${s.perplexity.toFixed(2)}`,
           `${s.bitsPerChar.toFixed(3)} bits per character, ${s.tokens.toLocaleString('en-US')} tokens scored`,
           `Model: ${model}`,
+          memory,
           'Click for model info.',
-        ].join('\n'),
+        ].filter(Boolean).join('\n'),
         visible: true,
       };
     }
@@ -58,6 +59,9 @@ export class PerplexityStatusBar implements vscode.Disposable {
   private generation = 0;
   /** How many most-surprising tokens to ask for (0 when nobody shows them). */
   surprisingTokens = 0;
+  private learningLine = '';
+  /** What the project memory holds, a line of the tooltip (vscode/projectMemory). */
+  private memoryLine = '';
 
   constructor(private readonly client: EngineClient, private readonly models: ModelManager, private readonly debounceMs = 750) {
     this.item.name = 'Recurrent Perplexity';
@@ -76,6 +80,22 @@ export class PerplexityStatusBar implements vscode.Disposable {
 
   get current(): Readout {
     return this.readout;
+  }
+
+  /** A line on what the model learned while the user worked (vscode/learning), shown with the model. */
+  set learning(line: string) {
+    this.learningLine = line;
+    this.show(this.readout);
+  }
+
+  get tooltip(): string {
+    return typeof this.item.tooltip === 'string' ? this.item.tooltip : '';
+  }
+
+  /** Shows what the project memory holds and its progress in the tooltip. */
+  setProjectMemory(line: string): void {
+    this.memoryLine = line;
+    this.show(this.readout);
   }
 
   /** Scores the active document after `delayMs` (later calls replace earlier ones). */
@@ -107,8 +127,8 @@ export class PerplexityStatusBar implements vscode.Disposable {
 
   private show(readout: Readout): void {
     this.readout = readout;
-    const model = this.models.current ? describeModel(this.models.current) : 'none loaded';
-    const { text, tooltip, visible } = renderReadout(readout, model);
+    const model = (this.models.current ? describeModel(this.models.current) : 'none loaded') + (this.learningLine ? `\n${this.learningLine}` : '');
+    const { text, tooltip, visible } = renderReadout(readout, model, this.memoryLine);
     this.item.text = text;
     this.item.tooltip = tooltip;
     if (visible) this.item.show();

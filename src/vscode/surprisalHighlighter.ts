@@ -2,10 +2,8 @@
 // graded by how many bits each cost, with the figure in the hover. Surprising code is where typos
 // and bugs often sit (Ray et al. 2016, "On the naturalness of buggy code").
 import * as vscode from 'vscode';
+import { SURPRISAL_HIGHLIGHTS } from '../engine/runtime/surprisal';
 import { PerplexityStatusBar, ScoredDocument } from './perplexityStatusBar';
-
-/** Tokens highlighted at most. */
-const highlighted = 40;
 const gradeAlphas = [0.12, 0.22, 0.35];
 
 export class SurprisalHighlighter implements vscode.Disposable {
@@ -23,13 +21,9 @@ export class SurprisalHighlighter implements vscode.Disposable {
     ];
   }
 
-  get isEnabled(): boolean {
-    return this.enabled;
-  }
-
   toggle(): boolean {
     this.enabled = !this.enabled;
-    this.statusBar.surprisingTokens = this.enabled ? highlighted : 0;
+    this.statusBar.surprisingTokens = this.enabled ? SURPRISAL_HIGHLIGHTS : 0;
     void vscode.commands.executeCommand('setContext', 'recurrent.surprisal', this.enabled);
     if (!this.enabled) for (const editor of vscode.window.visibleTextEditors) for (const g of this.grades) editor.setDecorations(g, []);
     this.statusBar.refresh(0);

@@ -9,7 +9,7 @@ import { readSettings } from './settings';
 import { collectWorkspaceFiles } from './workspaceFiles';
 
 /** "Train on Workspace" and "Cancel Training"; running the first again joins the running job. */
-export function registerTrainCommands(models: ModelManager, trainerPath: string, log: vscode.LogOutputChannel): vscode.Disposable {
+export function registerTrainCommands(models: ModelManager, trainerPath: string, log: vscode.LogOutputChannel, learnedWeights?: string): vscode.Disposable {
   let running: { result: Promise<FineTuneResult | undefined>; abort: AbortController } | undefined;
   const setTraining = (on: boolean) => void vscode.commands.executeCommand('setContext', 'recurrent.training', on);
   return vscode.Disposable.from(
@@ -20,7 +20,7 @@ export function registerTrainCommands(models: ModelManager, trainerPath: string,
       }
       const abort = new AbortController();
       setTraining(true);
-      const result = trainOnWorkspace(models, trainerPath, log, abort.signal).finally(() => {
+      const result = trainOnWorkspace(models, trainerPath, log, abort.signal, learnedWeights).finally(() => {
         running = undefined;
         setTraining(false);
       });
@@ -31,7 +31,7 @@ export function registerTrainCommands(models: ModelManager, trainerPath: string,
   );
 }
 
-async function trainOnWorkspace(models: ModelManager, trainerPath: string, log: vscode.LogOutputChannel, cancel: AbortSignal): Promise<FineTuneResult | undefined> {
+async function trainOnWorkspace(models: ModelManager, trainerPath: string, log: vscode.LogOutputChannel, cancel: AbortSignal, learnedWeights?: string): Promise<FineTuneResult | undefined> {
   if (!vscode.workspace.isTrusted) {
     const choice = await vscode.window.showWarningMessage('Training reads every file of the workspace. Trust this workspace first.', 'Manage Workspace Trust');
     if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
@@ -72,6 +72,7 @@ async function trainOnWorkspace(models: ModelManager, trainerPath: string, log: 
         const result = await runTraining(trainerPath, {
           files: collected.files,
           fromDir: current.dir,
+          learnedWeights,
           outDir,
           options: { maxMinutes: settings.maxMinutes },
           description: `adapted to ${vscode.workspace.name ?? 'the workspace'}`,

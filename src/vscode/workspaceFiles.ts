@@ -13,10 +13,39 @@ export interface CollectedFiles {
 }
 
 export async function collectWorkspaceFiles(settings: Settings, token?: vscode.CancellationToken): Promise<CollectedFiles> {
+  const listed = await listWorkspaceFiles(settings, token);
   const files: CorpusFile[] = [];
+  const skipped = listed.skipped;
+  let bytes = 0;
+  for (const f of listed.files) {
+    if (token?.isCancellationRequested) break;
+    const decoded = decodeTrainable(f.uri.path, await vscode.workspace.fs.readFile(f.uri), { maxFileBytes: settings.maxFileBytes });
+    if ('skip' in decoded) { skipped[decoded.skip] = (skipped[decoded.skip] ?? 0) + 1; continue; }
+    bytes += f.size;
+    files.push({ path: f.path, text: decoded.text });
+  }
+  return { files, bytes, skipped };
+}
+
+/** A workspace file that passes the filters by path and size (its content is checked when read). */
+export interface ListedFile {
+  readonly uri: vscode.Uri;
+  /** Relative to the workspace (with the folder's name first in a multi-root workspace). */
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/**
+ * The workspace's files that Train on Workspace and the project memory may read: files.exclude,
+ * .gitignore, recurrent.training.exclude, names that may hold secrets, lock files, binaries and
+ * minified files by name, the size limits. `first` files go first under the total size cap (the
+ * project memory puts the open files' folders there); `skipped` counts the rest by reason.
+ */
+export async function listWorkspaceFiles(settings: Settings, token?: vscode.CancellationToken, first: (path: string) => boolean = () => false): Promise<{ files: ListedFile[]; skipped: Record<string, number> }> {
+  const candidates: ListedFile[] = [];
   const skipped: Record<string, number> = {};
   const skip = (reason: string) => (skipped[reason] = (skipped[reason] ?? 0) + 1);
-  let bytes = 0;
   const folders = vscode.workspace.workspaceFolders ?? [];
   for (const folder of folders) {
     const filesExclude = vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, boolean>>('exclude', {});
@@ -33,14 +62,19 @@ export async function collectWorkspaceFiles(settings: Settings, token?: vscode.C
       if (byPath) { skip(byPath); continue; }
       const stat = await vscode.workspace.fs.stat(uri);
       if (stat.size > settings.maxFileBytes) { skip('too large'); continue; }
-      if (bytes + stat.size > settings.maxTotalBytes) { skip('over the total size cap'); continue; }
-      const decoded = decodeTrainable(uri.path, await vscode.workspace.fs.readFile(uri), { maxFileBytes: settings.maxFileBytes });
-      if ('skip' in decoded) { skip(decoded.skip); continue; }
-      bytes += stat.size;
-      files.push({ path: rel, text: decoded.text });
+      candidates.push({ uri, path: rel, size: stat.size, mtimeMs: stat.mtime });
     }
   }
-  return { files, bytes, skipped };
+  // A stable sort: by path within each group.
+  const ordered = [...candidates.filter((f) => first(f.path)), ...candidates.filter((f) => !first(f.path))];
+  const files: ListedFile[] = [];
+  let bytes = 0;
+  for (const f of ordered) {
+    if (bytes + f.size > settings.maxTotalBytes) { skip('over the total size cap'); continue; }
+    bytes += f.size;
+    files.push(f);
+  }
+  return { files, skipped };
 }
 
 /** A matcher for the .gitignore files of a folder (the root's and nested ones). */

@@ -63,20 +63,21 @@ describe('completion in the browser workbench', function () {
   });
 
   it('shows the rest of a word as ghost text, which Tab accepts', async () => {
-    // Markdown opens no suggest widget while typing, so the ghost text is Recurrent's own (the
+    // In Markdown the suggest widget opens while typing too (Recurrent's configurationDefaults), and
+    // the ghost text is the rest of its selected row, running on past it in prose (nextWords; the
     // harness sets recurrent.inline.minProbability low in the workspace settings).
     await openFile(page, 'README.md');
     await page.keyboard.press('Control+End');
     await typeText(page, '\nThe inven');
+    const rows = await waitForSuggestItems(page);
     const ghost = await poll(page, async () => (await readGhostText(page)) || undefined, 30_000, 'ghost text');
-    assert.match(ghost, /^\w+$/, `ghost text "${ghost}" is not the rest of one word`);
-    assert.deepEqual(await readSuggestItems(page), [], 'the suggest widget opened in a markdown file');
+    const rest = /^\w+/.exec(ghost)?.[0] ?? '';
+    assert.ok(rest, `ghost text "${ghost}" does not complete the word`);
+    assert.ok(rows.some((r) => r.label === `inven${rest}`), `the ghost text "${ghost}" is no row's: ${rows.map((r) => r.label).join(' | ')}`);
     await screenshot(page, 'ghost-text-completes-inven');
 
     await page.keyboard.press('Tab');
-    await poll(page, async () => !(await readGhostText(page)), 10_000, 'the ghost text to be accepted');
-    const text = await readEditorText(page);
-    assert.ok(text.split('\n').includes(`The inven${ghost}`), `after Tab the editor reads:\n${text}`);
+    await poll(page, async () => (await readEditorText(page)).split('\n').some((line) => line.startsWith(`The inven${rest}`)), 10_000, 'the word to be accepted');
     await screenshot(page, 'ghost-text-accepted-with-tab');
   });
 });

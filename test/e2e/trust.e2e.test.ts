@@ -1,4 +1,4 @@
-// Workspace trust (issue 9) in a folder that opens in Restricted Mode (scripts/testE2e.mjs starts a
+// Workspace trust (issue 9) in a folder that opens in Restricted Mode (scripts/test/testE2e.mjs starts a
 // second code-server with trust on for it, whose user settings point recurrent.modelPath at a copy of
 // the bundled model): the setting is ignored (settings.ts), Train on Workspace asks for trust instead
 // of reading files (trainCommand.ts), and once the user trusts the folder in the trust editor, the

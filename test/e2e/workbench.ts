@@ -1,5 +1,5 @@
 // Drives the code-server workbench the way a person does (keyboard, palette, what is on screen) for
-// the browser end-to-end tests. scripts/testE2e.mjs starts code-server and Chromium and passes
+// the browser end-to-end tests. scripts/test/testE2e.mjs starts code-server and Chromium and passes
 // their addresses in RECURRENT_E2E_* variables.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,7 +11,7 @@ function requiredEnv(key: string): string {
   return value;
 }
 
-/** Where scripts/testE2e.mjs put things; throws when a test is run without it. */
+/** Where scripts/test/testE2e.mjs put things; throws when a test is run without it. */
 export function e2eEnv(): { browserWs: string; url: string; workspace: string; screenshots: string } {
   return {
     browserWs: requiredEnv('RECURRENT_E2E_BROWSER_WS'),
@@ -21,7 +21,7 @@ export function e2eEnv(): { browserWs: string; url: string; workspace: string; s
   };
 }
 
-/** The second workbench of scripts/testE2e.mjs, whose folder opens in Restricted Mode: its URL, and
+/** The second workbench of scripts/test/testE2e.mjs, whose folder opens in Restricted Mode: its URL, and
  *  the model folder its workspace settings name in recurrent.modelPath. */
 export function untrustedE2eEnv(): { url: string; customModel: string } {
   return { url: requiredEnv('RECURRENT_E2E_UNTRUSTED_URL'), customModel: requiredEnv('RECURRENT_E2E_CUSTOM_MODEL') };

@@ -2,6 +2,7 @@
 // extension contributes for a real document, in the model's order.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { IDENTIFIER_CHARS } from '../../src/engine/text/identifier';
 import { openFixture, recurrent } from './helpers';
 
 function ours(list: vscode.CompletionList): vscode.CompletionItem[] {
@@ -86,6 +87,67 @@ describe('completion', () => {
       assert.equal(ours(list).length, 0);
     } finally {
       await vscode.workspace.getConfiguration('recurrent').update('skipLanguages', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('under typing faster than the engine answers, every item replaces exactly the word typed at its own position', async () => {
+    const api = await recurrent();
+    // Plain text: no language server's items to wait for beside ours.
+    const document = await vscode.workspace.openTextDocument({ language: 'plaintext', content: '' });
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((b) => b.setEndOfLine(vscode.EndOfLine.CRLF));
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'const \u{1D4B3}count = 1;\nlet total = 0;\n'));
+    assert.equal(document.eol, vscode.EndOfLine.CRLF);
+    // A letter outside the BMP (two UTF-16 units) in an identifier, and words typed after CRLF lines.
+    const typed = 'total = \u{1D4B3}count + tot';
+    const tail = new RegExp(`[${IDENTIFIER_CHARS}]*$`, 'u');
+    const asked: { position: vscode.Position; line: string; list: Thenable<vscode.CompletionList>; inline: ReturnType<typeof api.inlineProvider.provideInlineCompletionItems> }[] = [];
+    const context: vscode.InlineCompletionContext = { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined };
+    await vscode.workspace.getConfiguration('recurrent').update('inline.minProbability', 0, vscode.ConfigurationTarget.Global);
+    try {
+      const ask = (position: vscode.Position) => asked.push({
+        position,
+        line: document.lineAt(position.line).text.slice(0, position.character),
+        list: vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position),
+        inline: api.inlineProvider.provideInlineCompletionItems(document, position, context, new vscode.CancellationTokenSource().token),
+      });
+      // Each keystroke asks at once, without waiting for the answers to the ones before.
+      for (const ch of typed) {
+        await editor.edit((b) => b.insert(document.positionAt(document.getText().length), ch));
+        ask(document.positionAt(document.getText().length));
+      }
+      // Then every position of the line again in one burst, as the worker cannot keep up with.
+      const last = document.lineAt(document.lineCount - 1);
+      for (let c = 1; c <= last.text.length; c++) ask(new vscode.Position(last.lineNumber, c));
+      let answered = 0;
+      let overtaken = 0;
+      for (const { position, line, list, inline } of asked) {
+        const word = tail.exec(line)![0];
+        const where = `at ${position.character} after ${JSON.stringify(line)}`;
+        const items = ours(await list);
+        if (items.length) answered++;
+        // Empty, where asking alone gives words: the request was overtaken (the text before the position is still the same).
+        else if (ours(await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position)).length) overtaken++;
+        for (const item of items) {
+          const range = item.range as vscode.Range;
+          const label = typeof item.label === 'string' ? item.label : item.label.label;
+          assert.ok(range.end.isEqual(position) && range.start.line === position.line && range.start.character >= 0, `${label}: range ${JSON.stringify(range)} ${where}`);
+          assert.equal(line.slice(range.start.character), word, `${label}: the range is not the typed word ${where}`);
+          assert.ok(label.startsWith(word) && label.length > word.length, `${label} does not continue ${word} ${where}`);
+        }
+        const ghost = await inline;
+        for (const item of (Array.isArray(ghost) ? ghost : ghost?.items) ?? []) {
+          const range = item.range!;
+          assert.ok(range.end.isEqual(position) && range.start.line === position.line && range.start.character >= 0, `ghost range ${JSON.stringify(range)} ${where}`);
+          assert.equal(line.slice(range.start.character), word, `ghost text's range is not the typed word ${where}`);
+          assert.ok((item.insertText as string).startsWith(word), `ghost text ${item.insertText} does not continue ${word} ${where}`);
+        }
+      }
+      assert.ok(answered > 0, 'no request was answered');
+      assert.ok(overtaken > 0, 'no request was overtaken: the test did not type faster than the engine');
+    } finally {
+      await vscode.workspace.getConfiguration('recurrent').update('inline.minProbability', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
   });
 

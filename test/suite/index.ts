@@ -11,7 +11,9 @@ const suiteFiles: Record<string, () => unknown> = {
   'completion.test.ts': () => require('./completion.test'),
   'statusBar.test.ts': () => require('./statusBar.test'),
   'training.test.ts': () => require('./training.test'),
+  'learning.test.ts': () => require('./learning.test'),
   'robustness.test.ts': () => require('./robustness.test'),
+  'projectMemory.test.ts': () => require('./projectMemory.test'),
 };
 
 /** Fails when a *.test.ts file sits in test/suite (of the working tree the bundle was built from)

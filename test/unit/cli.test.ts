@@ -1,12 +1,16 @@
 // The `recurrent` command line end to end (dist/cli.js, as users and other tools run it): every
-// command's --json output has exactly the keys DESIGN.md §2 promises, on a tiny model.
+// command's --json output has the keys docs/architecture.md §4 lists, on a tiny model.
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { NgramModel } from '../../src/engine/ngram/ngramModel';
+import { buildScoreModel, loadModelFolder, stateSize } from '../../src/engine/model';
+import { createSession } from '../../src/engine/onnx/ortSession';
+import { Tokenizer } from '../../src/engine/tokenizer';
+import { readCorpus } from '../../src/engine/training/corpus';
+import { scoreDocuments, summarize } from '../../src/engine/training/evaluate';
 import { corpusDir, tinyModelDir, tinyWordMemory } from './helpers/tinyModel';
 
 const cli = path.resolve(__dirname, '../../dist/cli.js');
@@ -37,7 +41,49 @@ describe('recurrent CLI', function () {
     assert.ok((r.bitsPerChar as number) > 0 && (r.perplexity as number) > 1);
   });
 
-  it('train fine-tunes and eval agrees that the held-out text got more predictable; the word memories go along', async () => {
+  it('eval --dynamic learns from each file after scoring it and reports the static score beside it', async () => {
+    const r = await recurrent('eval', '--dynamic', '--lr', '1e-3', '--model', model, '--json', path.join(corpusDir, 'pino', 'docs', 'asynchronous.md'), path.join(corpusDir, 'pino', 'docs', 'browser.md'));
+    hasKeys(r, ['files', 'chars', 'tokens', 'bitsPerChar', 'perplexity', 'static', 'learning', 'seconds']);
+    hasKeys(r.static as object, ['bitsPerChar', 'perplexity']);
+    hasKeys(r.learning as object, ['lr', 'decay', 'steps', 'stepsPerKB', 'cpuSecondsPerKB']);
+    assert.equal((r.learning as { lr: number }).lr, 1e-3);
+    assert.ok((r.bitsPerChar as number) < ((r.static as { bitsPerChar: number }).bitsPerChar), JSON.stringify(r));
+  });
+
+  it('eval --no-cache scores the network alone, as the plain score graph does; the neural cache lowers the figure of repetitive code', async () => {
+    const bundled = path.resolve(__dirname, '../../media/models/base');
+    const workspace = path.resolve(__dirname, '../fixtures/workspace');
+    const alone = await recurrent('eval', '--no-cache', '--json', workspace);
+    const cached = await recurrent('eval', '--json', workspace);
+    const folder = loadModelFolder(bundled);
+    const tokenizer = Tokenizer.fromJSON(folder.tokenizerJSON);
+    const docs = readCorpus([workspace], { maxFileBytes: 2 * 1024 * 1024 }).files.map((f) => ({ ids: tokenizer.encode(f.text), chars: f.text.length }));
+    const session = await createSession(buildScoreModel(folder.cfg, folder.weights), 1);
+    const plain = summarize(await scoreDocuments({ session, stateSize: stateSize(folder.cfg), layers: folder.cfg.layers }, tokenizer.docStartId, docs));
+    await session.release();
+    assert.ok(Math.abs((alone.bitsPerChar as number) - plain.bitsPerChar) < 1e-6, `${alone.bitsPerChar} vs ${plain.bitsPerChar}`);
+    assert.equal(alone.tokens, plain.tokens);
+    assert.ok((cached.bitsPerChar as number) < 0.95 * plain.bitsPerChar, `with the cache ${cached.bitsPerChar}, alone ${plain.bitsPerChar}`);
+  });
+
+  it('surprisal ranks a typo injected into a fixture among the top 5 spans', async () => {
+    const text = fs.readFileSync(path.resolve(__dirname, '../fixtures/workspace/src/inventory.ts'), 'utf8');
+    const at = text.indexOf('return');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'recurrent-typo-')), 'inventory.ts');
+    fs.writeFileSync(file, text.slice(0, at) + 'retrun' + text.slice(at + 'return'.length));
+    const r = await recurrent('surprisal', '--file', file, '--top', '5', '--json');
+    hasKeys(r, ['bitsPerChar', 'spans']);
+    const spans = r.spans as { start: number; end: number; bits: number; text: string }[];
+    assert.equal(spans.length, 5);
+    for (const s of spans) {
+      hasKeys(s, ['start', 'end', 'bits', 'text']);
+      assert.equal(s.text, fs.readFileSync(file, 'utf8').slice(s.start, s.end));
+    }
+    assert.ok(spans.every((s, i) => i === 0 || s.bits <= spans[i - 1].bits), 'most surprising first');
+    assert.ok(spans.some((s) => s.start < at + 6 && s.end > at), `the typo at ${at}: ${JSON.stringify(spans)}`);
+  });
+
+  it('train fine-tunes and eval agrees that the held-out text got more predictable; the word memory goes along', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'recurrent-cli-'));
     const from = path.join(root, 'from');
     const out = path.join(root, 'model');
@@ -49,10 +95,9 @@ describe('recurrent CLI', function () {
     hasKeys(r.before as object, ['bitsPerChar']);
     assert.ok((r.after as { bitsPerChar: number }).bitsPerChar < (r.before as { bitsPerChar: number }).bitsPerChar);
     for (const f of ['model.onnx', 'tokenizer.json', 'model.json']) assert.ok(fs.existsSync(path.join(out, f)));
-    // The corpus memory unchanged; the workspace's own words beside it.
+    // The corpus memory unchanged; the workspace's own words are the project memory's, not the model folder's.
     assert.deepEqual(fs.readFileSync(path.join(out, 'words.bin')), fs.readFileSync(path.join(from, 'words.bin')));
-    const workspace = NgramModel.decode(fs.readFileSync(path.join(out, 'workspace-words.bin')), 'workspace-words.bin');
-    assert.ok(workspace.knownId('middleware') >= 0 && workspace.knownId('koa') >= 0);
+    assert.equal(fs.existsSync(path.join(out, 'workspace-words.bin')), false);
     const before = await recurrent('eval', '--model', model, '--json', koa);
     const after = await recurrent('eval', '--model', out, '--json', koa);
     assert.ok((after.bitsPerChar as number) < (before.bitsPerChar as number));
@@ -73,6 +118,17 @@ describe('recurrent CLI', function () {
     }
   });
 
+  it('simulate --session types each project\'s files in order and reports the static figures beside', async () => {
+    const r = await recurrent('simulate', '--session', '--model', model, '--max-words-per-file', '8', '--ngram-train', koa, '--json', path.join(corpusDir, 'express', 'lib'));
+    assert.equal(r.mode, 'session');
+    const still = r.static as { words: number; systems: Record<string, { keystrokesSaved: number }> };
+    assert.equal(still.words, r.words);
+    const systems = r.systems as Record<string, { keystrokesSaved: number }>;
+    assert.deepEqual(Object.keys(still.systems).sort(), Object.keys(systems).sort());
+    // The earlier files of express/lib share its identifiers: every system saves more keystrokes with them.
+    for (const name of ['recurrent', 'vscode-words', 'ngram-cache']) assert.ok(systems[name].keystrokesSaved > still.systems[name].keystrokesSaved, name);
+  });
+
   it('simulate types files against every baseline', async () => {
     const r = await recurrent('simulate', '--model', model, '--max-words', '60', '--ngram-train', koa, '--json', path.join(corpusDir, 'express', 'lib', 'view.js'));
     hasKeys(r, ['words', 'systems', 'inline']);
@@ -87,11 +143,17 @@ describe('recurrent CLI', function () {
   });
 
   it('bench prints every figure', async () => {
-    const r = await recurrent('bench', '--model', model, '--keystrokes', '150', '--json');
-    hasKeys(r, ['completionMs', 'coldOpenMs', 'stateTokensPerSecond', 'fullPrefixMs', 'persistentStateSpeedup', 'tokenizerMBps', 'train', 'workerRssMB', 'eventLoopLagMs']);
+    const r = await recurrent('bench', '--model', model, '--keystrokes', '150', '--project-mb', '2', '--json');
+    hasKeys(r, ['completionMs', 'coldOpenMs', 'stateTokensPerSecond', 'fullPrefixMs', 'persistentStateSpeedup', 'tokenizerMBps', 'train', 'workerRssMB', 'eventLoopLagMs', 'projectMemory']);
+    const memory = r.projectMemory as Record<string, unknown>;
+    hasKeys(memory, ['indexMBps', 'rssMB', 'completionMs', 'eventLoopLagMs', 'files']);
+    hasKeys(memory.completionMs as object, ['p50', 'p99']);
+    assert.ok((memory.indexMBps as number) > 0 && (memory.files as number) > 0);
     hasKeys(r.completionMs as object, ['p50', 'p99']);
     hasKeys(r.train as object, ['tokensPerSecond', 'modelGflops', 'matmulPeakGflops', 'mfu']);
     hasKeys(r.eventLoopLagMs as object, ['p99']);
+    hasKeys(r.neuralCache as object, ['completionMs', 'rssMB', 'without']);
+    hasKeys((r.neuralCache as { completionMs: object }).completionMs, ['p50', 'p99']);
     assert.ok((r.completionMs as { p50: number }).p50 > 0);
   });
 
@@ -99,5 +161,6 @@ describe('recurrent CLI', function () {
     await assert.rejects(run(process.execPath, [cli, 'complete', '--model', model]), (e: { code: number; stderr: string }) => e.code === 1 && /needs --file/.test(e.stderr));
     await assert.rejects(run(process.execPath, [cli, 'eval', '--model', '/nonexistent', koa]), (e: { stderr: string }) => /nonexistent/.test(e.stderr));
     await assert.rejects(run(process.execPath, [cli, 'frobnicate']), (e: { code: number }) => e.code === 2);
+    await assert.rejects(run(process.execPath, [cli, 'surprisal', '--model', model, '--file', path.join(model, 'model.onnx')]), (e: { code: number; stderr: string }) => e.code === 1 && /not a text file|not valid UTF-8/.test(e.stderr));
   });
 });

@@ -1,4 +1,4 @@
-// `recurrent bench` / `npm run bench`: the figures of DESIGN.md §5, measured through the same client
+// `recurrent bench` / `npm run bench`: the figures of docs/architecture.md §5, measured through the same client
 // the extension uses. Benchmarks print numbers; they assert nothing.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -6,13 +6,16 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import { buildTrainStepModel, initWeights, loadModelFolder, stateSize, trainStepFlopsPerToken } from '../model';
-import { encodeModel, GraphBuilder } from '../model/onnxBuilder';
+import { encodeModel, GraphBuilder } from '../onnx/onnxBuilder';
 import { defaultCompleteOptions } from '../runtime/completeOptions';
 import { defaultEngineClientOptions, EngineClient } from '../runtime/engineClient';
-import { createSession, int64Tensor } from '../runtime/ortSession';
+import { createSession, int64Tensor } from '../onnx/ortSession';
+import { IO, TRAIN_IO } from '../onnx/tensorNames';
 import { runTraining } from '../runtime/trainingClient';
 import { Tokenizer } from '../tokenizer';
+import { LearningBench, typingWhileLearning } from './benchLearning';
 import { readCorpus } from '../training/corpus';
+import { benchProjectMemory, ProjectMemoryBench } from './benchProjectMemory';
 
 export interface BenchOptions {
   readonly modelDir: string;
@@ -22,6 +25,10 @@ export interface BenchOptions {
   /** Keystrokes typed for the latency figures (and a tenth of them during training). */
   readonly keystrokes?: number;
   readonly onProgress?: (message: string) => void;
+  /** The learning process's CPU budget while typing (defaults to the setting's default). */
+  readonly learningCpuBudget?: number;
+  /** MB of corpus text in the project memory's workspace (50 by default). */
+  readonly projectMemoryMB?: number;
 }
 
 export interface BenchResult {
@@ -35,6 +42,10 @@ export interface BenchResult {
   workerRssMB: number;
   eventLoopLagMs: { p50: number; p99: number; max: number };
   loadedCompletionMs: { p50: number; p99: number };
+  learning: LearningBench;
+  /** Typing with the neural cache (as completionMs above) and, for comparison, the same keystrokes in a worker without it. */
+  neuralCache: { completionMs: { p50: number; p99: number }; rssMB: number; without: { completionMs: { p50: number; p99: number }; rssMB: number } };
+  projectMemory: ProjectMemoryBench;
   file: string;
   lines: number;
   table: string;
@@ -78,6 +89,9 @@ export async function runBenchmarks(o: BenchOptions): Promise<BenchResult> {
     const fullPrefixMs = median(fullPrefix);
     const workerRssMB = (await client.stats()).rssBytes / 2 ** 20;
 
+    say('typing the same characters without the neural cache');
+    const without = await typeWithoutCache(o, text, start);
+
     say('tokenizer speed');
     const tokenizerMBps = measureTokenizer(o.modelDir, fullText);
 
@@ -86,6 +100,10 @@ export async function runBenchmarks(o: BenchOptions): Promise<BenchResult> {
 
     say('typing at 20 keystrokes per second in 3 documents during a training run');
     const loaded = await typingDuringTraining(client, o, text, Math.max(30, Math.round(keystrokes / 10)));
+
+    say('typing at 20 keystrokes per second in 3 documents while the model learns');
+    const learning = await typingWhileLearning(client, { ...o, corpusDir, cpuBudget: o.learningCpuBudget ?? 0.1 }, text, Math.max(60, Math.round(keystrokes / 5)));
+    const projectMemory = await benchProjectMemory(client, corpusDir, text, say, o.projectMemoryMB);
 
     const completionMs = { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), mean: latencies.reduce((a, b) => a + b, 0) / latencies.length, keystrokes: latencies.length };
     const result: Omit<BenchResult, 'table'> = {
@@ -99,10 +117,28 @@ export async function runBenchmarks(o: BenchOptions): Promise<BenchResult> {
       workerRssMB,
       eventLoopLagMs: loaded.lag,
       loadedCompletionMs: loaded.completion,
+      learning,
+      neuralCache: { completionMs: { p50: completionMs.p50, p99: completionMs.p99 }, rssMB: workerRssMB, without },
+      projectMemory,
       file: path.relative(process.cwd(), file),
       lines: Math.min(2000, lines.length),
     };
     return { ...result, table: formatBench(result) };
+  } finally {
+    await client.dispose();
+  }
+}
+
+/** The typing figures of a worker whose model runs without the neural cache: what the cache costs. */
+async function typeWithoutCache(o: BenchOptions, text: string, start: number) {
+  const client = new EngineClient({ ...defaultEngineClientOptions(o.workerPath), neuralCache: false });
+  try {
+    await client.load(o.modelDir);
+    const opts = defaultCompleteOptions();
+    await client.complete('bench:typing', text.slice(0, start), opts);
+    const latencies: number[] = [];
+    for (let i = start + 1; i <= text.length; i++) latencies.push(await timed(() => client.complete('bench:typing', text.slice(0, i), opts)));
+    return { completionMs: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) }, rssMB: (await client.stats()).rssBytes / 2 ** 20 };
   } finally {
     await client.dispose();
   }
@@ -157,22 +193,22 @@ async function measureTraining(modelDir: string) {
   const feeds: Record<string, ort.Tensor> = {};
   for (const [name, w] of initWeights(cfg, 1)) {
     feeds[name] = new ort.Tensor('float32', w.data, w.dims);
-    feeds[`m.${name}`] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
-    feeds[`v.${name}`] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
+    feeds[TRAIN_IO.m(name)] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
+    feeds[TRAIN_IO.v(name)] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
   }
   const ids = Array.from({ length: B * T }, (_, i) => (i * 7919) % cfg.vocabSize);
-  feeds.tokens = int64Tensor(ids, [B, T]);
-  feeds.targets = int64Tensor(ids.map((x) => (x + 1) % cfg.vocabSize), [B, T]);
-  feeds.state_in = new ort.Tensor('float32', new Float32Array(cfg.layers * B * stateSize(cfg)), [cfg.layers, B, stateSize(cfg)]);
-  feeds.lr = new ort.Tensor('float32', Float32Array.of(1e-3), []);
+  feeds[IO.tokens] = int64Tensor(ids, [B, T]);
+  feeds[IO.targets] = int64Tensor(ids.map((x) => (x + 1) % cfg.vocabSize), [B, T]);
+  feeds[IO.stateIn] = new ort.Tensor('float32', new Float32Array(cfg.layers * B * stateSize(cfg)), [cfg.layers, B, stateSize(cfg)]);
+  feeds[TRAIN_IO.lr] = new ort.Tensor('float32', Float32Array.of(1e-3), []);
   let seconds = 0;
   const steps = 12;
   for (let i = 0; i < steps; i++) {
-    feeds.step = new ort.Tensor('float32', Float32Array.of(i + 1), []);
+    feeds[TRAIN_IO.step] = new ort.Tensor('float32', Float32Array.of(i + 1), []);
     const t0 = performance.now();
     const out = await session.run(feeds);
     if (i >= 2) seconds += (performance.now() - t0) / 1000;
-    for (const k of Object.keys(feeds)) if (out[`new.${k}`]) feeds[k] = out[`new.${k}`];
+    for (const k of Object.keys(feeds)) if (out[TRAIN_IO.updated(k)]) feeds[k] = out[TRAIN_IO.updated(k)];
   }
   await session.release();
   const tokensPerSecond = ((steps - 2) * B * T) / seconds;
@@ -225,6 +261,11 @@ function formatBench(r: Omit<BenchResult, 'table'>): string {
     `tokenizer                 ${f(r.tokenizerMBps, 1)} MB/s`,
     `training                  ${Math.round(r.train.tokensPerSecond).toLocaleString('en-US')} tokens/s, ${f(r.train.modelGflops, 1)} GFLOP/s of ${f(r.train.matmulPeakGflops, 1)} peak → MFU ${f(r.train.mfu)}`,
     `worker memory             ${f(r.workerRssMB, 0)} MB`,
+    `without the neural cache  completion p50 ${f(r.neuralCache.without.completionMs.p50)} ms p99 ${f(r.neuralCache.without.completionMs.p99)} ms; worker ${f(r.neuralCache.without.rssMB, 0)} MB`,
     `while training            completion p50 ${f(r.loadedCompletionMs.p50)} ms p99 ${f(r.loadedCompletionMs.p99)} ms; event-loop lag p99 ${f(r.eventLoopLagMs.p99)} ms (max ${f(r.eventLoopLagMs.max)})`,
+    `while learning (${f(r.learning.cpuBudget * 100, 0)}% core)  completion p50 ${f(r.learning.completionMs.p50)} ms p99 ${f(r.learning.completionMs.p99)} ms; ${f(r.learning.cpuSecondsPerKB, 3)} CPU s/KB learned (${f(r.learning.kbLearned, 1)} KB, ${r.learning.swaps} weight swaps); learner ${f(r.learning.rssMB, 0)} MB`,
+    `project memory            ${r.projectMemory.files} files, ${f(r.projectMemory.MB, 1)} MB indexed in ${f(r.projectMemory.seconds, 1)} s = ${f(r.projectMemory.indexMBps, 1)} MB/s; worker ${f(r.projectMemory.rssMB, 0)} MB`,
+    `  while indexing          completion p50 ${f(r.projectMemory.completionMs.p50)} ms p99 ${f(r.projectMemory.completionMs.p99)} ms; event-loop lag p99 ${f(r.projectMemory.eventLoopLagMs.p99)} ms`,
+    `  with it loaded          completion p50 ${f(r.projectMemory.afterCompletionMs.p50)} ms p99 ${f(r.projectMemory.afterCompletionMs.p99)} ms; file ${f(r.projectMemory.fileMB, 1)} MB, loaded in ${f(r.projectMemory.loadSeconds, 1)} s`,
   ].join('\n');
 }

@@ -11,4 +11,8 @@ export interface CompletionSystem {
   rank(textBeforeCursor: string, typed: string, limit: number): string[] | Promise<string[]>;
   /** Optional inline ghost text (the rest of the current word, possibly more) or "". */
   inline?(textBeforeCursor: string): string | Promise<string>;
+  /** Session simulation: a new project starts (it has no saved files yet). */
+  startProject?(): void | Promise<void>;
+  /** Session simulation: a file of the project is saved whole (after it was typed), for what follows. */
+  addProjectFile?(path: string, text: string): void | Promise<void>;
 }

@@ -1,4 +1,4 @@
-// Typing simulation, its baselines and their n-gram model (DESIGN §4).
+// Typing simulation, its baselines and their n-gram model (docs/architecture.md §5).
 
 export type { CompletionSystem } from './completionSystem';
 export { simulate, type ByK, type InlineMetrics, type SimulationOptions, type SimulationResult, type SystemMetrics } from './simulate';

@@ -3,6 +3,10 @@ import { EngineClient } from '../runtime/engineClient';
 import { CompleteOptions, CompletionResult } from '../runtime/protocol';
 import { Language, languageOfPath } from '../tokenizer/language';
 import type { CompletionSystem } from './completionSystem';
+import type { ProjectMixing } from '../memory/projectCounts';
+
+/** The simulated project's root as a document id: its files' paths follow. */
+const ROOT = 'simulate://';
 
 export class RecurrentSystem implements CompletionSystem {
   readonly name = 'recurrent';
@@ -10,12 +14,22 @@ export class RecurrentSystem implements CompletionSystem {
   private language: Language = 'other';
   private last?: { text: string; result: Promise<CompletionResult | undefined> };
 
-  constructor(private readonly client: EngineClient, private readonly options: CompleteOptions) {}
+  constructor(private readonly client: EngineClient, private readonly options: CompleteOptions, private readonly mixing?: Partial<ProjectMixing>) {}
 
   startFile(path: string): void {
     if (this.doc) this.client.close(this.doc);
-    this.doc = `simulate:${path}`;
+    this.doc = `${ROOT}/${path}`;
     this.language = languageOfPath(path);
+  }
+
+  /** Through the engine's project memory, kept in the worker's memory only. */
+  async startProject(): Promise<void> {
+    await this.client.project({ op: 'clear' });
+    await this.client.project({ op: 'open', roots: [{ uri: ROOT, name: '' }], mixing: this.mixing });
+  }
+
+  async addProjectFile(path: string, text: string): Promise<void> {
+    await this.client.project({ op: 'text', path, text });
   }
 
   async rank(textBeforeCursor: string, _typed: string, limit: number): Promise<string[]> {

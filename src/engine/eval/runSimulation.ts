@@ -8,7 +8,7 @@ import { defaultEngineClientOptions, EngineClient } from '../runtime/engineClien
 import { CorpusFile, readCorpus, splitByFile } from '../training/corpus';
 import { formatSimulationTable } from './formatSimulationTable';
 import { Frequency } from './frequency';
-import { NgramCache } from './ngramCache';
+import { NgramCache, NgramCacheOptions } from './ngramCache';
 import { NgramModel } from '../ngram/ngramModel';
 import { RecurrentSystem } from './recurrentSystem';
 import { simulate, SimulationResult } from './simulate';
@@ -17,32 +17,49 @@ import { VscodeWords } from './vscodeWords';
 export interface SimulationRun {
   readonly modelDir: string;
   readonly workerPath: string;
-  readonly files: readonly CorpusFile[];
+  /** In a session, each file's project (the folder it was read from) is its `project`. */
+  readonly files: readonly (CorpusFile & { readonly project?: string })[];
+  /**
+   * Session mode (simulate --session): the files of each project are typed in order, each one
+   * saved into the project once typed; the result also has `static`, the same positions typed
+   * without any project files.
+   */
+  readonly session?: boolean;
+  /** Options of the ngram-cache baseline (the tuning scripts vary them). */
+  readonly ngramCache?: Partial<NgramCacheOptions>;
   readonly maxWords?: number;
   readonly maxWordsPerFile?: number;
   /** Folder the n-gram learns from; defaults to the shared corpus's training files. */
   readonly ngramTrain?: string;
+  /** false: the recurrent system without its neural cache. */
+  readonly neuralCache?: boolean;
   readonly onProgress?: (message: string) => void;
 }
 
 const sharedCorpus = path.resolve(__dirname, '..', '..', 'shared', 'corpus');
 
-export async function runSimulation(run: SimulationRun): Promise<SimulationResult & { table: string }> {
+/** A session's result: the session's figures, and the same positions typed without project files. */
+export type SessionResult = SimulationResult & { mode: 'session'; static: Pick<SimulationResult, 'words' | 'systems'> };
+
+export async function runSimulation(run: SimulationRun): Promise<(SimulationResult | SessionResult) & { table: string }> {
   const say = run.onProgress ?? (() => undefined);
   const ngramTexts = ngramTrainingTexts(run.ngramTrain);
   say(`training the n-gram baseline on ${ngramTexts.length} files…`);
   const ngram = NgramModel.train(ngramTexts);
-  const client = new EngineClient(defaultEngineClientOptions(run.workerPath));
+  const client = new EngineClient({ ...defaultEngineClientOptions(run.workerPath), neuralCache: run.neuralCache });
   try {
     await client.load(run.modelDir);
     const limit = 10;
-    say(`typing ${run.files.length} files…`);
-    const result = await simulate(
-      run.files.map((f) => ({ path: f.path, text: f.text })),
-      [new RecurrentSystem(client, { ...defaultCompleteOptions(), maxItems: limit }), new VscodeWords(), new Frequency(), new NgramCache(ngram)],
-      { maxWords: run.maxWords, maxWordsPerFile: run.maxWordsPerFile, limit },
-    );
-    return { ...result, table: formatSimulationTable(result) };
+    const systems = () => [new RecurrentSystem(client, { ...defaultCompleteOptions(), maxItems: limit }), new VscodeWords(), new Frequency(), new NgramCache(ngram, run.ngramCache)];
+    const files = run.files.map((f) => ({ path: f.path, text: f.text, project: f.project }));
+    const options = { maxWords: run.maxWords, maxWordsPerFile: run.maxWordsPerFile, limit };
+    say(`typing ${run.files.length} files${run.session ? ' without project files' : ''}…`);
+    const result = await simulate(files, systems(), options);
+    if (!run.session) return { ...result, table: formatSimulationTable(result) };
+    say(`typing them again as a session: each file saved into its project once typed…`);
+    const session = await simulate(files, systems(), { ...options, session: true });
+    const both: SessionResult = { ...session, mode: 'session', static: { words: result.words, systems: result.systems } };
+    return { ...both, table: `session (files 0…i−1 of each project saved while file i is typed):\n${formatSimulationTable(session)}\n\nstatic (the same positions without project files):\n${formatSimulationTable(result)}` };
   } finally {
     await client.dispose();
   }
@@ -51,6 +68,6 @@ export async function runSimulation(run: SimulationRun): Promise<SimulationResul
 function ngramTrainingTexts(folder?: string): string[] {
   if (folder) return readCorpus([folder]).files.map((f) => f.text);
   if (!fs.existsSync(sharedCorpus)) throw new Error(`the n-gram baseline needs training text: ${sharedCorpus} is missing (pass --ngram-train DIR)`);
-  // The same split as scripts/trainBase.ts, so the n-gram never sees the validation files either.
+  // The same split as scripts/research/trainBase.ts, so the n-gram never sees the validation files either.
   return splitByFile(readCorpus([sharedCorpus], { maxFileBytes: 2 * 1024 * 1024 }).files, 0.05).train.map((f) => f.text);
 }

@@ -1,4 +1,4 @@
-// The typing simulation (DESIGN §4): files are typed top to bottom, and at every word each system
+// The typing simulation (docs/architecture.md §5): files are typed top to bottom, and at every word each system
 // ranks candidates from the text before the cursor only; ranks become top-1/top-5/MRR per number
 // of typed characters k, keystrokes saved, and ghost-text precision.
 
@@ -68,6 +68,12 @@ export interface SimulationOptions {
   limit?: number;
   /** Called after each file with the files and words done so far. */
   onProgress?: (files: number, words: number) => void;
+  /**
+   * Session mode: the files of each project (`project` of the files) are typed in order, and each
+   * file, once typed, is saved whole into the project for the files after it (systems that have
+   * addProjectFile use it).
+   */
+  session?: boolean;
 }
 
 interface Tally {
@@ -80,6 +86,14 @@ interface Tally {
   ghost: { shown: number; accepted: number; saved: number; queries: number; ms: number };
 }
 
+/** What was typed: word occurrences, their characters, files, and positions per k. */
+interface Typed {
+  words: number;
+  chars: number;
+  files: number;
+  positions: number[];
+}
+
 /**
  * Types `files` and measures every system on the same positions. For each word occurrence
  * (`/[\p{L}_$][\p{L}\p{N}_$]*\/u`, whole, ≥ 2 characters) and k typed characters (k < length),
@@ -89,7 +103,7 @@ interface Tally {
  * ghost text counts once per word, with the characters it completes).
  */
 export async function simulate(
-  files: { path: string; text: string }[],
+  files: { path: string; text: string; project?: string }[],
   systems: CompletionSystem[],
   opts: SimulationOptions = {},
 ): Promise<SimulationResult> {
@@ -108,68 +122,83 @@ export async function simulate(
       ghost: { shown: 0, accepted: 0, saved: 0, queries: 0, ms: 0 },
     }),
   );
-  const positions = [0, 0, 0];
-  let words = 0;
-  let chars = 0;
-  let fileCount = 0;
-
+  const typed: Typed = { words: 0, chars: 0, files: 0, positions: [0, 0, 0] };
+  let project: string | undefined;
   for (const file of files) {
-    if (words >= maxWords) break;
-    fileCount++;
+    if (typed.words >= maxWords) break;
+    typed.files++;
+    if (opts.session && (typed.files === 1 || file.project !== project)) {
+      project = file.project;
+      for (const s of systems) await s.startProject?.();
+    }
     for (const s of systems) await s.startFile(file.path);
     let fileWords = 0;
     for (const { start, word } of findWords(file.text)) {
-      if (words >= maxWords || fileWords >= maxWordsPerFile) break;
-      words++;
+      if (typed.words >= maxWords || fileWords >= maxWordsPerFile) break;
+      typed.words++;
       fileWords++;
-      const length = charCount(word);
-      chars += length;
-      // Per system: k where the word was first (null: not yet), ghost text still to be judged.
-      const firstAt: (number | null)[] = systems.map(() => null);
-      const ghostOpen = systems.map((s) => Boolean(s.inline));
-      for (let k = 0; k < length; k++) {
-        const cut = prefixLength(word, k);
-        const before = file.text.slice(0, start + cut);
-        const typed = word.slice(0, cut);
-        if (k <= 2) positions[k]++;
-        for (let i = 0; i < systems.length; i++) {
-          const system = systems[i];
-          const t = tallies[i];
-          if (k <= 2 || firstAt[i] === null) {
-            const t0 = performance.now();
-            const list = await system.rank(before, typed, limit);
-            t.ms += performance.now() - t0;
-            t.queries++;
-            const rank = list.slice(0, limit).indexOf(word) + 1;
-            if (rank === 1 && firstAt[i] === null) firstAt[i] = k;
-            if (k <= 2 && rank > 0) {
-              t.hits1[k] += rank === 1 ? 1 : 0;
-              t.hits5[k] += rank <= 5 ? 1 : 0;
-              t.rr[k] += 1 / rank;
-            }
-          }
-          if (ghostOpen[i] && system.inline) {
-            const t0 = performance.now();
-            const ghost = await system.inline(before);
-            t.ghost.ms += performance.now() - t0;
-            t.ghost.queries++;
-            if (ghost !== '') {
-              t.ghost.shown++;
-              if (leadingWordChars(ghost) === word.slice(cut)) {
-                t.ghost.accepted++;
-                t.ghost.saved += length - k;
-                ghostOpen[i] = false;
-              }
-            }
-          }
-        }
-        if (k >= 2 && firstAt.every((f) => f !== null) && !ghostOpen.some(Boolean)) break;
-      }
-      firstAt.forEach((f, i) => (tallies[i].cost += f === null ? length : f + 1));
+      typed.chars += charCount(word);
+      await typeWord(file.text, start, word, systems, tallies, typed.positions, limit);
     }
-    opts.onProgress?.(fileCount, words);
+    if (opts.session) for (const s of systems) await s.addProjectFile?.(file.path, file.text);
+    opts.onProgress?.(typed.files, typed.words);
   }
+  return results(systems, tallies, typed, limit);
+}
 
+/** Types one word occurrence at `start` of `text` a character at a time, asking every system. */
+async function typeWord(text: string, start: number, word: string, systems: CompletionSystem[], tallies: Tally[], positions: number[], limit: number): Promise<void> {
+  const length = charCount(word);
+  // Per system: k where the word was first (null: not yet), ghost text still to be judged.
+  const firstAt: (number | null)[] = systems.map(() => null);
+  const ghostOpen = systems.map((s) => Boolean(s.inline));
+  for (let k = 0; k < length; k++) {
+    const cut = prefixLength(word, k);
+    const before = text.slice(0, start + cut);
+    if (k <= 2) positions[k]++;
+    for (let i = 0; i < systems.length; i++) {
+      if (k <= 2 || firstAt[i] === null) {
+        const rank = await rankOf(systems[i], tallies[i], before, word, cut, limit);
+        if (rank === 1 && firstAt[i] === null) firstAt[i] = k;
+        if (k <= 2 && rank > 0) {
+          tallies[i].hits1[k] += rank === 1 ? 1 : 0;
+          tallies[i].hits5[k] += rank <= 5 ? 1 : 0;
+          tallies[i].rr[k] += 1 / rank;
+        }
+      }
+      if (ghostOpen[i] && (await ghostAccepted(systems[i], tallies[i], before, word.slice(cut), length - k))) ghostOpen[i] = false;
+    }
+    if (k >= 2 && firstAt.every((f) => f !== null) && !ghostOpen.some(Boolean)) break;
+  }
+  firstAt.forEach((f, i) => (tallies[i].cost += f === null ? length : f + 1));
+}
+
+/** The word's rank (1-based; 0 when not in the first `limit`) in the system's list after `cut` typed units. */
+async function rankOf(system: CompletionSystem, t: Tally, before: string, word: string, cut: number, limit: number): Promise<number> {
+  const t0 = performance.now();
+  const list = await system.rank(before, word.slice(0, cut), limit);
+  t.ms += performance.now() - t0;
+  t.queries++;
+  return list.slice(0, limit).indexOf(word) + 1;
+}
+
+/** Whether the system's ghost text is the rest of the word (`rest`, of `restChars` characters), counting it. */
+async function ghostAccepted(system: CompletionSystem, t: Tally, before: string, rest: string, restChars: number): Promise<boolean> {
+  if (!system.inline) return false;
+  const t0 = performance.now();
+  const ghost = await system.inline(before);
+  t.ghost.ms += performance.now() - t0;
+  t.ghost.queries++;
+  if (ghost === '') return false;
+  t.ghost.shown++;
+  if (leadingWordChars(ghost) !== rest) return false;
+  t.ghost.accepted++;
+  t.ghost.saved += restChars;
+  return true;
+}
+
+function results(systems: CompletionSystem[], tallies: Tally[], typed: Typed, limit: number): SimulationResult {
+  const { words, chars, positions } = typed;
   const share = (v: number[]): ByK => ({
     k0: positions[0] ? v[0] / positions[0] : 0,
     k1: positions[1] ? v[1] / positions[1] : 0,
@@ -178,7 +207,7 @@ export async function simulate(
   const result: SimulationResult = {
     words,
     chars,
-    files: fileCount,
+    files: typed.files,
     positions: { k0: positions[0], k1: positions[1], k2: positions[2] },
     limit,
     systems: {},

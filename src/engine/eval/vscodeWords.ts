@@ -1,5 +1,5 @@
 // Baseline `vscode-words`: what VS Code's word-based suggestions offer, computed from the text
-// before the cursor only (DESIGN §4: nothing after the cursor exists in the simulation).
+// before the cursor only (docs/architecture.md §5: nothing after the cursor exists in the simulation).
 //
 // VS Code (editorWorker `textualSuggest`) collects the distinct words of the document, skipping
 // the word at the cursor; the suggest widget then filters them with `fuzzyScore` and sorts by
@@ -8,28 +8,43 @@
 // come first in code-unit order. Words that match only fuzzily (other case, camel-case humps)
 // score lower and always sort after them; they can never outrank the word being typed, which is an
 // exact-case prefix match, so this baseline returns only exact-case prefix matches, in code-unit
-// order. Quick suggestions start with the first typed character: nothing at k = 0.
+// order. Quick suggestions start with the first typed character: nothing at k = 0. In a session
+// (simulate --session) the words of the project's files so far join the document's, as VS Code's
+// `editor.wordBasedSuggestions: allDocuments` offers the words of every open document.
 
 import type { CompletionSystem } from './completionSystem';
-import { TypedDocumentWords } from '../text/documentWords';
+import { DocumentWords, TypedDocumentWords } from '../text/documentWords';
+import { findWords } from '../text/words';
 
 /** VS Code's word-based suggestions over the text before the cursor. */
 export class VscodeWords implements CompletionSystem {
   readonly name = 'vscode-words';
   private readonly words = new TypedDocumentWords();
+  private project = new DocumentWords();
 
   startFile(_path: string): void {
     this.words.reset();
   }
 
+  startProject(): void {
+    this.project = new DocumentWords();
+  }
+
+  addProjectFile(_path: string, text: string): void {
+    for (const { word } of findWords(text)) this.project.add(word);
+  }
+
   rank(textBeforeCursor: string, typed: string, limit: number): string[] {
     if (typed === '') return [];
     this.words.update(textBeforeCursor);
-    const out: string[] = [];
-    this.words.forEachWithPrefix(typed, (e) => {
-      if (e.word !== typed) out.push(e.word);
-      return out.length < limit;
-    });
-    return out;
+    const out = new Set<string>();
+    for (const words of [this.words, this.project]) {
+      let taken = 0;
+      words.forEachWithPrefix(typed, (e) => {
+        if (e.word !== typed) out.add(e.word) && taken++;
+        return taken < limit;
+      });
+    }
+    return [...out].sort((a, b) => (a < b ? -1 : 1)).slice(0, limit);
   }
 }

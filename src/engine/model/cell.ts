@@ -1,6 +1,6 @@
 // What each recurrent cell (elman.ts, gru.ts, lstm.ts) provides: its ONNX recurrent op for the
 // forward pass, and the backward pass through time used by the training graph.
-import { GraphBuilder, Value } from './onnxBuilder';
+import { GraphBuilder, Value } from '../onnx/onnxBuilder';
 
 /** A layer's weights as graph values, in the ONNX layouts. */
 export interface LayerWeights {

@@ -1,6 +1,6 @@
 // Elman cell, the seed model's: h' = tanh(W·x + R·h + Wb + Rb), as the ONNX RNN op (tanh).
 import { BackwardInput, Cell, LayerWeights, reverseScan, tanhDeriv, timeMajor } from './cell';
-import { GraphBuilder, Value } from './onnxBuilder';
+import { GraphBuilder, Value } from '../onnx/onnxBuilder';
 
 export const elman: Cell = {
   op(g: GraphBuilder, x: Value, w: LayerWeights, state0: Value, hidden: number) {

@@ -2,7 +2,7 @@
 // linear_before_reset=1:  z = σ(Wz·x + Rz·h + bz),  r = σ(Wr·x + Rr·h + br),
 // n = tanh(Wh·x + Wbh + r ⊙ (Rh·h + Rbh)),  h' = (1 - z) ⊙ n + z ⊙ h.
 import { BackwardInput, Cell, LayerWeights, reverseScan, sigmoidDeriv, tanhDeriv, timeMajor } from './cell';
-import { GraphBuilder, Value } from './onnxBuilder';
+import { GraphBuilder, Value } from '../onnx/onnxBuilder';
 
 export const gru: Cell = {
   op(g: GraphBuilder, x: Value, w: LayerWeights, state0: Value, hidden: number) {

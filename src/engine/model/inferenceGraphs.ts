@@ -1,8 +1,10 @@
 // Inference graphs with the weights as initializers: the model.onnx step graph (log-probs), the
 // advance graph (state only), the score graph (log-prob of each target), and reading weights back.
-import { CellType, IO, ModelConfig, checkConfig, stateSize } from './modelConfig';
+import { addCacheScore, CACHE_IO, CacheKey, cacheKeySize, NeuralCacheOptions } from './cacheGraphs';
+import { IO } from '../onnx/tensorNames';
+import { CellType, ModelConfig, checkConfig, stateSize } from './modelConfig';
 import { outputHead, recurrentForward, WeightValues } from './network';
-import { decodeModel, encodeModel, GraphBuilder, tensorFloats, Value } from './onnxBuilder';
+import { decodeModel, encodeModel, GraphBuilder, tensorFloats, Value } from '../onnx/onnxBuilder';
 import { checkWeights, layerNames, Weights, weightSpecs } from './weights';
 
 type Kind = 'step' | 'advance' | 'score';
@@ -21,7 +23,10 @@ export interface SearchHeads {
   readonly topK: number;
 }
 
-function buildInference(cfg: ModelConfig, w: Weights, kind: Kind, search?: SearchHeads): Uint8Array {
+/** What a graph computes for the neural cache (cacheGraphs): the score graph its probabilities, the others the keys. */
+type CacheOutputs = { score: NeuralCacheOptions } | { key: CacheKey };
+
+function buildInference(cfg: ModelConfig, w: Weights, kind: Kind, search?: SearchHeads, cache?: CacheOutputs): Uint8Array {
   checkConfig(cfg);
   checkWeights(cfg, w);
   const g = new GraphBuilder(`recurrent_${kind}`);
@@ -29,28 +34,41 @@ function buildInference(cfg: ModelConfig, w: Weights, kind: Kind, search?: Searc
   const targets = kind === 'score' ? g.input(IO.targets, 'int64', ['batch', 'time']) : null;
   const stateIn = g.input(IO.stateIn, 'float', [cfg.layers, 'batch', stateSize(cfg)]);
   const values: WeightValues = new Map();
+  const keyKind = cache && ('key' in cache ? cache.key : cache.score.key);
   for (const spec of weightSpecs(cfg)) {
     // The advance graph has no output head; leaving its weights out keeps ORT from warning.
-    if (kind === 'advance' && !/^(embed|l\d\.)/.test(spec.name)) continue;
+    if (kind === 'advance' && !/^(embed|l\d\.)/.test(spec.name) && !(keyKind === 'projected' && spec.name.startsWith('proj.'))) continue;
     values.set(spec.name, g.initializer(spec.name, w.get(spec.name)!.data, spec.dims));
   }
   const { layers, stateOut } = recurrentForward(g, cfg, g.transpose(tokens, [1, 0]), stateIn, values);
+  if (kind === 'advance' && keyKind) addAdvanceKeys(g, values, layers[layers.length - 1].y, keyKind);
   if (kind !== 'advance') {
     const top = layers[layers.length - 1].y; // [T, B, H]
     const rows = g.reshape(g.transpose(top, [1, 0, 2]), [-1, cfg.hiddenSize]); // [B·T, H] batch-major
-    const logProbs = g.op('LogSoftmax', [outputHead(g, values, rows).logits], { axis: 1 }, null); // [B·T, V]
+    const head = outputHead(g, values, rows);
+    const logProbs = g.op('LogSoftmax', [head.logits], { axis: 1 }, null); // [B·T, V]
     const bt = g.op('Shape', [tokens], {}, [2], undefined, 'int64');
+    const keys = () => (keyKind === 'hidden' ? rows : head.q);
     if (targets) {
       const picked = g.op('GatherElements', [logProbs, g.reshape(targets, [-1, 1])], { axis: 1 }, null);
       g.output(g.reshapeDynamic(picked, bt, ['batch', 'time']), IO.targetLogProbs);
+      if (cache && 'score' in cache) addCacheScore(g, keys(), targets, bt, cacheKeySize(cfg, cache.score.key), cache.score);
     } else {
       const shape = g.concat([bt, g.constInt64([cfg.vocabSize])], 0);
       g.output(g.reshapeDynamic(logProbs, shape, ['batch', 'time', cfg.vocabSize]), IO.logProbs);
       if (search) addSearchHeads(g, cfg.vocabSize, logProbs, search);
+      if (keyKind) g.output(keys(), CACHE_IO.key);
     }
   }
   g.output(stateOut, IO.stateOut);
   return encodeModel(g, { 'recurrent.config': JSON.stringify(cfg) });
+}
+
+/** The advance graph's cache key of each position, [B, T, D], from the top layer's outputs y [T, B, H]. */
+function addAdvanceKeys(g: GraphBuilder, values: WeightValues, y: Value, key: CacheKey): void {
+  const h = g.transpose(y, [1, 0, 2]); // [B, T, H]
+  const keys = key === 'hidden' ? h : g.add(g.matmul(h, g.transpose(values.get('proj.W')!, [1, 0])), values.get('proj.b')!);
+  g.output(keys, CACHE_IO.key);
 }
 
 /** Rows batch-major (b·T + t): word_end_log_mass [B·T, 2], word_top_log_probs [B·T, K], word_top_ids int64 [B·T, K]. */
@@ -69,24 +87,29 @@ function addSearchHeads(g: GraphBuilder, V: number, logProbs: Value, search: Sea
   ]).forEach((v) => g.output(v));
 }
 
-/** model.onnx (DESIGN §2): tokens int64 [B,T], state_in f32 [L,B,S] -> log_probs f32 [B,T,V], state_out [L,B,S]. */
+/** model.onnx (docs/architecture.md §3): tokens int64 [B,T], state_in f32 [L,B,S] -> log_probs f32 [B,T,V], state_out [L,B,S]. */
 export function buildStepModel(cfg: ModelConfig, w: Weights): Uint8Array {
   return buildInference(cfg, w, 'step');
 }
 
 /** The step graph with the word search's outputs (see SearchHeads). */
-export function buildSearchStepModel(cfg: ModelConfig, w: Weights, search: SearchHeads): Uint8Array {
-  return buildInference(cfg, w, 'step', search);
+export function buildSearchStepModel(cfg: ModelConfig, w: Weights, search: SearchHeads, cacheKey?: CacheKey): Uint8Array {
+  return buildInference(cfg, w, 'step', search, cacheKey && { key: cacheKey });
 }
 
-/** tokens [B,T], state_in -> state_out only (fast priming of a document). */
-export function buildAdvanceModel(cfg: ModelConfig, w: Weights): Uint8Array {
-  return buildInference(cfg, w, 'advance');
+/** tokens [B,T], state_in -> state_out only (fast priming of a document), and each position's cache key when asked. */
+export function buildAdvanceModel(cfg: ModelConfig, w: Weights, cacheKey?: CacheKey): Uint8Array {
+  return buildInference(cfg, w, 'advance', undefined, cacheKey && { key: cacheKey });
 }
 
 /** tokens [B,T], targets int64 [B,T], state_in -> target_log_probs f32 [B,T], state_out (perplexity, eval). */
 export function buildScoreModel(cfg: ModelConfig, w: Weights): Uint8Array {
   return buildInference(cfg, w, 'score');
+}
+
+/** The score graph with the neural cache: also the memory in and out, and p_cache of each target (see addCacheScore). */
+export function buildCacheScoreModel(cfg: ModelConfig, w: Weights, cache: NeuralCacheOptions): Uint8Array {
+  return buildInference(cfg, w, 'score', undefined, { score: cache });
 }
 
 const CELL_BY_GATES: Record<number, CellType> = { 1: 'rnn', 3: 'gru', 4: 'lstm' };

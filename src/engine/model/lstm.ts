@@ -2,7 +2,7 @@
 // i,o,f = σ(W·x + R·h + b), g = tanh(Wc·x + Rc·h + bc), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c').
 // The state is h then c along the last axis.
 import { BackwardInput, Cell, LayerWeights, reverseScan, sigmoidDeriv, tanhDeriv, timeMajor } from './cell';
-import { GraphBuilder, Value } from './onnxBuilder';
+import { GraphBuilder, Value } from '../onnx/onnxBuilder';
 
 export const lstm: Cell = {
   op(g: GraphBuilder, x: Value, w: LayerWeights, state0: Value, hidden: number) {

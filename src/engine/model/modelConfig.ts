@@ -1,4 +1,4 @@
-// The model's configuration, its derived sizes, and the tensor names of the graphs' inputs and outputs.
+// The model's configuration and its derived sizes (the graphs' tensor names: onnx/tensorNames).
 
 export type CellType = 'rnn' | 'gru' | 'lstm';
 
@@ -9,21 +9,6 @@ export interface ModelConfig {
   hiddenSize: number;
   layers: 1 | 2;
 }
-
-/** Names of graph inputs and outputs shared by every graph of a model. */
-export const IO = {
-  tokens: 'tokens',
-  stateIn: 'state_in',
-  stateOut: 'state_out',
-  logProbs: 'log_probs',
-  wordEndLogMass: 'word_end_log_mass',
-  wordTopLogProbs: 'word_top_log_probs',
-  wordTopIds: 'word_top_ids',
-  targets: 'targets',
-  targetLogProbs: 'target_log_probs',
-  loss: 'loss',
-  gradNorm: 'grad_norm',
-} as const;
 
 /** Gate blocks in the ONNX weight layout: rnn 1, gru 3 (z,r,h), lstm 4 (i,o,f,c). */
 export function gateCount(cell: CellType): number {

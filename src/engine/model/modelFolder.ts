@@ -1,7 +1,6 @@
-// The model folder (DESIGN §2): model.onnx (the step graph with its weights), tokenizer.json
-// (Hugging Face format) and model.json (config, provenance, metrics), and optionally words.bin and
-// workspace-words.bin (the word memory, runtime/wordMemory) and words-languages.bin (its counts per
-// language, ngram/languageCounts). Written atomically; loading checks that
+// The model folder (docs/architecture.md §3): model.onnx (the step graph with its weights), tokenizer.json
+// (Hugging Face format) and model.json (config, provenance, metrics), and optionally words.bin
+// (the word memory, ngram/wordMemory). Written atomically; loading checks that
 // the first three agree and names the faulty file when they do not.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,7 +8,7 @@ import { buildStepModel, readWeights } from './inferenceGraphs';
 import { checkConfig, ModelConfig } from './modelConfig';
 import { Weights } from './weights';
 
-export const MODEL_FILES = { onnx: 'model.onnx', tokenizer: 'tokenizer.json', info: 'model.json', words: 'words.bin', workspaceWords: 'workspace-words.bin', wordLanguages: 'words-languages.bin' } as const;
+export const MODEL_FILES = { onnx: 'model.onnx', tokenizer: 'tokenizer.json', info: 'model.json', words: 'words.bin' } as const;
 
 /** model.json beyond the config: provenance and results, free-form below the top level. */
 export interface ModelMeta {
@@ -26,11 +25,8 @@ export interface ModelFolder {
   onnx: Uint8Array;
   tokenizerJSON: unknown;
   meta: ModelMeta;
-  /** words.bin and workspace-words.bin as read (decoded by their user), if the folder has them. */
+  /** words.bin as read (decoded by its user), if the folder has it. */
   words?: Uint8Array;
-  workspaceWords?: Uint8Array;
-  /** words-languages.bin: how often each word of words.bin occurs per language. */
-  wordLanguages?: Uint8Array;
 }
 
 const CONFIG_KEYS = ['cell', 'vocabSize', 'embedSize', 'hiddenSize', 'layers'] as const;
@@ -103,8 +99,8 @@ function recoverInterruptedSave(dir: string): void {
  * everything goes to a sibling temp folder (fsynced), then the old folder is renamed away and the
  * new one renamed in. On any failure the previous folder stays as it was.
  */
-export function saveModelFolder(dir: string, folder: { cfg: ModelConfig; weights: Weights; tokenizerJSON: unknown; meta?: ModelMeta; words?: Uint8Array; workspaceWords?: Uint8Array; wordLanguages?: Uint8Array }): void {
-  const { cfg, weights, tokenizerJSON, meta = {}, words, workspaceWords, wordLanguages } = folder;
+export function saveModelFolder(dir: string, folder: { cfg: ModelConfig; weights: Weights; tokenizerJSON: unknown; meta?: ModelMeta; words?: Uint8Array }): void {
+  const { cfg, weights, tokenizerJSON, meta = {}, words } = folder;
   checkConfig(cfg);
   checkTokenizer(tokenizerJSON, cfg, 'the tokenizer');
   const onnx = buildStepModel(cfg, weights); // also checks the weights against the config
@@ -127,8 +123,6 @@ export function saveModelFolder(dir: string, folder: { cfg: ModelConfig; weights
     writeFileSynced(path.join(tmp, MODEL_FILES.tokenizer), JSON.stringify(tokenizerJSON));
     writeFileSynced(path.join(tmp, MODEL_FILES.info), JSON.stringify(info, null, 2) + '\n');
     if (words) writeFileSynced(path.join(tmp, MODEL_FILES.words), words);
-    if (workspaceWords) writeFileSynced(path.join(tmp, MODEL_FILES.workspaceWords), workspaceWords);
-    if (wordLanguages && words) writeFileSynced(path.join(tmp, MODEL_FILES.wordLanguages), wordLanguages);
     fsyncDir(tmp);
     let old: string | null = null;
     if (fs.existsSync(target)) {
@@ -201,5 +195,5 @@ export function loadModelFolder(dir: string): ModelFolder {
 
   const meta: ModelMeta = Object.fromEntries(Object.entries(info).filter(([k]) => k !== 'format' && !(CONFIG_KEYS as readonly string[]).includes(k)));
   const optional = (name: string) => (fs.existsSync(path.join(abs, name)) ? new Uint8Array(readFile(abs, name)) : undefined);
-  return { cfg: read.cfg, weights: read.weights, onnx, tokenizerJSON, meta, words: optional(MODEL_FILES.words), workspaceWords: optional(MODEL_FILES.workspaceWords), wordLanguages: optional(MODEL_FILES.wordLanguages) };
+  return { cfg: read.cfg, weights: read.weights, onnx, tokenizerJSON, meta, words: optional(MODEL_FILES.words) };
 }

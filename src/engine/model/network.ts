@@ -5,7 +5,7 @@ import { elman } from './elman';
 import { gru } from './gru';
 import { lstm } from './lstm';
 import { CellType, ModelConfig, stateSize } from './modelConfig';
-import { GraphBuilder, Value } from './onnxBuilder';
+import { GraphBuilder, Value } from '../onnx/onnxBuilder';
 import { layerNames } from './weights';
 
 export const cells: Record<CellType, Cell> = { rnn: elman, gru, lstm };
@@ -51,9 +51,18 @@ export function recurrentForward(g: GraphBuilder, cfg: ModelConfig, tokensTM: Va
   return { layers, stateOut };
 }
 
-/** Output head on rows h [N, H]: q = h·Pᵀ + b_p [N, E], logits = q·Eᵀ + b_out [N, V]. */
-export function outputHead(g: GraphBuilder, w: WeightValues, h: Value): { q: Value; logits: Value } {
+/**
+ * Output head on rows h [N, H]: q = h·Pᵀ + b_p [N, E], logits = q·Eᵀ + b_out [N, V]. With
+ * `biasColumn` (for the training step's thousands of rows; N must be known) the output bias rides
+ * along as an extra column, (q, 1)·(E, b_out)ᵀ, so the logits Gemm need not first broadcast a bias
+ * over all of [N, V].
+ */
+export function outputHead(g: GraphBuilder, w: WeightValues, h: Value, { biasColumn = false } = {}): { q: Value; logits: Value } {
   const q = g.gemm(h, need(w, 'proj.W'), need(w, 'proj.b'), { transB: true });
-  const logits = g.gemm(q, need(w, 'embed'), need(w, 'out.b'), { transB: true });
-  return { q, logits };
+  const embed = need(w, 'embed');
+  if (!biasColumn) return { q, logits: g.gemm(q, embed, need(w, 'out.b'), { transB: true }) };
+  const N = h.shape?.[0];
+  if (typeof N !== 'number') throw new Error('outputHead: a bias column needs a known number of rows');
+  const ones = g.constFloat(new Array(N).fill(1), [N, 1]);
+  return { q, logits: g.gemm(g.concat([q, ones], 1), g.concat([embed, g.unsqueeze(need(w, 'out.b'), [1])], 1), null, { transB: true }) };
 }

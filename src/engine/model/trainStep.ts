@@ -1,23 +1,16 @@
 // The whole training step as one ONNX graph: forward through the recurrent ops, mean cross-entropy,
 // backprop through time written out by hand (per-step work in a reverse Scan, every weight
-// gradient one large Gemm outside it), global-norm clipping and AdamW.
-import { cells, layerWeights, recurrentForward, WeightValues } from './network';
-import { IO, ModelConfig, checkConfig, gateCount, stateSize } from './modelConfig';
-import { encodeModel, GraphBuilder, Value } from './onnxBuilder';
+// gradient one large Gemm outside it), global-norm clipping and AdamW (adamW.ts).
+import { AdamW, AdamWOptions } from './adamW';
+import { cells, LayerRun, layerWeights, outputHead, recurrentForward, WeightValues } from './network';
+import { ModelConfig, checkConfig, gateCount, stateSize } from './modelConfig';
+import { encodeModel, GraphBuilder, Value } from '../onnx/onnxBuilder';
+import { IO } from '../onnx/tensorNames';
 import { weightSpecs } from './weights';
 
-export interface TrainStepOptions {
+export interface TrainStepOptions extends AdamWOptions {
   batch: number;
   steps: number;
-  /** Global gradient-norm threshold; 0 or Infinity turns clipping off. */
-  clipNorm: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  /** Decoupled weight decay (AdamW), applied to matrices only. */
-  weightDecay: number;
-  /** Also output each raw gradient (before clipping) as `grad.<name>`; for tests. */
-  debugGradients?: boolean;
 }
 
 /**
@@ -25,20 +18,18 @@ export interface TrainStepOptions {
  * `step` f32 [] (1-based), `lr` f32 [], tokens int64 [B,T], targets int64 [B,T], state_in [L,B,S].
  * Outputs: `new.<name>`, `new.m.<name>`, `new.v.<name>`, `loss` f32 [] (mean nats/token),
  * `grad_norm` f32 [] (before clipping), state_out [L,B,S] (detached, feeds the next chunk).
+ * (The names: onnx/tensorNames.)
  */
 export function buildTrainStepModel(cfg: ModelConfig, opt: TrainStepOptions): Uint8Array {
   checkConfig(cfg);
   const { batch: B, steps: T } = opt;
   if (!Number.isInteger(B) || B < 1 || !Number.isInteger(T) || T < 1) throw new Error(`batch and steps must be positive integers, got ${B}, ${T}`);
   const { vocabSize: V, embedSize: E, hiddenSize: H, layers: L } = cfg;
-  const G = gateCount(cfg.cell);
   const N = T * B;
   const g = new GraphBuilder('recurrent_train');
   const specs = weightSpecs(cfg);
   const w: WeightValues = new Map(specs.map((s) => [s.name, g.input(s.name, 'float', s.dims)]));
-  const moments = specs.map((s) => ({ m: g.input(`m.${s.name}`, 'float', s.dims), v: g.input(`v.${s.name}`, 'float', s.dims) }));
-  const step = g.input('step', 'float', []);
-  const lr = g.input('lr', 'float', []);
+  const adamW = new AdamW(g, specs, opt);
   const tokens = g.input(IO.tokens, 'int64', [B, T]);
   const targets = g.input(IO.targets, 'int64', [B, T]);
   const stateIn = g.input(IO.stateIn, 'float', [L, B, stateSize(cfg)]);
@@ -49,31 +40,55 @@ export function buildTrainStepModel(cfg: ModelConfig, opt: TrainStepOptions): Ui
   const tokenRows = g.reshape(tokensTM, [N, 1]);
   const targetRows = g.reshape(g.transpose(targets, [1, 0]), [N, 1]);
   const top = g.reshape(layers[L - 1].y, [N, H]);
-  // The output bias rides along as an extra column (q·1, embed·out.b), so the logits Gemm need
-  // not first broadcast a bias over all of [N, V].
-  const embed = w.get('embed')!;
-  const q = g.gemm(top, w.get('proj.W')!, w.get('proj.b')!, { transB: true }); // [N, E]
-  const logits = g.gemm(g.concat([q, g.constFloat(new Array(N).fill(1), [N, 1])], 1), g.concat([embed, g.unsqueeze(w.get('out.b')!, [1])], 1), null, { transB: true }); // [N, V]
+  const { q, logits } = outputHead(g, w, top, { biasColumn: true }); // [N, E], [N, V]
   // Softmax once (each pass over [N, V] is memory-bound); -log p of the targets from the
   // probabilities, floored at 1e-38 so an underflowed target reads as 87.5 nats rather than ∞.
   const probs = g.op('Softmax', [logits], { axis: 1 }, [N, V]);
   const picked = g.op('GatherElements', [probs, targetRows], { axis: 1 }, [N, 1]);
   const loss = g.unary('Neg', g.reduce('ReduceMean', g.unary('Log', g.op('Max', [picked, g.constFloat(1e-38)], {}, [N, 1]))));
 
-  // Output head backward. dL/dlogits = (softmax - onehot)/N is never formed: its two terms go
-  // through the Gemms and the one-hot part becomes gathers and scatter-adds of rows.
-  const inv = 1 / N;
-  const dq = g.gemm(probs, embed, g.gather(embed, g.reshape(targetRows, [N])), { alpha: inv, beta: -inv }); // [N, E]
   const grads = new Map<string, Value>();
-  grads.set('proj.W', g.gemm(dq, top, null, { transA: true })); // [E, H]
-  grads.set('proj.b', g.reduceSum(dq, [0]));
-  const outBias = g.reshape(g.matmul(g.constFloat(new Array(N).fill(inv), [1, N]), probs), [V]); // column sums / N
-  grads.set('out.b', g.op('ScatterND', [outBias, targetRows, g.constFloat(new Array(N).fill(-inv), [N])], { reduction: 'add' }, [V]));
-  const embedAsOutput = g.gemm(probs, q, null, { transA: true, alpha: inv }); // [V, E], minus the one-hot rows below
-  let dy = g.matmul(dq, w.get('proj.W')!); // [N, H] dL/d(top layer outputs)
+  const head = outputHeadBackward(g, w, { top, q, probs, targetRows }, grads);
+  const dx = recurrentBackward(g, cfg, opt, layers, w, head.dy, grads);
+  // The embedding is used twice: input rows get dL/dx, and the tied output gets -q/N at each target.
+  const rows = g.concat([tokenRows, targetRows], 0); // [2N, 1]
+  const updates = g.concat([dx, g.mul(q, g.constFloat(-1 / N))], 0); // [2N, E]
+  grads.set('embed', g.op('ScatterND', [head.embedAsOutput, rows, updates], { reduction: 'add' }, [V, E]));
 
-  // Recurrent layers, top to bottom.
+  const gradNorm = adamW.update(w, grads);
+  g.output(loss, IO.loss);
+  g.output(gradNorm, IO.gradNorm);
+  g.output(stateOut, IO.stateOut);
+  return encodeModel(g, { 'recurrent.config': JSON.stringify(cfg), 'recurrent.train': JSON.stringify(opt) });
+}
+
+/**
+ * The output head's backward pass: sets the gradients of proj.W, proj.b and out.b; returns the
+ * embedding's gradient as the output layer (without the one-hot rows) and dL/d(top layer outputs).
+ * dL/dlogits = (softmax - onehot)/N is never formed: its two terms go through the Gemms and the
+ * one-hot part becomes gathers and scatter-adds of rows.
+ */
+function outputHeadBackward(g: GraphBuilder, w: WeightValues, f: { top: Value; q: Value; probs: Value; targetRows: Value }, grads: Map<string, Value>): { embedAsOutput: Value; dy: Value } {
+  const [N, V] = f.probs.shape as number[];
+  const inv = 1 / N;
+  const embed = w.get('embed')!;
+  const dq = g.gemm(f.probs, embed, g.gather(embed, g.reshape(f.targetRows, [N])), { alpha: inv, beta: -inv }); // [N, E]
+  grads.set('proj.W', g.gemm(dq, f.top, null, { transA: true })); // [E, H]
+  grads.set('proj.b', g.reduceSum(dq, [0]));
+  const outBias = g.reshape(g.matmul(g.constFloat(new Array(N).fill(inv), [1, N]), f.probs), [V]); // column sums / N
+  grads.set('out.b', g.op('ScatterND', [outBias, f.targetRows, g.constFloat(new Array(N).fill(-inv), [N])], { reduction: 'add' }, [V]));
+  const embedAsOutput = g.gemm(f.probs, f.q, null, { transA: true, alpha: inv }); // [V, E], minus the one-hot rows
+  return { embedAsOutput, dy: g.matmul(dq, w.get('proj.W')!) }; // [N, H]
+}
+
+/** Backprop through the recurrent layers, top to bottom: sets their weights' gradients; returns dL/d(embedded inputs) [N, E]. */
+function recurrentBackward(g: GraphBuilder, cfg: ModelConfig, opt: TrainStepOptions, layers: readonly LayerRun[], w: WeightValues, dyTop: Value, grads: Map<string, Value>): Value {
+  const { batch: B, steps: T } = opt;
+  const { embedSize: E, hiddenSize: H, layers: L } = cfg;
+  const G = gateCount(cfg.cell);
+  const N = T * B;
   const cell = cells[cfg.cell];
+  let dy = dyTop;
   for (let l = L - 1; l >= 0; l--) {
     const lw = layerWeights(w, l);
     const { x, y, state0 } = layers[l];
@@ -93,40 +108,7 @@ export function buildTrainStepModel(cfg: ModelConfig, opt: TrainStepOptions): Ui
     grads.set(lw.B.name, g.reshape(g.concat([g.reduceSum(dgx, [0]), g.reduceSum(dgh, [0])], 0), [1, 2 * G * H]));
     dy = g.matmul(dgx, W2d); // [N, in]: dL/d(this layer's inputs)
   }
-  // The embedding is used twice: input rows get dL/dx, and the tied output gets -q/N at each target.
-  const rows = g.concat([tokenRows, targetRows], 0); // [2N, 1]
-  const updates = g.concat([dy, g.mul(q, g.constFloat(-inv))], 0); // [2N, E]
-  grads.set('embed', g.op('ScatterND', [embedAsOutput, rows, updates], { reduction: 'add' }, [V, E]));
-
-  // Global-norm clipping (as torch.nn.utils.clip_grad_norm_) and AdamW with bias correction.
-  const gradNorm = g.unary('Sqrt', g.sum(specs.map((s) => g.reduce('ReduceSumSquare', grads.get(s.name)!))));
-  const clip = opt.clipNorm > 0 && Number.isFinite(opt.clipNorm);
-  const scale = clip ? g.min(g.constFloat(1), g.div(g.constFloat(opt.clipNorm), g.add(gradNorm, g.constFloat(1e-6)))) : null;
-  const one = g.constFloat(1);
-  const bc1 = g.sub(one, g.pow(g.constFloat(opt.beta1), step));
-  const bc2 = g.sub(one, g.pow(g.constFloat(opt.beta2), step));
-  const stepSize = g.div(lr, bc1);
-  const invSqrtBc2 = g.div(one, g.unary('Sqrt', bc2));
-  const gScale1 = scale ? g.mul(scale, g.constFloat(1 - opt.beta1)) : g.constFloat(1 - opt.beta1);
-  const gScale2 = scale ? g.mul(g.mul(scale, scale), g.constFloat(1 - opt.beta2)) : g.constFloat(1 - opt.beta2);
-  const decay = g.sub(one, g.mul(lr, g.constFloat(opt.weightDecay)));
-  specs.forEach((s, i) => {
-    const grad = grads.get(s.name)!;
-    const { m, v } = moments[i];
-    const m2 = g.add(g.mul(m, g.constFloat(opt.beta1)), g.mul(grad, gScale1));
-    const v2 = g.add(g.mul(v, g.constFloat(opt.beta2)), g.mul(g.mul(grad, grad), gScale2));
-    const denom = g.add(g.mul(g.unary('Sqrt', v2), invSqrtBc2), g.constFloat(opt.eps));
-    const update = g.mul(g.div(m2, denom), stepSize);
-    const kept = s.decay && opt.weightDecay !== 0 ? g.mul(w.get(s.name)!, decay) : w.get(s.name)!;
-    g.output(g.sub(kept, update), `new.${s.name}`);
-    g.output(m2, `new.m.${s.name}`);
-    g.output(v2, `new.v.${s.name}`);
-    if (opt.debugGradients) g.output(grad, `grad.${s.name}`);
-  });
-  g.output(loss, IO.loss);
-  g.output(gradNorm, IO.gradNorm);
-  g.output(stateOut, IO.stateOut);
-  return encodeModel(g, { 'recurrent.config': JSON.stringify(cfg), 'recurrent.train': JSON.stringify(opt) });
+  return dy;
 }
 
 /**

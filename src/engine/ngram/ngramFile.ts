@@ -7,6 +7,7 @@
 // no entry left after pruning, and such a context's gamma is 1: storing only the used ones makes
 // the file a third smaller. Float32 loses nothing a ranking can see.
 import * as zlib from 'node:zlib';
+import { crc32 } from './crc32';
 import type { NgramData, NgramLevel } from './ngramEstimate';
 
 const MAGIC = 'RNG1';
@@ -106,19 +107,6 @@ export function decodeNgram(file: Uint8Array, where: string): NgramData {
   });
   if (at !== bytes.length) fail('trailing bytes');
   return { order, vocabulary, unigram, levels: read, discounts };
-}
-
-let crcTable: Uint32Array | undefined;
-
-/** CRC-32 (IEEE), as zip and PNG compute it (zlib.crc32 is newer than the Node of VS Code 1.90). */
-function crc32(data: Uint8Array): number {
-  const table = (crcTable ??= Uint32Array.from({ length: 256 }, (_, n) => {
-    for (let k = 0; k < 8; k++) n = n & 1 ? 0xedb88320 ^ (n >>> 1) : n >>> 1;
-    return n;
-  }));
-  let crc = 0xffffffff;
-  for (let i = 0; i < data.length; i++) crc = table[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
 }
 
 function align(n: number): number {

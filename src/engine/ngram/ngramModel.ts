@@ -7,6 +7,7 @@ import { decodeNgram, encodeNgram } from './ngramFile';
 import type { RankSource } from './thresholdTop';
 import { Vocabulary } from './vocabulary';
 import { isCompletionWord } from '../text/words';
+import { TopK } from '../topK';
 
 /** Unigram-sorted candidate lists are cached for prefixes with more words than this. */
 const CACHED_RANGE = 256;
@@ -162,22 +163,12 @@ export class NgramModel {
   }
 
   private top(limit: number, exclude: number, prob: (id: number) => number): { ids: number[]; probs: number[] } {
-    const ids: number[] = [];
-    const probs: number[] = [];
+    const best = new TopK<{ id: number; p: number }>(limit, (a, b) => a.p > b.p);
     const offer = (id: number) => {
-      if (!this.candidate[id] || id === exclude) return;
-      const p = prob(id);
-      if (ids.length === limit && !(p > probs[limit - 1])) return;
-      if (ids.includes(id)) return;
-      let i = ids.length < limit ? ids.length : limit - 1;
-      for (; i > 0 && p > probs[i - 1]; i--) {
-        ids[i] = ids[i - 1];
-        probs[i] = probs[i - 1];
-      }
-      ids[i] = id;
-      probs[i] = p;
+      if (!this.candidate[id] || id === exclude || best.items.some((x) => x.id === id)) return;
+      best.offer({ id, p: prob(id) });
     };
-    if (limit <= 0) return { ids, probs };
+    if (limit <= 0) return { ids: [], probs: [] };
     for (const id of this.touched) offer(id);
     // Untouched words score weight·P1(w): the best `limit` unigrams cover them.
     const byUnigram = this.unigramOrder(this.lo, this.hi);
@@ -186,7 +177,7 @@ export class NgramModel {
       offer(byUnigram[i]);
       taken++;
     }
-    return { ids, probs };
+    return { ids: best.items.map((x) => x.id), probs: best.items.map((x) => x.p) };
   }
 
   /**

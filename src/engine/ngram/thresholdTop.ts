@@ -1,6 +1,7 @@
 // Fagin's threshold algorithm (Fagin, Lotem & Naor, "Optimal aggregation algorithms for
 // middleware", PODS 2001): the best items under a score that is a sum of parts, reading each part's
 // items in descending order and stopping once no unread item can beat the ones found.
+import { TopK } from '../topK';
 
 /** One part of the score, read in descending order of its contribution. */
 export interface RankSource {
@@ -17,14 +18,9 @@ export function thresholdTop(
   accept: (item: string) => boolean,
   limit: number,
 ): { items: string[]; scores: number[] } {
-  const best: [string, number][] = [];
+  const top = new TopK<[string, number]>(limit, (a, b) => a[1] > b[1]);
+  const best = top.items;
   const seen = new Set<string>();
-  const offer = (item: string, s: number) => {
-    if (best.length === limit && !(s > best[limit - 1][1])) return;
-    let i = best.length < limit ? best.length : limit - 1;
-    for (; i > 0 && s > best[i - 1][1]; i--) best[i] = best[i - 1];
-    best[i] = [item, s];
-  };
   while (limit > 0) {
     let threshold = 0;
     for (const source of sources) threshold += source.bound();
@@ -36,7 +32,7 @@ export function thresholdTop(
       read = true;
       if (seen.has(item)) continue;
       seen.add(item);
-      if (accept(item)) offer(item, score(item));
+      if (accept(item)) top.offer([item, score(item)]);
     }
     if (!read) break;
   }

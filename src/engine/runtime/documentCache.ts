@@ -1,20 +1,21 @@
 // The document's own words as a cache beside a model (see text/cacheMixture): how often each word
 // occurred and which words followed each token, kept up to date as the text before the cursor grows.
 // The engine mixes it with the network; the ngram-cache baseline (eval/ngramCache) with its n-gram.
-import type { RankSource } from '../ngram/thresholdTop';
 import { CachePriors, cacheWeights, CacheWeights } from '../text/cacheMixture';
 import { DocumentWords } from '../text/documentWords';
 import { IncrementalLexer, NEWLINE } from '../text/incrementalLexer';
+import { IDENTIFIER_CHARS } from '../text/identifier';
 import { isCompletionWord } from '../text/words';
+import { TopK } from '../topK';
 
 /** Tokens kept for history(): enough for a 5-gram's context. */
 const HISTORY = 4;
 
 /** A last token that what follows may extend: a word or whitespace run, or half a surrogate pair. */
-const joinable = /^[\p{L}\p{N}_$\s\uD800-\uDBFF]$/u;
+const joinable = new RegExp(`^[${IDENTIFIER_CHARS}\\s\\uD800-\\uDBFF]$`, 'u');
 
 /**
- * From scripts/tuneCache.ts on 20 held-out files that are not the README's report files (150 words
+ * From scripts/research/tuneCache.ts on 20 held-out files that are not the README's report files (150 words
  * each, 2,363 in all). With the first base model: keystrokes saved 46.6% at (400, 32), the six other
  * pairs tried (100 × 8, 32, 128; 400 × 8, 128; 1600 × 8) within 0.7 points; with the retrained one,
  * 47.3% at (400, 32) and 46.5–47.0% at unigram 100: the mixture is not sensitive to them.
@@ -37,10 +38,10 @@ export interface CacheMixture {
   readonly weights: CacheWeights;
   /** weights.bigram·c(last w) + weights.unigram·c(w). */
   weight(word: string): number;
-  /** The cached words from the heaviest, for a threshold search over every word (ngram/thresholdTop).
-   *  Sorted when asked: only the ngram-cache baseline asks, and the counts stay plain Maps so that
-   *  the engine's worker keeps few objects for the garbage collector to walk. */
-  sources(): RankSource[];
+  /** Every cached word with its count, and what followed the last token with its count (the
+   *  ngram-cache baseline searches them; the counts stay plain Maps so that the engine's worker
+   *  keeps few objects for the garbage collector to walk). */
+  counts(): { readonly words: [string, number][]; readonly followers: ReadonlyMap<string, number> };
 }
 
 export class DocumentCache {
@@ -52,11 +53,6 @@ export class DocumentCache {
   private recent: string[] = [];
   private tokens = 0;
   private readonly lexer = new IncrementalLexer({ reset: () => this.clear(), token: (t) => this.add(t) });
-
-  /** Length of the text read into the counts (the lexer holds back a word that may still grow). */
-  get consumed(): number {
-    return this.lexer.consumed;
-  }
 
   /** Reads what `text` adds to the text read so far; a text that does not continue it is read afresh. */
   update(text: string): void {
@@ -79,41 +75,50 @@ export class DocumentCache {
 
   /** The mixture's cache side after the text read so far. */
   mixture(priors: CachePriors): CacheMixture {
-    const last = this.lexer.pendingNewline ? NEWLINE : this.recent[this.recent.length - 1];
+    return this.mixtureAfter(this.lexer.pendingNewline ? NEWLINE : this.recent[this.recent.length - 1], priors);
+  }
+
+  /** The mixture after the token `last` (a project's cache asked at another document's cursor). */
+  mixtureAfter(last: string | undefined, priors: CachePriors): CacheMixture {
     const after = last === undefined ? undefined : this.followers.get(last);
     const weights = cacheWeights(this.tokens, after?.total ?? 0, priors);
     return {
       weights,
       weight: (word) => weights.bigram * (after?.counts.get(word) ?? 0) + weights.unigram * this.words.count(word),
-      sources: () => {
+      counts: () => {
         const words: [string, number][] = [];
         this.words.forEachWithPrefix('', ({ word, count }) => void words.push([word, count]));
-        return [countSource(words, weights.unigram), ...(after ? [countSource(after.counts, weights.bigram)] : [])];
+        return { words, followers: after?.counts ?? new Map() };
       },
     };
   }
 
-  /** Calls `visit` with every cached word that starts with `prefix`, in UTF-16 order. */
-  forEachWithPrefix(prefix: string, visit: (word: string) => void): void {
+  /** Calls `visit` with every cached word that starts with `prefix`, in UTF-16 order, until it returns false. */
+  forEachWithPrefix(prefix: string, visit: (word: string) => boolean | void): void {
     this.words.forEachWithPrefix(prefix, ({ word }) => visit(word));
   }
 
   /** The cached words that continue `typed` (the word before the cursor), at most `limit` of them. */
   query(typed: string, priors: CachePriors, limit: number): CacheQuery {
     const mix = this.mixture(priors);
-    const best: { word: string; weight: number }[] = [];
+    const best = new TopK<{ word: string; weight: number }>(limit, (a, b) => a.weight > b.weight);
     let total = 0;
     this.forEachWithPrefix(typed, (word) => {
       if (word.length <= typed.length) return;
       const weight = mix.weight(word);
       total += weight;
-      if (best.length === limit && weight <= best[limit - 1].weight) return;
-      let i = best.length;
-      while (i > 0 && best[i - 1].weight < weight) i--;
-      best.splice(i, 0, { word, weight });
-      if (best.length > limit) best.pop();
+      best.offer({ word, weight });
     });
-    return { words: best, total, modelWeight: mix.weights.model };
+    return { words: best.items, total, modelWeight: mix.weights.model };
+  }
+
+  /** Occurrences of `word` in the text read, and the tokens read (the open documents' scope reads them). */
+  count(word: string): number {
+    return this.words.count(word);
+  }
+
+  get tokenCount(): number {
+    return this.tokens;
   }
 
   /** The last `n` tokens read, at most 4 (oldest first; a pending line break counts as one). */
@@ -142,14 +147,4 @@ export class DocumentCache {
     this.recent.push(token);
     if (this.recent.length > HISTORY) this.recent.shift();
   }
-}
-
-/** Keys from the most frequent, each contributing `weight` × its count. */
-function countSource(counts: Iterable<[string, number]>, weight: number): RankSource {
-  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
-  let pos = 0;
-  return {
-    bound: () => (pos < sorted.length ? weight * sorted[pos][1] : 0),
-    next: () => (pos < sorted.length ? sorted[pos++][0] : undefined),
-  };
 }

@@ -2,31 +2,14 @@
 // checkpointed along them, so a keystroke costs the new tokens only. After an edit the state rolls
 // back to the last checkpoint before the first changed token and feeds forward from there.
 import { IncrementalEncoder, Language } from '../tokenizer';
-import { commonPrefixLength } from './commonPrefixLength';
+import { identifierTail } from '../text/identifier';
 import { DocumentCache } from './documentCache';
 import { LanguageModel, Prediction } from './languageModel';
-
-const wordChar = /^[\p{L}\p{N}_$]$/u;
+import { NeuralCacheRing } from './neuralCache';
+import { cacheKeySize } from '../model';
 
 /** The document cache reads a window of this many to 1.5 × this many characters before the cursor. */
 const cacheChars = 1 << 17;
-
-/**
- * The identifier characters at the end of `text`, found by a backward scan: the regex
- * /[\p{L}\p{N}_$]*$/u takes time quadratic in every run of identifier characters before the end,
- * seconds for a hex blob of some ten thousand characters.
- */
-export function identifierTail(text: string): string {
-  let i = text.length;
-  while (i > 0) {
-    let j = i - 1;
-    const c = text.charCodeAt(j);
-    if (c >= 0xdc00 && c <= 0xdfff && j > 0 && text.charCodeAt(j - 1) >= 0xd800 && text.charCodeAt(j - 1) <= 0xdbff) j--;
-    if (!wordChar.test(text.slice(j, i))) break;
-    i = j;
-  }
-  return text.slice(i);
-}
 
 export interface DocumentStateOptions {
   /** A state is checkpointed every this many tokens. */
@@ -68,8 +51,11 @@ export interface CompletionContext {
   readonly partial: string;
   /** UTF-16 length of the text before the partial piece (`headTokens` count from the window's start). */
   readonly headLength: number;
-  /** Identifier characters at the end of the head that belong to the word being typed: the
-   *  pre-tokenizer splits camelCase, so in `getEl` the head ends with `get` and the partial is `El`. */
+  /** The identifier before the cursor: the word being typed, which every completion continues.
+   *  Worked out here once per request, and carried in the result to the editor's ranges. */
+  readonly typed: string;
+  /** The start of `typed` that lies in the head: the pre-tokenizer splits camelCase, so in `getEl`
+   *  the head ends with `get` and the partial is `El`. */
   readonly headWord: string;
   /** Tokens fed through the model to answer this request. */
   readonly tokensFed: number;
@@ -90,12 +76,15 @@ export class DocumentState {
   private last?: { pos: number; state: Float32Array; next: Prediction };
   private readonly cache = new DocumentCache();
   private cacheStart = 0;
+  /** Keys of the window's recent positions, for the neural cache (when the model has one). */
+  private readonly neural?: NeuralCacheRing;
 
   constructor(private readonly lm: LanguageModel, text = '', options: Partial<DocumentStateOptions> = {}) {
     this.options = { ...defaultDocumentStateOptions(), ...options };
     const start = windowStart(text.length, this.options.maxChars);
     this.prefix = text.slice(0, start);
     this.encoder = new IncrementalEncoder(lm.tokenizer, text.slice(start));
+    if (lm.neuralCache) this.neural = new NeuralCacheRing(lm.neuralCache, cacheKeySize(lm.cfg, lm.neuralCache.key));
   }
 
   get language(): Language {
@@ -116,16 +105,6 @@ export class DocumentState {
   }
 
   /**
-   * Replaces the text before the cursor; only what differs from the previous text is re-encoded.
-   * `unchanged`: a length up to which the caller knows both texts agree (saves comparing it).
-   */
-  setText(text: string, unchanged = 0): void {
-    const common = commonPrefixLength(this.text, text, unchanged);
-    if (common === this.length && common === text.length) return;
-    this.replace(common, text.slice(common));
-  }
-
-  /**
    * The text becomes its first `keep` units followed by `append` (what one keystroke's sync sends).
    * Reads only the window, so a keystroke in a document of many megabytes costs what it does in a
    * short one.
@@ -134,15 +113,6 @@ export class DocumentState {
     const length = this.length;
     if (!(Number.isInteger(keep) && keep >= 0 && keep <= length)) throw new RangeError(`DocumentState.replace: cannot keep ${keep} of ${length} units`);
     this.splice(keep, length - keep, append);
-  }
-
-  /** Applies an edit in UTF-16 code units and drops every state that depended on changed tokens. */
-  edit(offset: number, deleteCount: number, insert: string): void {
-    const length = this.length;
-    if (!(Number.isInteger(offset) && Number.isInteger(deleteCount) && offset >= 0 && deleteCount >= 0 && offset + deleteCount <= length)) {
-      throw new RangeError(`DocumentState.edit: bad range ${offset}+${deleteCount} of ${length}`);
-    }
-    this.splice(offset, deleteCount, insert);
   }
 
   private splice(offset: number, deleteCount: number, insert: string): void {
@@ -155,6 +125,8 @@ export class DocumentState {
       const firstChanged = this.encoder.edit(offset - from, deleteCount, insert);
       while (this.checkpoints.length && this.checkpoints[this.checkpoints.length - 1].pos > firstChanged) this.checkpoints.pop();
       if (this.last && this.last.pos > firstChanged) this.last = undefined;
+      // The key of position p depends on tokens before p only.
+      this.neural?.truncate(firstChanged + 1);
       return;
     }
     // The window moved: tokenize the new one and feed it from the document-start state.
@@ -163,6 +135,14 @@ export class DocumentState {
     this.encoder = new IncrementalEncoder(this.lm.tokenizer, text.slice(start));
     this.checkpoints = [];
     this.last = undefined;
+    this.neural?.reset();
+  }
+
+  /** Drops every hidden state, as when the model's weights change; the text, its tokens and the cache stay. */
+  forgetStates(): void {
+    this.checkpoints = [];
+    this.last = undefined;
+    this.neural?.reset();
   }
 
   /** The state at the last pre-token boundary before the end of the text, fed as little as possible. */
@@ -170,16 +150,15 @@ export class DocumentState {
     const { head, partial } = this.lm.tokenizer.splitForCompletion(this.encoder.text);
     const headTokens = this.tokensBefore(head.length, this.encoder.ids.length - this.lm.tokenizer.encode(partial).length);
     const headLength = this.prefix.length + head.length;
-    const headWord = /^[\p{L}\p{N}_$]/u.test(partial) ? identifierTail(head) : '';
-    if (this.last?.pos === headTokens) return { ...this.last, headTokens, partial, headLength, headWord, tokensFed: 0 };
-    const { state, next, tokensFed } = await this.feedTo(headTokens);
+    // Read from the window; a typed word longer than the partial piece holds all of it.
+    const typed = identifierTail(this.encoder.text);
+    const headWord = typed.slice(0, Math.max(0, typed.length - partial.length));
+    if (this.last?.pos === headTokens) return { ...this.last, headTokens, partial, headLength, typed, headWord, tokensFed: 0 };
+    const fed = await this.feedTo(headTokens);
+    const { state, tokensFed } = fed;
+    const next = this.neural ? this.neural.mix(fed.next, headTokens, this.encoder.ids, this.lm.tokens) : fed.next;
     this.last = { pos: headTokens, state, next };
-    return { state, next, headTokens, partial, headLength, headWord, tokensFed };
-  }
-
-  /** The identifier characters just before the cursor (read from the window). */
-  wordBeforeCursor(): string {
-    return identifierTail(this.encoder.text);
+    return { state, next, headTokens, partial, headLength, typed, headWord, tokensFed };
   }
 
   /** The document cache, brought up to the text before the cursor. */
@@ -244,9 +223,15 @@ export class DocumentState {
       if (target === 0) {
         const before = docStart.length > 1 ? await this.lm.advance(docStart.slice(0, -1), this.lm.zeroState()) : this.lm.zeroState();
         const out = await this.lm.step(docStart.slice(-1), 1, before);
+        this.neural?.reset();
+        this.putKey(0, out.predictions[0]);
         return { state: out.state, next: out.predictions[0], tokensFed: docStart.length };
       }
-      state = await this.lm.advance(docStart, this.lm.zeroState());
+      // Keys before the new start were read in another context; of the start tokens' keys only the
+      // last one's (after the whole start) belongs to a position of the text.
+      this.neural?.reset();
+      const at = start;
+      state = await this.lm.advance(docStart, this.lm.zeroState(), (keys) => this.neural?.put(at, keys.subarray(keys.length - keys.length / docStart.length)));
       pos = start;
       fed = docStart.length;
       this.addCheckpoint(pos, state);
@@ -254,14 +239,20 @@ export class DocumentState {
     // Advance through whole checkpoint intervals, leaving the last token for the step graph.
     while (pos < target - 1) {
       const next = Math.min(target - 1, (Math.floor(pos / checkpointEvery) + 1) * checkpointEvery);
-      state = await this.lm.advance(ids.slice(pos, next), state);
+      const at = pos + 1;
+      state = await this.lm.advance(ids.slice(pos, next), state, (keys) => this.neural?.put(at, keys));
       fed += next - pos;
       pos = next;
       if (pos % checkpointEvery === 0) this.addCheckpoint(pos, state);
     }
     const out = await this.lm.step([ids[target - 1]], 1, state);
+    this.putKey(target, out.predictions[0]);
     if (target % checkpointEvery === 0) this.addCheckpoint(target, out.state);
     return { state: out.state, next: out.predictions[0], tokensFed: fed + 1 };
+  }
+
+  private putKey(pos: number, p: Prediction): void {
+    if (p.cacheKey) this.neural?.put(pos, p.cacheKey);
   }
 
   private addCheckpoint(pos: number, state: Float32Array): void {

@@ -3,12 +3,18 @@
 import * as v8 from 'node:v8';
 import { IncrementalEncoder, Language } from '../tokenizer';
 import { scoreDocuments, summarize } from '../training/evaluate';
+import { modelIdentity, readLearnedWeights } from '../training/learnedWeights';
 import { CachePriors } from '../text/cacheMixture';
+import { defaultNeuralCache, NeuralCacheOptions } from '../model';
 import { defaultCachePriors } from './documentCache';
 import { DocumentState } from './documentState';
-import { LanguageModel } from './languageModel';
-import { CompleteOptions, CompletionResult, ModelInfo, ScoreResult, Stats, TextSync } from './protocol';
+import { LanguageModel, PreparedWeights } from './languageModel';
+import { CompleteOptions, CompletionResult, ModelInfo, ProjectOp, ProjectStatus, ScoreResult, Stats, TextSync } from './protocol';
+import { defaultProjectMixing, ProjectMixing } from '../memory/projectCounts';
+import { defaultOpenDocumentsPriors, documentScope, nestAll, OpenDocumentsPriors, openDocumentsScope } from './cacheScopes';
+import { ProjectMemory } from './projectMemory';
 import { continueGhostText } from './ghostText';
+import { mostSurprising } from './surprisal';
 import { defaultSearchOptions, SearchMemo, SearchOptions, searchWords } from './wordSearch';
 
 export class EngineError extends Error {
@@ -23,6 +29,12 @@ export interface EngineOptions {
   readonly cachePriors: CachePriors;
   /** The word search's budget. */
   readonly search: Pick<SearchOptions, 'beamWidth' | 'maxSteps' | 'maxDocumentWords' | 'memoryWeight'>;
+  /** The neural cache that completion and scores mix in; null: the network alone. */
+  readonly neuralCache: NeuralCacheOptions | null;
+  readonly openDocuments: OpenDocumentsPriors;
+  readonly projectMixing: ProjectMixing;
+  /** Resolves when no request waits (the worker's): the project memory works only then. */
+  readonly idle: () => Promise<void>;
 }
 
 export class Engine {
@@ -31,14 +43,27 @@ export class Engine {
   private readonly documents = new Map<string, DocumentState>();
   /** The search of the document being typed in, kept from keystroke to keystroke. */
   private readonly memo = new SearchMemo();
+  /** The words of the workspace's files, kept up to date in the background. */
+  readonly project: ProjectMemory;
+  /** Document ids (URI strings) of the workspace folders, and the name their paths start with. */
+  private roots: readonly { readonly uri: string; readonly name: string }[] = [];
+  private notes: string[] = [];
+  private projectMixing: ProjectMixing;
 
   constructor(options: Partial<EngineOptions> = {}) {
     const { beamWidth, maxSteps, maxDocumentWords, memoryWeight } = defaultSearchOptions();
-    this.options = { maxDocuments: 64, cachePriors: defaultCachePriors(), search: { beamWidth, maxSteps, maxDocumentWords, memoryWeight }, ...options };
+    this.options = {
+      maxDocuments: 64, cachePriors: defaultCachePriors(), search: { beamWidth, maxSteps, maxDocumentWords, memoryWeight }, neuralCache: defaultNeuralCache(),
+      openDocuments: defaultOpenDocumentsPriors(), projectMixing: defaultProjectMixing(), idle: () => new Promise((resolve) => setImmediate(resolve)),
+      ...options,
+    };
+    this.project = new ProjectMemory({ idle: this.options.idle, log: (line) => this.notes.push(line) });
+    this.projectMixing = this.options.projectMixing;
   }
 
-  async load(modelDir: string): Promise<ModelInfo> {
-    const next = await LanguageModel.load(modelDir);
+  /** Loads a model folder; `neuralCache` false runs it without the neural cache. */
+  async load(modelDir: string, neuralCache = true): Promise<ModelInfo> {
+    const next = await LanguageModel.load(modelDir, 1, neuralCache ? this.options.neuralCache : null);
     const previous = this.model;
     this.model = next;
     this.documents.clear();
@@ -48,7 +73,7 @@ export class Engine {
 
   info(): ModelInfo {
     const lm = this.requireModel();
-    return { dir: lm.dir, ...lm.cfg, meta: { ...lm.meta }, memoryWords: lm.memory?.words ?? { corpus: 0, workspace: 0 } };
+    return { dir: lm.dir, ...lm.cfg, meta: { ...lm.meta }, memoryWords: lm.memory?.words ?? 0 };
   }
 
   /** Brings the document's text before the cursor up to date without running the model. */
@@ -82,26 +107,117 @@ export class Engine {
     const wanted = Math.max(options.maxItems, search.maxDocumentWords);
     const cache = state.documentCache();
     const memory = lm.memory;
+    const others = this.otherDocumentCaches(doc);
+    const project = this.project.memory;
+    const path = this.projectPath(doc);
     const result = await searchWords(lm, ctx, {
       ...search,
       maxItems: options.maxItems,
-      cacheFor: (typed) => cache.query(typed, this.options.cachePriors, wanted),
-      memoryFor: memory && ((prefix) => memory.query(cache.history(), prefix, wanted, state.language)),
+      cacheFor: (typed) => nestAll([
+        documentScope(cache, typed, this.options.cachePriors, wanted),
+        openDocumentsScope(others, typed, this.options.openDocuments, wanted),
+        project.query(cache.history(), typed, path, wanted, this.projectMixing),
+      ], wanted),
+      memoryFor: memory && ((prefix) => memory.query(cache.history(), prefix, wanted)),
       memo: this.memo,
       signal,
     });
-    // The search takes the typed word from the tokenizer's pieces, which end words differently at
-    // `$` and combining marks: offer nothing rather than words that do not continue the text.
-    const word = state.wordBeforeCursor();
-    if (result.typed !== word) return { word, items: [], inline: '', tokensFed: ctx.tokensFed };
+    const modelVersion = lm.version;
     const best = result.items[0];
-    let inline = best && best.probability >= options.inlineMinProbability ? best.word.slice(result.typed.length) : '';
+    let inline = best && best.probability >= options.inlineMinProbability ? best.word.slice(ctx.typed.length) : '';
     if (inline && options.inlineNextWords) inline += await continueGhostText(lm, ctx, inline, options.inlineMinProbability);
-    return { word: result.typed, items: result.items, inline, tokensFed: ctx.tokensFed };
+    return { typed: ctx.typed, items: result.items, inline, tokensFed: ctx.tokensFed, modelVersion };
+  }
+
+  /**
+   * Reads the weights dynamic evaluation learned for this model (a learned-weights file) and makes
+   * their sessions; useWeights() then switches to them at once. The worker prepares while it goes
+   * on answering keystrokes.
+   */
+  async prepareWeights(file: string): Promise<PreparedWeights> {
+    const lm = this.requireModel();
+    const { header, weights } = readLearnedWeights(file);
+    if (header.base !== modelIdentity(lm.dir, lm.meta)) throw new Error(`${file} was learned from another model than ${lm.dir}`);
+    return lm.prepareWeights(weights, header.version);
+  }
+
+  /**
+   * Completes with prepared weights from the next request on; every answer names the weights it
+   * came from in `modelVersion`. Documents keep their text and cache; their states are read again.
+   */
+  useWeights(prepared: PreparedWeights): { version: number } {
+    const lm = this.requireModel();
+    if (prepared.model !== lm) {
+      for (const s of prepared.sessions) void s.release();
+      throw new Error('another model was loaded meanwhile');
+    }
+    lm.useWeights(prepared);
+    for (const d of this.documents.values()) d.forgetStates();
+    return { version: prepared.version };
   }
 
   close(doc: string): void {
     this.documents.delete(doc);
+  }
+
+  /** The project memory's requests (see ProjectOp). */
+  async projectRequest(r: ProjectOp): Promise<ProjectStatus> {
+    const p = this.project;
+    switch (r.op) {
+      case 'open':
+        this.roots = r.roots;
+        // The tuning scripts try other weights; the editor never sends any.
+        this.projectMixing = { ...this.options.projectMixing, ...r.mixing };
+        p.open(r.storageFile, r.maxFileBytes);
+        break;
+      case 'index':
+        p.index(r.files);
+        break;
+      case 'changed':
+        p.changed(r.files);
+        break;
+      case 'removed':
+        p.removed(r.paths);
+        break;
+      case 'renamed':
+        p.renamed(r.pairs);
+        break;
+      case 'text':
+        p.setText(r.path, r.text);
+        break;
+      case 'clear':
+        await p.clear();
+        break;
+      case 'settled':
+        await p.settled();
+        break;
+    }
+    const notes = this.notes;
+    this.notes = [];
+    return { ...p.status(), notes };
+  }
+
+  /** The caches of the other documents used most recently, for the open documents' scope. */
+  private otherDocumentCaches(doc: string) {
+    const recent = [...this.documents.keys()].filter((d) => d !== doc).slice(-this.options.openDocuments.documents);
+    return recent.map((d) => this.documents.get(d)!.documentCache());
+  }
+
+  /** The project-relative path of a document (its folder nests in the project memory), or its id. */
+  private projectPath(doc: string): string {
+    for (const root of this.roots) {
+      const base = root.uri.endsWith('/') ? root.uri : `${root.uri}/`;
+      if (doc.startsWith(base)) {
+        let rel = doc.slice(base.length);
+        try {
+          rel = decodeURIComponent(rel);
+        } catch {
+          // Not percent-encoded after all: the path as it is.
+        }
+        return root.name ? `${root.name}/${rel}` : rel;
+      }
+    }
+    return doc;
   }
 
   /** Perplexity of a whole text from the start-of-document state; `between` runs between chunks. */
@@ -118,15 +234,7 @@ export class Engine {
     }));
     const result: ScoreResult = { chars: score.chars, tokens: score.tokens, bitsPerChar: score.bitsPerChar, perplexity: score.perplexity };
     if (!perToken) return result;
-    const order = [...perToken.keys()].sort((a, b) => perToken![a] - perToken![b]).slice(0, surprising);
-    return {
-      ...result,
-      surprising: order.map((i) => ({
-        start: encoder.tokenOffset(i),
-        end: i + 1 < ids.length ? encoder.tokenOffset(i + 1) : text.length,
-        bits: -perToken![i] / Math.LN2,
-      })),
-    };
+    return { ...result, surprising: mostSurprising(encoder, perToken, surprising) };
   }
 
   stats(): Stats {

@@ -5,7 +5,7 @@
 import { ChildProcess } from 'node:child_process';
 import { commonPrefixLength } from './commonPrefixLength';
 import { forkChild, stderrTail } from './forkChild';
-import { CompleteOptions, CompletionResult, FromWorker, ModelInfo, Request, ResultOf, ScoreResult, Stats, ToWorker } from './protocol';
+import { CompleteOptions, CompletionResult, FromWorker, ModelInfo, ProjectOp, ProjectStatus, Request, ResultOf, ScoreResult, Stats, ToWorker } from './protocol';
 import type { Language } from '../tokenizer/language';
 
 export interface EngineClientOptions {
@@ -16,6 +16,8 @@ export interface EngineClientOptions {
   readonly restartDelaysMs: readonly number[];
   /** JS heap cap of the worker process; ORT's native memory comes on top. */
   readonly maxHeapMb: number;
+  /** false: the worker's model runs without its neural cache (for comparisons). */
+  readonly neuralCache?: boolean;
 }
 
 export function defaultEngineClientOptions(workerPath: string): EngineClientOptions {
@@ -27,9 +29,6 @@ export class CancelledError extends Error {
     super('cancelled');
   }
 }
-
-/** The worker skipped a completion because a newer one for the same document was waiting. */
-class SupersededError extends CancelledError {}
 
 interface Pending {
   readonly resolve: (value: unknown) => void;
@@ -43,9 +42,9 @@ export class EngineClient {
   private readonly pending = new Map<number, Pending>();
   /** Text before the cursor that the worker holds for each document. */
   private readonly sent = new Map<string, string>();
-  /** The newest completion request of each document, for requests it overtakes. */
-  private readonly latest = new Map<string, Promise<CompletionResult | undefined>>();
   private modelDir?: string;
+  /** Learned weights in use on top of the model (dynamic evaluation), restored after a restart too. */
+  private weightsFile?: string;
   private loaded?: Promise<ModelInfo>;
   private crashes = 0;
   /** When the worker last answered anything (or started). */
@@ -64,11 +63,12 @@ export class EngineClient {
   /** Loads a model folder (also after any restart). Rejects with the loader's message. */
   load(modelDir: string): Promise<ModelInfo> {
     this.modelDir = modelDir;
+    this.weightsFile = undefined;
     this.sent.clear();
     // Asked for while a restart waits out its backoff: the user's load starts the worker now.
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
-    this.loaded = this.request({ kind: 'load', modelDir });
+    this.loaded = this.request({ kind: 'load', modelDir, neuralCache: this.options.neuralCache });
     return this.loaded;
   }
 
@@ -79,37 +79,34 @@ export class EngineClient {
   }
 
   /**
-   * Completions for the end of `textBeforeCursor`; undefined when cancelled. A request overtaken
-   * by a newer one for the same document answers with the newer one's result: while the user types
-   * on, the newest words are the right answer to every request still waiting.
+   * Completions for the end of `textBeforeCursor`, or undefined when cancelled by `signal` or
+   * overtaken by a newer request for the same document (the worker decides which): an answer is
+   * always for the text it was asked for, never a later keystroke's.
    */
-  complete(doc: string, textBeforeCursor: string, options: CompleteOptions, signal?: AbortSignal, language?: Language): Promise<CompletionResult | undefined> {
-    const result: Promise<CompletionResult | undefined> = this.completeOnce(doc, textBeforeCursor, options, signal, language).catch((e) => {
-      const newer = this.latest.get(doc);
-      if (e instanceof SupersededError) return newer !== result ? newer : undefined;
-      throw e;
-    });
-    this.latest.set(doc, result);
-    const forget = () => this.latest.get(doc) === result && this.latest.delete(doc);
-    result.then(forget, forget);
-    return result;
-  }
-
-  private async completeOnce(doc: string, textBeforeCursor: string, options: CompleteOptions, signal?: AbortSignal, language?: Language): Promise<CompletionResult | undefined> {
+  async complete(doc: string, textBeforeCursor: string, options: CompleteOptions, signal?: AbortSignal, language?: Language): Promise<CompletionResult | undefined> {
     await this.loaded;
     for (let attempt = 0; attempt < 2; attempt++) {
+      // Before the text is counted as sent: a request that is never sent must not move the sync base.
+      if (signal?.aborted) return undefined;
       const old = this.sent.get(doc) ?? '';
       const keep = this.sent.has(doc) ? commonPrefixLength(old, textBeforeCursor) : 0;
       this.sent.set(doc, textBeforeCursor);
       try {
         return await this.request({ kind: 'complete', doc, sync: { keep, append: textBeforeCursor.slice(keep), length: textBeforeCursor.length, language }, options }, signal);
       } catch (e) {
-        if (e instanceof CancelledError && !(e instanceof SupersededError)) return undefined;
+        if (e instanceof CancelledError) return undefined;
         if ((e as { code?: string }).code !== 'resync') throw e;
         this.sent.delete(doc);
       }
     }
     throw new Error(`could not bring ${doc} in step with the engine`);
+  }
+
+  /** Completes with the learned weights in `file` (of the loaded model) from the next request on. */
+  async useWeights(file: string): Promise<{ version: number }> {
+    await this.loaded;
+    this.weightsFile = file;
+    return this.request({ kind: 'useWeights', file });
   }
 
   async score(text: string, surprising = 0, signal?: AbortSignal, language?: Language): Promise<ScoreResult> {
@@ -124,6 +121,11 @@ export class EngineClient {
 
   stats(): Promise<Stats> {
     return this.request({ kind: 'stats' });
+  }
+
+  /** The project memory's requests (runtime/projectMemory); a restarted worker starts without it. */
+  project(op: ProjectOp): Promise<ProjectStatus> {
+    return this.request({ kind: 'project', op });
   }
 
   async dispose(): Promise<void> {
@@ -186,7 +188,11 @@ export class EngineClient {
       // A replacement worker starts empty: reload the model before anything else is asked of it.
       const modelDir = this.modelDir;
       this.sent.clear();
-      this.loaded = this.request({ kind: 'load', modelDir });
+      const weightsFile = this.weightsFile;
+      this.loaded = this.request({ kind: 'load', modelDir, neuralCache: this.options.neuralCache }).then(async (info) => {
+        if (weightsFile) await this.request({ kind: 'useWeights', file: weightsFile }).catch(() => undefined);
+        return info;
+      });
       this.loaded.catch(() => undefined);
     }
     return worker;
@@ -200,7 +206,6 @@ export class EngineClient {
     clearTimeout(p.timer);
     if (this.pending.size === 0) this.crashes = 0;
     if (m.ok) p.resolve(m.result);
-    else if (m.code === 'superseded') p.reject(new SupersededError());
     else if (m.code === 'cancelled') p.reject(new CancelledError());
     else p.reject(Object.assign(new Error(m.error), { code: m.code }));
   }

@@ -7,13 +7,15 @@
 //   advance: tokens int64 [B,T], state_in            -> state_out [L,B,S]
 //   score:   tokens, targets int64 [B,T], state_in   -> target_log_probs f32 [B,T], state_out
 import * as path from 'node:path';
+import { isIdentifierByte } from '../text/identifier';
 import * as ort from 'onnxruntime-node';
-import { buildAdvanceModel, buildScoreModel, buildSearchStepModel, IO, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, stateSize } from '../model';
+import { buildAdvanceModel, buildCacheScoreModel, buildScoreModel, buildSearchStepModel, CACHE_IO, checkWeights, defaultNeuralCache, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, NeuralCacheOptions, stateSize, Weights } from '../model';
 import { Tokenizer } from '../tokenizer';
-import { createSession, int64Tensor } from './ortSession';
+import { createSession, int64Tensor } from '../onnx/ortSession';
+import { IO } from '../onnx/tensorNames';
+import { ScoreGraph, scoreGraphOf } from '../training/evaluate';
 import { NgramModel } from '../ngram/ngramModel';
-import { LanguageCounts } from '../ngram/languageCounts';
-import { WordMemory } from './wordMemory';
+import { WordMemory } from '../ngram/wordMemory';
 
 /** Word tokens the step graph reports per row: the word search's beam can be no wider. */
 export const SEARCH_TOP_K = 8;
@@ -28,10 +30,14 @@ export interface Prediction {
   /** The SEARCH_TOP_K most probable word tokens, best first, and their log-probabilities. */
   readonly topIds: Int32Array;
   readonly topLogProbs: Float32Array;
+  /** The row's neural cache key (see runtime/neuralCache), when the model runs with the cache. */
+  readonly cacheKey?: Float32Array;
 }
 
 export class LanguageModel {
   readonly stateSize: number;
+  /** Which weights the sessions run: 0 for the folder's own, else the version of learned weights in use (see useWeights). */
+  private weightsVersion = 0;
 
   private constructor(
     readonly dir: string,
@@ -39,17 +45,20 @@ export class LanguageModel {
     readonly tokenizer: Tokenizer,
     readonly meta: ModelMeta,
     readonly tokens: TokenTables,
-    /** The folder's word memory (words.bin and workspace-words.bin), if it has one. */
+    /** The folder's word memory (words.bin), if it has one. */
     readonly memory: WordMemory | undefined,
-    private readonly stepSession: ort.InferenceSession,
-    private readonly advanceSession: ort.InferenceSession,
-    private readonly scoreSession: ort.InferenceSession,
+    private stepSession: ort.InferenceSession,
+    private advanceSession: ort.InferenceSession,
+    private scoreSession: ort.InferenceSession,
+    private readonly scoreThreads: number,
+    /** The neural cache completion and scoring mix in, or null for the network alone. */
+    readonly neuralCache: NeuralCacheOptions | null,
   ) {
     this.stateSize = stateSize(cfg);
   }
 
   /** Loads a model folder; throws an Error that names the faulty file. */
-  static async load(dir: string, scoreThreads = 1): Promise<LanguageModel> {
+  static async load(dir: string, scoreThreads = 1, neuralCache: NeuralCacheOptions | null = defaultNeuralCache()): Promise<LanguageModel> {
     const folder = loadModelFolder(dir);
     // loadModelFolder counts the ids; the tokenizer may still reject its merges or lack a token.
     const tokenizerFile = path.join(path.resolve(dir), MODEL_FILES.tokenizer);
@@ -64,17 +73,31 @@ export class LanguageModel {
     }
     const tokens = tokenTables(tokenizer);
     const where = (name: string) => path.join(path.resolve(dir), name);
-    const memory = WordMemory.of(
-      folder.words && NgramModel.decode(folder.words, where(MODEL_FILES.words)),
-      folder.workspaceWords && NgramModel.decode(folder.workspaceWords, where(MODEL_FILES.workspaceWords)),
-      folder.wordLanguages && LanguageCounts.decode(folder.wordLanguages, where(MODEL_FILES.wordLanguages)),
-    );
-    const [step, advance, score] = await Promise.all([
-      createSession(buildSearchStepModel(folder.cfg, folder.weights, { wordToken: tokens.wordToken, boundaryToken: tokens.boundaryToken, topK: SEARCH_TOP_K }), 1),
-      createSession(buildAdvanceModel(folder.cfg, folder.weights), 1),
-      createSession(buildScoreModel(folder.cfg, folder.weights), scoreThreads),
-    ]);
-    return new LanguageModel(dir, folder.cfg, tokenizer, folder.meta ?? {}, tokens, memory, step, advance, score);
+    const memory = folder.words && new WordMemory(NgramModel.decode(folder.words, where(MODEL_FILES.words)));
+    const [step, advance, score] = await createSessions(folder.cfg, folder.weights, tokens, scoreThreads, neuralCache);
+    return new LanguageModel(dir, folder.cfg, tokenizer, folder.meta ?? {}, tokens, memory, step, advance, score, scoreThreads, neuralCache);
+  }
+
+  get version(): number {
+    return this.weightsVersion;
+  }
+
+  /** Sessions for other weights of the same configuration (dynamic evaluation's), to switch to with useWeights. */
+  async prepareWeights(weights: Weights, version: number): Promise<PreparedWeights> {
+    checkWeights(this.cfg, weights);
+    return { model: this, version, sessions: await createSessions(this.cfg, weights, this.tokens, this.scoreThreads, this.neuralCache) };
+  }
+
+  /**
+   * Runs the prepared weights from now on: the three sessions change in one synchronous step, so a
+   * caller that runs one request at a time never answers a request with a mix of old and new weights.
+   */
+  useWeights(prepared: PreparedWeights): void {
+    if (prepared.model !== this) throw new Error('the weights were prepared for another model');
+    const old = [this.stepSession, this.advanceSession, this.scoreSession];
+    [this.stepSession, this.advanceSession, this.scoreSession] = prepared.sessions;
+    this.weightsVersion = prepared.version;
+    for (const s of old) void s.release();
   }
 
   get layers(): number {
@@ -90,8 +113,8 @@ export class LanguageModel {
   async step(tokens: ArrayLike<number>, batch: number, state: Float32Array): Promise<{ predictions: Prediction[]; state: Float32Array }> {
     const T = tokens.length / batch;
     const out = await this.stepSession.run({
-      tokens: int64Tensor(tokens, [batch, T]),
-      state_in: new ort.Tensor('float32', state, [this.cfg.layers, batch, this.stateSize]),
+      [IO.tokens]: int64Tensor(tokens, [batch, T]),
+      [IO.stateIn]: new ort.Tensor('float32', state, [this.cfg.layers, batch, this.stateSize]),
     });
     const V = this.cfg.vocabSize;
     const K = SEARCH_TOP_K;
@@ -99,6 +122,8 @@ export class LanguageModel {
     const masses = out[IO.wordEndLogMass].data as Float32Array;
     const topLogProbs = out[IO.wordTopLogProbs].data as Float32Array;
     const topIds = Int32Array.from(out[IO.wordTopIds].data as BigInt64Array, Number);
+    const keys = out[CACHE_IO.key]?.data as Float32Array | undefined;
+    const D = keys ? keys.length / tokens.length : 0;
     const predictions: Prediction[] = [];
     for (let r = 0; r < tokens.length; r++) {
       predictions.push({
@@ -107,28 +132,49 @@ export class LanguageModel {
         endLogMass: masses[2 * r + 1],
         topIds: topIds.subarray(r * K, (r + 1) * K),
         topLogProbs: topLogProbs.subarray(r * K, (r + 1) * K),
+        cacheKey: keys?.subarray(r * D, (r + 1) * D),
       });
     }
     return { predictions, state: out[IO.stateOut].data as Float32Array };
   }
 
-  /** Advances one sequence's state over tokens without computing any distribution. */
-  async advance(tokens: ArrayLike<number>, state: Float32Array): Promise<Float32Array> {
+  /**
+   * Advances one sequence's state over tokens without computing any distribution; `onKeys` gets the
+   * neural cache keys [T, D] of the positions after each token, when the model runs with the cache.
+   */
+  async advance(tokens: ArrayLike<number>, state: Float32Array, onKeys?: (keys: Float32Array) => void): Promise<Float32Array> {
     const out = await this.advanceSession.run({
-      tokens: int64Tensor(tokens, [1, tokens.length]),
-      state_in: new ort.Tensor('float32', state, [this.cfg.layers, 1, this.stateSize]),
+      [IO.tokens]: int64Tensor(tokens, [1, tokens.length]),
+      [IO.stateIn]: new ort.Tensor('float32', state, [this.cfg.layers, 1, this.stateSize]),
     });
-    return out.state_out.data as Float32Array;
+    if (onKeys && out[CACHE_IO.key]) onKeys(out[CACHE_IO.key].data as Float32Array);
+    return out[IO.stateOut].data as Float32Array;
   }
 
-  /** The scoring graph, for perplexity over whole documents. */
-  get scoreGraph() {
-    return { session: this.scoreSession, stateSize: this.stateSize, layers: this.cfg.layers };
+  /** The scoring graph, for perplexity over whole documents (with the neural cache when the model has it). */
+  get scoreGraph(): ScoreGraph {
+    return scoreGraphOf(this.scoreSession, this.cfg, this.neuralCache);
   }
 
   async dispose(): Promise<void> {
     await Promise.all([this.stepSession.release(), this.advanceSession.release(), this.scoreSession.release()]);
   }
+}
+
+function createSessions(cfg: ModelConfig, weights: Weights, tokens: TokenTables, scoreThreads: number, neuralCache: NeuralCacheOptions | null): Promise<ort.InferenceSession[]> {
+  const key = neuralCache?.key;
+  return Promise.all([
+    createSession(buildSearchStepModel(cfg, weights, { wordToken: tokens.wordToken, boundaryToken: tokens.boundaryToken, topK: SEARCH_TOP_K }, key), 1),
+    createSession(buildAdvanceModel(cfg, weights, key), 1),
+    createSession(neuralCache ? buildCacheScoreModel(cfg, weights, neuralCache) : buildScoreModel(cfg, weights), scoreThreads),
+  ]);
+}
+
+/** Sessions of learned weights, made while the model went on serving requests. */
+export interface PreparedWeights {
+  readonly model: LanguageModel;
+  readonly version: number;
+  readonly sessions: ort.InferenceSession[];
 }
 
 /** What the search needs to know of every token id. */
@@ -152,13 +198,8 @@ function tokenTables(tokenizer: Tokenizer): TokenTables {
     const b = tokenizer.tokenBytes(id);
     bytes.push(b);
     if (b.length) byFirstByte[b[0]].push(id);
-    wordToken[id] = b.length > 0 && b.every(isWordByte) ? 1 : 0;
-    boundaryToken[id] = b.length === 0 || !isWordByte(b[0]) ? 1 : 0;
+    wordToken[id] = b.length > 0 && b.every(isIdentifierByte) ? 1 : 0;
+    boundaryToken[id] = b.length === 0 || !isIdentifierByte(b[0]) ? 1 : 0;
   }
   return { wordToken, boundaryToken, bytes, byFirstByte: byFirstByte.map((ids) => Int32Array.from(ids)) };
-}
-
-/** Identifier bytes: ASCII letters, digits, `_`, `$`, and every byte of a multi-byte UTF-8 character. */
-export function isWordByte(b: number): boolean {
-  return (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b === 95 || b === 36 || b >= 0x80;
 }

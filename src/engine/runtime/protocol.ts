@@ -1,5 +1,6 @@
 // Messages between the extension host (or CLI) and the engine worker. Plain data only.
 import type { Language } from '../tokenizer/language';
+import type { ProjectMixing } from '../memory/projectCounts';
 
 /** The new text before the cursor is `old.slice(0, keep) + append`, `length` units long. */
 export interface TextSync {
@@ -19,13 +20,16 @@ export interface CompleteOptions {
 }
 
 export interface CompletionResult {
-  /** The identifier part already typed before the cursor. */
-  readonly word: string;
+  /** The identifier already typed before the cursor of this request's own text: every item
+   *  continues it, and the editor's ranges are it. */
+  readonly typed: string;
   readonly items: { word: string; probability: number }[];
   /** Ghost text to show after the cursor, or "". */
   readonly inline: string;
   /** Tokens the model had to read for this request (0 when only the search ran). */
   readonly tokensFed: number;
+  /** The weights that answered: 0 for the model folder's, else the learned weights' version. */
+  readonly modelVersion: number;
 }
 
 export interface ScoreResult {
@@ -45,16 +49,54 @@ export interface ModelInfo {
   readonly hiddenSize: number;
   readonly layers: number;
   readonly meta: Record<string, unknown>;
-  /** Distinct words in the folder's word memories (0: none). */
-  readonly memoryWords: { readonly corpus: number; readonly workspace: number };
+  /** Distinct words in the folder's word memory (0: none). */
+  readonly memoryWords: number;
 }
 
 export type Request =
-  | { readonly kind: 'load'; readonly modelDir: string }
+  | { readonly kind: 'load'; readonly modelDir: string; readonly neuralCache?: boolean }
   | { readonly kind: 'complete'; readonly doc: string; readonly sync: TextSync; readonly options: CompleteOptions }
   | { readonly kind: 'score'; readonly text: string; readonly surprising: number; readonly language?: Language }
   | { readonly kind: 'close'; readonly doc: string }
-  | { readonly kind: 'stats' };
+  | { readonly kind: 'useWeights'; readonly file: string }
+  | { readonly kind: 'stats' }
+  | { readonly kind: 'project'; readonly op: ProjectOp };
+
+/** A workspace file for the project memory: its project-relative path (`/`), where to read it, and its stamp. */
+export interface ProjectFile {
+  readonly path: string;
+  readonly fsPath: string;
+  readonly mtimeMs: number;
+  readonly size: number;
+}
+
+/** What the project memory is asked (runtime/projectMemory). */
+export type ProjectOp =
+  /** `roots`: document ids (URI strings) of the workspace folders and the name their paths start
+   *  with (multi-root) or '', so a document's folder can be found; no storageFile: in memory only. */
+  | { readonly op: 'open'; readonly storageFile?: string; readonly roots: readonly { readonly uri: string; readonly name: string }[]; readonly maxFileBytes?: number; readonly mixing?: Partial<ProjectMixing> }
+  | { readonly op: 'index'; readonly files: readonly ProjectFile[] }
+  | { readonly op: 'changed'; readonly files: readonly ProjectFile[] }
+  | { readonly op: 'removed'; readonly paths: readonly string[] }
+  | { readonly op: 'renamed'; readonly pairs: readonly { readonly from: string; readonly to: string }[] }
+  | { readonly op: 'text'; readonly path: string; readonly text: string }
+  | { readonly op: 'clear' }
+  | { readonly op: 'status' }
+  /** Answers once everything asked so far is done. */
+  | { readonly op: 'settled' };
+
+export interface ProjectStatus {
+  readonly state: 'empty' | 'loading' | 'indexing' | 'saving' | 'ready';
+  readonly files: number;
+  readonly words: number;
+  readonly tokens: number;
+  /** Files of the last index request to read, and read so far. */
+  readonly planned: number;
+  readonly done: number;
+  readonly skipped: Record<string, number>;
+  /** Log lines since the last status (a memory file rebuilt, a file that could not be saved). */
+  readonly notes?: readonly string[];
+}
 
 export interface Stats {
   readonly documents: number;
@@ -71,7 +113,9 @@ export interface ResultOf {
   complete: CompletionResult;
   score: ScoreResult;
   close: void;
+  useWeights: { version: number };
   stats: Stats;
+  project: ProjectStatus;
 }
 
 export type ToWorker = { readonly id: number; readonly request: Request } | { readonly cancel: number };
@@ -81,5 +125,5 @@ export type FromWorker =
   | { readonly id: number; readonly ok: false; readonly error: string; readonly code?: ErrorCode };
 
 /** `resync`: the worker lacks the document's text (new worker, or out of step): send it whole.
- *  `superseded`: a newer completion for the same document came before this one started. */
-export type ErrorCode = 'resync' | 'cancelled' | 'superseded' | 'no-model';
+ *  `cancelled`: by the caller, or (a completion) overtaken by a newer one for the same document. */
+export type ErrorCode = 'resync' | 'cancelled' | 'no-model';

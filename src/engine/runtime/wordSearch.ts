@@ -5,10 +5,13 @@
 // and the final ranking mixes in the word memory of the training text (see wordMemory) and a cache
 // of the document's own words and of the words that followed the previous token (see
 // text/cacheMixture): code repeats its identifiers.
+import { defaultCompleteOptions } from './completeOptions';
 import { CacheQuery } from './documentCache';
-import { WordMemoryQuery } from './wordMemory';
-import { CompletionContext, identifierTail } from './documentState';
-import { isWordByte, LanguageModel, Prediction, SEARCH_TOP_K } from './languageModel';
+import { WordMemoryQuery } from '../ngram/wordMemory';
+import { CompletionContext } from './documentState';
+import { LanguageModel, Prediction, SEARCH_TOP_K } from './languageModel';
+import { IDENTIFIER, isIdentifierByte } from '../text/identifier';
+import { TopK } from '../topK';
 
 export interface SearchOptions {
   readonly maxItems: number;
@@ -34,7 +37,7 @@ export interface SearchOptions {
  * did on the tuning files (keystrokes saved 52.9% either way) in 13% less time per keystroke.
  */
 export function defaultSearchOptions(): SearchOptions {
-  return { maxItems: 8, beamWidth: 4, maxSteps: 2, maxDocumentWords: 8, memoryWeight: 0.5 };
+  return { maxItems: defaultCompleteOptions().maxItems, beamWidth: 4, maxSteps: 2, maxDocumentWords: 8, memoryWeight: 0.5 };
 }
 
 export interface WordItem {
@@ -45,14 +48,13 @@ export interface WordItem {
 }
 
 export interface SearchResult {
-  /** The part of the word already typed before the cursor. */
+  /** The part of the word already typed before the cursor (the context's). */
   readonly typed: string;
   readonly items: WordItem[];
 }
 
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-const wordShape = /^[\p{L}_$][\p{L}\p{N}_$]*$/u;
 
 interface Beam {
   readonly bytes: Uint8Array;
@@ -62,6 +64,14 @@ interface Beam {
   readonly prediction: Prediction;
   /** State after the path, [L, 1, S]. */
   readonly state: Float32Array;
+}
+
+/** A beam extended by one token, before it makes the cut. */
+interface Offer {
+  readonly logp: number;
+  /** The beam's index. */
+  readonly row: number;
+  readonly token: number;
 }
 
 interface Expansion {
@@ -114,8 +124,8 @@ export class SearchMemo {
 /** Ranked words that complete the partial piece in `ctx`. */
 export async function searchWords(lm: LanguageModel, ctx: CompletionContext, options: SearchOptions): Promise<SearchResult> {
   // The search continues the partial piece; the word also takes the head's end (`get` of `getEl`).
-  const typedPiece = identifierTail(ctx.partial);
-  const typed = ctx.headWord + typedPiece;
+  const typed = ctx.typed;
+  const typedPiece = typed.slice(ctx.headWord.length);
   const P = utf8.encode(ctx.partial);
   const memo = (options.memo ?? new SearchMemo()).use(ctx);
   const found = new Map<string, number>(); // word -> log p (summed over segmentations)
@@ -130,7 +140,7 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
     }
     const word = typed + text.slice(ctx.partial.length);
     // Like VS Code's word suggestions: words of two characters or more, never just what is typed.
-    if (word.length < 2 || word.length <= typed.length || !wordShape.test(word)) return;
+    if (word.length < 2 || word.length <= typed.length || !IDENTIFIER.test(word)) return;
     found.set(word, logAdd(found.get(word) ?? -Infinity, logp));
   };
 
@@ -140,14 +150,14 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
   const maxSteps = options.maxSteps + Math.ceil(P.length / 2);
   for (let stepIndex = 0; stepIndex < maxSteps; stepIndex++) {
     if (options.signal?.aborted) throw new Error('cancelled');
-    const top = new TopK(beamWidth);
+    const top = new TopK<Offer>(beamWidth, (a, b) => a.logp > b.logp);
     let extendedMass = 0; // probability of every consistent extension, kept or not
     for (let b = 0; b < beams.length; b++) {
       const beam = beams[b];
       const row = beam.prediction;
       if (beam.bytes.length >= P.length) {
         // Past what is typed, any identifier token may extend the word; the word may also end here.
-        for (let i = 0; i < row.topIds.length; i++) top.offer(beam.logp + row.topLogProbs[i], b, row.topIds[i]);
+        for (let i = 0; i < row.topIds.length; i++) top.offer({ logp: beam.logp + row.topLogProbs[i], row: b, token: row.topIds[i] });
         if (beam.bytes.length > P.length) addWord(beam.bytes, beam.logp + row.endLogMass);
         extendedMass += Math.exp(beam.logp + row.wordLogMass);
       } else {
@@ -156,13 +166,13 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
         for (const t of lm.tokens.byFirstByte[P[beam.bytes.length]]) {
           if (!continuesPartial(beam.bytes, lm.tokens.bytes[t], P)) continue;
           extendedMass += beamP * Math.exp(row.logProbs[t]);
-          top.offer(beam.logp + row.logProbs[t], b, t);
+          top.offer({ logp: beam.logp + row.logProbs[t], row: b, token: t });
         }
       }
     }
     // A beam that cannot beat the words already found is not worth a model run.
     const worstKept = kthBest(found, options.maxItems);
-    const chosen = top.sorted().filter((c) => c.logp > worstKept);
+    const chosen = top.items.filter((c) => c.logp > worstKept);
     const keptMass = chosen.reduce((a, c) => a + Math.exp(c.logp), 0);
     if (extendedMass > keptMass) lostLogp = logAdd(lostLogp, Math.log(extendedMass - keptMass));
     if (!chosen.length) break;
@@ -253,27 +263,11 @@ function continuesPartial(prefix: Uint8Array, token: Uint8Array, P: Uint8Array):
     const at = offset + i;
     if (at < P.length) {
       if (token[i] !== P[at]) return false;
-    } else if (!isWordByte(token[i])) return false;
+    } else if (!isIdentifierByte(token[i])) return false;
   }
   return true;
 }
 
-/** The k best (logp, row, token) offers, kept by insertion: k is small. */
-class TopK {
-  private readonly items: { logp: number; row: number; token: number }[] = [];
-  constructor(private readonly k: number) {}
-  offer(logp: number, row: number, token: number): void {
-    const items = this.items;
-    if (items.length === this.k && logp <= items[items.length - 1].logp) return;
-    let i = items.length;
-    while (i > 0 && items[i - 1].logp < logp) i--;
-    items.splice(i, 0, { logp, row, token });
-    if (items.length > this.k) items.pop();
-  }
-  sorted(): readonly { logp: number; row: number; token: number }[] {
-    return this.items;
-  }
-}
 
 /** States [L, 1, S] stacked into a batch [L, B, S]. */
 function stackStates(lm: LanguageModel, states: readonly Float32Array[]): Float32Array {

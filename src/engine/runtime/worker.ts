@@ -1,24 +1,37 @@
 // Entry of the engine worker process: owns the ORT sessions so that their synchronous native work
 // never runs on the extension host's thread, and a crash in it never ends the editor. Requests are
-// queued; a completion superseded by a newer one for the same document only syncs its text, and a
-// cancelled request is answered at once.
+// queued. This is the one place that decides a completion is stale: one overtaken by a newer one for
+// the same document, or cancelled by its caller, only syncs its text (the next request's sync builds
+// on it) and is answered 'cancelled', so that every answer belongs to the text it was asked for.
 import { Engine, EngineError } from './engine';
+import { PreparedWeights } from './languageModel';
 import { FromWorker, Request, ToWorker } from './protocol';
 
 interface Job {
   readonly id: number;
   readonly request: Request;
   readonly abort: AbortController;
+  /** useWeights: the new weights' sessions, made before the job is queued. */
+  readonly prepared?: Promise<PreparedWeights>;
 }
 
 if (!process.send) throw new Error('worker.js must run as a child process with an IPC channel');
 // The editor is gone: nothing is left to serve.
 process.on('disconnect', () => process.exit(0));
 
-const engine = new Engine();
 const queue: Job[] = [];
 const running = new Map<number, Job>();
 let draining = false;
+/** Background work (the project memory) waits here while requests are served. */
+let idleWaiters: (() => void)[] = [];
+const engine = new Engine({ idle: whenIdle });
+
+/** Resolves on a later turn of the event loop when no request is queued or running. */
+function whenIdle(): Promise<void> {
+  return new Promise((resolve) => {
+    setImmediate(() => (draining || queue.length ? idleWaiters.push(resolve) : resolve()));
+  });
+}
 
 process.on('message', (message: ToWorker) => {
   if ('cancel' in message) {
@@ -31,7 +44,22 @@ process.on('message', (message: ToWorker) => {
     running.get(message.cancel)?.abort.abort();
     return;
   }
-  queue.push({ id: message.id, request: message.request, abort: new AbortController() });
+  const job = { id: message.id, request: message.request, abort: new AbortController() };
+  // The project memory's requests only plan or report its background work (or wait for it): they
+  // run at once, never behind a long request, and never hold up the queue.
+  if (job.request.kind === 'project') return void run(job);
+  if (message.request.kind === 'useWeights') {
+    // New weights take a while to read and build: keystrokes are served meanwhile, and the switch
+    // itself is a job of no time between two of them.
+    const prepared = engine.prepareWeights(message.request.file);
+    const enqueue = () => {
+      queue.push({ ...job, prepared });
+      if (!draining) setImmediate(drain);
+    };
+    prepared.then(enqueue, enqueue);
+    return;
+  }
+  queue.push(job);
   // Let every message already waiting arrive before choosing what to run.
   if (!draining) setImmediate(drain);
 });
@@ -44,6 +72,9 @@ async function drain(): Promise<void> {
     while ((job = nextJob())) await run(job);
   } finally {
     draining = false;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const w of waiters) w();
   }
 }
 
@@ -59,7 +90,7 @@ function dropIfSuperseded(job: Job): boolean {
   const r = job.request;
   if (r.kind !== 'complete' || !queue.some((j) => j.request.kind === 'complete' && j.request.doc === r.doc)) return false;
   trySync(job);
-  reply({ id: job.id, ok: false, error: 'superseded by a newer request', code: 'superseded' });
+  reply({ id: job.id, ok: false, error: 'superseded by a newer request', code: 'cancelled' });
   return true;
 }
 
@@ -86,7 +117,7 @@ async function serveUrgent(): Promise<void> {
 async function run(job: Job): Promise<void> {
   running.set(job.id, job);
   try {
-    reply({ id: job.id, ok: true, result: await handle(job.request, job.abort.signal) });
+    reply({ id: job.id, ok: true, result: await handle(job.request, job.abort.signal, job.prepared) });
   } catch (e) {
     const code = e instanceof EngineError ? e.code : job.abort.signal.aborted ? 'cancelled' : undefined;
     reply({ id: job.id, ok: false, error: e instanceof Error ? e.message : String(e), code });
@@ -95,18 +126,22 @@ async function run(job: Job): Promise<void> {
   }
 }
 
-function handle(r: Request, signal: AbortSignal): Promise<unknown> | unknown {
+async function handle(r: Request, signal: AbortSignal, prepared?: Promise<PreparedWeights>): Promise<unknown> {
   switch (r.kind) {
     case 'load':
-      return engine.load(r.modelDir);
+      return engine.load(r.modelDir, r.neuralCache);
     case 'complete':
       return engine.complete(r.doc, r.sync, r.options, signal);
     case 'score':
       return engine.score(r.text, r.surprising, serveUrgent, r.language);
     case 'close':
       return engine.close(r.doc);
+    case 'useWeights':
+      return engine.useWeights(await prepared!);
     case 'stats':
       return engine.stats();
+    case 'project':
+      return engine.projectRequest(r.op);
   }
 }
 

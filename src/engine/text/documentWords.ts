@@ -50,11 +50,6 @@ export class DocumentWords {
     this.sorted.splice(this.lowerBound(word), 0, created);
   }
 
-  /** The entry of `word`, if it occurred. */
-  get(word: string): WordEntry | undefined {
-    return this.byWord.get(word);
-  }
-
   /** Calls `visit` for each word starting with `prefix`, in code-unit order; stops when it returns false. */
   forEachWithPrefix(prefix: string, visit: (entry: WordEntry) => boolean | void): void {
     for (let i = prefix ? this.lowerBound(prefix) : 0; i < this.sorted.length; i++) {

@@ -1,7 +1,8 @@
 // Word tokens of the text before the cursor (runs of word characters, single other characters, "\n" for
 // whitespace holding a line break), lexed incrementally as it grows: the document caches' tokens.
+import { IDENTIFIER_CHARS } from './identifier';
 
-const TOKEN = /([\p{L}\p{N}_$]+)|(\s+)|[^]/uy;
+const TOKEN = new RegExp(`([${IDENTIFIER_CHARS}]+)|(\\s+)|[^]`, 'uy');
 /** Token that stands for a run of whitespace holding a line break. */
 export const NEWLINE = '\n';
 /** How much of the consumed text is compared to recognise that a new text continues it. */

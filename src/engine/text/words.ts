@@ -1,10 +1,11 @@
-// What counts as a word in the typing simulation (DESIGN §4): a whole run of word characters
+// What counts as a word in the typing simulation (docs/architecture.md §5): a whole run of word characters
 // that starts with a letter, `_` or `$`, at least two characters (code points) long.
+import { IDENTIFIER_CHARS, IDENTIFIER_START } from './identifier';
 
-/** A word occurrence: `/[\p{L}_$][\p{L}\p{N}_$]*\/u` not preceded by a word character. */
-export const WORD_PATTERN = /(?<![\p{L}\p{N}_$])[\p{L}_$][\p{L}\p{N}_$]*/gu;
-const WORD_START = /^[\p{L}_$]/u;
-const WORD_CHARS = /^[\p{L}\p{N}_$]*/u;
+/** A word occurrence: an identifier not preceded by an identifier character. */
+export const WORD_PATTERN = new RegExp(`(?<![${IDENTIFIER_CHARS}])[${IDENTIFIER_START}][${IDENTIFIER_CHARS}]*`, 'gu');
+const WORD_START = new RegExp(`^[${IDENTIFIER_START}]`, 'u');
+const WORD_CHARS = new RegExp(`^[${IDENTIFIER_CHARS}]*`, 'u');
 const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Number of characters (code points) of `s`: one keystroke each. */

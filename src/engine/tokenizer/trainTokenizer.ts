@@ -115,47 +115,16 @@ class PairHeap {
 }
 
 function learnMerges(words: WordTable, maxIds: number, minFrequency: number): Tokenizer {
-  const { syms, off, len, freq } = words;
   const K = maxIds + 2; // key stride: every id is below it
-  const tokenBytes: Uint8Array[] = [];
-  const idOfBytes = new Map<string, number>();
-  for (let b = 0; b < 256; b++) {
-    tokenBytes.push(Uint8Array.of(b));
-    idOfBytes.set(String.fromCharCode(b), b);
-  }
-  // A learned token spelling a special token would collide with it in tokenizer.json's vocab.
-  const reserved = new Set([DOC_TOKEN, FILE_TOKEN]);
-
-  const pairCount = new Map<number, number>();
-  const pairWords = new Map<number, number[]>();
-  const addWord = (key: number, w: number) => {
-    const list = pairWords.get(key);
-    if (!list) pairWords.set(key, [w]);
-    else if (list[list.length - 1] !== w) list.push(w);
-  };
-  for (let w = 0; w < off.length; w++) {
-    for (let i = off[w], end = off[w] + len[w] - 1; i < end; i++) {
-      const key = syms[i] * K + syms[i + 1];
-      pairCount.set(key, (pairCount.get(key) ?? 0) + freq[w]);
-      addWord(key, w);
-    }
-  }
+  const tokens = new TokenTable();
+  const pairs = new PairCounts(words, K);
   const heap = new PairHeap();
-  for (const [key, count] of pairCount) heap.push(count, key);
-
+  for (const [key, count] of pairs.counts()) heap.push(count, key);
   const merges: Merge[] = [];
-  const visited = new Int32Array(off.length).fill(-1);
-  const grown = new Set<number>();
-  const inc = (key: number, f: number, w: number) => {
-    pairCount.set(key, (pairCount.get(key) ?? 0) + f);
-    addWord(key, w);
-    grown.add(key);
-  };
-  const dec = (key: number, f: number) => pairCount.set(key, (pairCount.get(key) ?? 0) - f);
-
-  while (tokenBytes.length < maxIds && heap.size > 0) {
+  const visited = new Int32Array(words.off.length).fill(-1);
+  while (tokens.size < maxIds && heap.size > 0) {
     const [count, key] = heap.pop();
-    const current = pairCount.get(key) ?? 0;
+    const current = pairs.count(key);
     if (current !== count) {
       if (current > 0) heap.push(current, key); // stale entry: requeue with the true count
       continue;
@@ -163,61 +132,162 @@ function learnMerges(words: WordTable, maxIds: number, minFrequency: number): To
     if (count < minFrequency) break;
     const a = Math.floor(key / K);
     const b = key - a * K;
-    const joined = new Uint8Array(tokenBytes[a].length + tokenBytes[b].length);
-    joined.set(tokenBytes[a]);
-    joined.set(tokenBytes[b], tokenBytes[a].length);
-    const spelled = String.fromCharCode(...joined);
-    if (reserved.has(spelled)) {
-      pairCount.set(key, 0);
+    const merged = tokens.join(a, b);
+    if (merged === undefined) {
+      pairs.drop(key);
       continue;
     }
-    // Two different merges can spell the same token ("ab"+"c", "a"+"bc"): they share its id.
-    let merged = idOfBytes.get(spelled);
-    if (merged === undefined) {
-      merged = tokenBytes.length;
-      tokenBytes.push(joined);
-      idOfBytes.set(spelled, merged);
-    }
     merges.push([a, b]);
-
     const stamp = merges.length;
-    grown.clear();
-    for (const w of pairWords.get(key) ?? []) {
+    pairs.startMerge();
+    for (const w of pairs.wordsWith(key)) {
       if (visited[w] === stamp) continue;
       visited[w] = stamp;
-      const o = off[w];
-      const n = len[w];
-      const f = freq[w];
-      let j = 0;
-      for (let i = 0; i < n; i++) {
-        if (i + 1 < n && syms[o + i] === a && syms[o + i + 1] === b) {
-          // Neighbour pairs (prev, a) and (b, next) become (prev, merged) and (merged, next).
-          if (j > 0) {
-            const prev = syms[o + j - 1];
-            dec(prev * K + a, f);
-            inc(prev * K + merged, f, w);
-          }
-          if (i + 2 < n) {
-            const next = syms[o + i + 2];
-            dec(b * K + next, f);
-            inc(merged * K + next, f, w);
-          }
-          syms[o + j++] = merged;
-          i++;
-        } else {
-          syms[o + j++] = syms[o + i];
-        }
-      }
-      len[w] = j;
+      mergeInWord(words, w, a, b, merged, pairs);
     }
-    pairCount.delete(key);
-    pairWords.delete(key);
-    for (const k of grown) {
-      const c = pairCount.get(k) ?? 0;
-      if (c > 0) heap.push(c, k);
+    pairs.forget(key);
+    for (const [k, c] of pairs.grownCounts()) heap.push(c, k);
+  }
+  return tokens.tokenizer(merges);
+}
+
+/** The learned tokens' bytes: the 256 bytes, then one id per distinct spelling. */
+class TokenTable {
+  private readonly bytes: Uint8Array[] = [];
+  private readonly idOfBytes = new Map<string, number>();
+  /** A learned token spelling a special token would collide with it in tokenizer.json's vocab. */
+  private readonly reserved = new Set([DOC_TOKEN, FILE_TOKEN]);
+
+  constructor() {
+    for (let b = 0; b < 256; b++) {
+      this.bytes.push(Uint8Array.of(b));
+      this.idOfBytes.set(String.fromCharCode(b), b);
     }
   }
 
-  const doc = tokenBytes.length;
-  return new Tokenizer([...tokenBytes, null, null], merges, { doc, file: doc + 1 });
+  get size(): number {
+    return this.bytes.length;
+  }
+
+  /** The id of tokens a and b joined, new or not; undefined when it would spell a special token. */
+  join(a: number, b: number): number | undefined {
+    const joined = new Uint8Array(this.bytes[a].length + this.bytes[b].length);
+    joined.set(this.bytes[a]);
+    joined.set(this.bytes[b], this.bytes[a].length);
+    const spelled = String.fromCharCode(...joined);
+    if (this.reserved.has(spelled)) return undefined;
+    // Two different merges can spell the same token ("ab"+"c", "a"+"bc"): they share its id.
+    let id = this.idOfBytes.get(spelled);
+    if (id === undefined) {
+      id = this.bytes.length;
+      this.bytes.push(joined);
+      this.idOfBytes.set(spelled, id);
+    }
+    return id;
+  }
+
+  tokenizer(merges: Merge[]): Tokenizer {
+    const doc = this.bytes.length;
+    return new Tokenizer([...this.bytes, null, null], merges, { doc, file: doc + 1 });
+  }
+}
+
+/** Counts of adjacent symbol pairs (key a·K + b) over the words, and the words each occurs in. */
+class PairCounts {
+  private readonly pairCount = new Map<number, number>();
+  private readonly pairWords = new Map<number, number[]>();
+  /** Pairs whose count grew in the current merge: the heap takes them again after it. */
+  private readonly grown = new Set<number>();
+
+  constructor(words: WordTable, readonly K: number) {
+    const { syms, off, len, freq } = words;
+    for (let w = 0; w < off.length; w++) {
+      for (let i = off[w], end = off[w] + len[w] - 1; i < end; i++) {
+        const key = syms[i] * K + syms[i + 1];
+        this.pairCount.set(key, (this.pairCount.get(key) ?? 0) + freq[w]);
+        this.addWord(key, w);
+      }
+    }
+  }
+
+  counts(): Iterable<[number, number]> {
+    return this.pairCount;
+  }
+
+  count(key: number): number {
+    return this.pairCount.get(key) ?? 0;
+  }
+
+  wordsWith(key: number): readonly number[] {
+    return this.pairWords.get(key) ?? [];
+  }
+
+  /** A pair never to merge: its heap entries become stale. */
+  drop(key: number): void {
+    this.pairCount.set(key, 0);
+  }
+
+  startMerge(): void {
+    this.grown.clear();
+  }
+
+  /** The pair merged away. */
+  forget(key: number): void {
+    this.pairCount.delete(key);
+    this.pairWords.delete(key);
+  }
+
+  inc(key: number, f: number, w: number): void {
+    this.pairCount.set(key, (this.pairCount.get(key) ?? 0) + f);
+    this.addWord(key, w);
+    this.grown.add(key);
+  }
+
+  dec(key: number, f: number): void {
+    this.pairCount.set(key, (this.pairCount.get(key) ?? 0) - f);
+  }
+
+  /** The pairs that grew in this merge, with their counts (those still above 0). */
+  *grownCounts(): Iterable<[number, number]> {
+    for (const k of this.grown) {
+      const c = this.pairCount.get(k) ?? 0;
+      if (c > 0) yield [k, c];
+    }
+  }
+
+  private addWord(key: number, w: number): void {
+    const list = this.pairWords.get(key);
+    if (!list) this.pairWords.set(key, [w]);
+    else if (list[list.length - 1] !== w) list.push(w);
+  }
+}
+
+/** Rewrites word w with every (a, b) replaced by `merged`, moving the neighbour pairs' counts. */
+function mergeInWord(words: WordTable, w: number, a: number, b: number, merged: number, pairs: PairCounts): void {
+  const { syms, off, len, freq } = words;
+  const K = pairs.K;
+  const o = off[w];
+  const n = len[w];
+  const f = freq[w];
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    if (i + 1 < n && syms[o + i] === a && syms[o + i + 1] === b) {
+      // Neighbour pairs (prev, a) and (b, next) become (prev, merged) and (merged, next).
+      if (j > 0) {
+        const prev = syms[o + j - 1];
+        pairs.dec(prev * K + a, f);
+        pairs.inc(prev * K + merged, f, w);
+      }
+      if (i + 2 < n) {
+        const next = syms[o + i + 2];
+        pairs.dec(b * K + next, f);
+        pairs.inc(merged * K + next, f, w);
+      }
+      syms[o + j++] = merged;
+      i++;
+    } else {
+      syms[o + j++] = syms[o + i];
+    }
+  }
+  len[w] = j;
 }

@@ -2,7 +2,9 @@
 // Each file is scored from the start-of-document state: <|doc|> (and the language token, when the
 // document says one) is fed first and predicts token 1; the start tokens themselves are not scored.
 import * as ort from 'onnxruntime-node';
-import { int64Tensor } from '../runtime/ortSession';
+import { CACHE_IO, cacheKeySize, ModelConfig, NeuralCacheOptions, stateSize } from '../model';
+import { int64Tensor } from '../onnx/ortSession';
+import { IO } from '../onnx/tensorNames';
 
 export interface Score {
   readonly files: number;
@@ -31,6 +33,13 @@ export interface ScoreGraph {
   /** State width per layer and batch entry, and number of layers. */
   readonly stateSize: number;
   readonly layers: number;
+  /** A graph built by buildCacheScoreModel: its memory's size and key width, and the cache's share λ. */
+  readonly cache?: { readonly size: number; readonly keySize: number; readonly lambda: number };
+}
+
+/** The ScoreGraph of a session built by buildScoreModel (`cache` null) or buildCacheScoreModel. */
+export function scoreGraphOf(session: ort.InferenceSession, cfg: ModelConfig, cache: NeuralCacheOptions | null): ScoreGraph {
+  return { session, stateSize: stateSize(cfg), layers: cfg.layers, cache: cache ? { size: cache.size, keySize: cacheKeySize(cfg, cache.key), lambda: cache.lambda } : undefined };
 }
 
 export interface Document {
@@ -70,12 +79,14 @@ export async function scoreDocuments(
   let nats = 0;
   let tokens = 0;
   const perDoc = options.onTokenLogProbs ? new Map<number, number[]>() : undefined;
+  const memory = graph.cache && new CacheMemory(lanes, graph.cache.size, graph.cache.keySize);
 
   const take = (lane: number) => {
     while (next < docs.length && docs[next].ids.length === 0) next++;
     laneDoc[lane] = next < docs.length ? next++ : -1;
     lanePos[lane] = laneDoc[lane] >= 0 ? 1 - (docs[laneDoc[lane]].start?.length ?? 1) : 0;
     for (let l = 0; l < L; l++) state.fill(0, (l * lanes + lane) * S, (l * lanes + lane + 1) * S);
+    memory?.clear(lane);
   };
   for (let lane = 0; lane < lanes; lane++) take(lane);
 
@@ -95,16 +106,23 @@ export async function scoreDocuments(
         const ok = p < ids.length;
         const q = p + start.length - 1;
         inputs[lane * chunk + t] = ok ? (q < start.length ? start[q] : ids[p - 1]) : docStartId;
-        targets[lane * chunk + t] = ok && p >= 0 ? ids[p] : 0;
+        // An unscored start position's target is the start token that follows, so the neural
+        // cache's memory holds what really came next there.
+        targets[lane * chunk + t] = ok ? (p >= 0 ? ids[p] : start[q + 1]) : 0;
       }
     }
     const out = await graph.session.run({
-      tokens: int64Tensor(inputs, [lanes, chunk]),
-      targets: int64Tensor(targets, [lanes, chunk]),
-      state_in: new ort.Tensor('float32', state, [L, lanes, S]),
+      [IO.tokens]: int64Tensor(inputs, [lanes, chunk]),
+      [IO.targets]: int64Tensor(targets, [lanes, chunk]),
+      [IO.stateIn]: new ort.Tensor('float32', state, [L, lanes, S]),
+      ...memory?.inputs(),
     });
-    const logp = out.target_log_probs.data as Float32Array;
-    state.set(out.state_out.data as Float32Array);
+    const logp = out[IO.targetLogProbs].data as Float32Array;
+    state.set(out[IO.stateOut].data as Float32Array);
+    if (memory) {
+      memory.update(out);
+      mixCache(logp, out[CACHE_IO.targetProbs].data as Float32Array, graph.cache!.lambda, lanes, chunk, lanePos);
+    }
     for (let lane = 0; lane < lanes; lane++) {
       const d = laneDoc[lane];
       if (d < 0) continue;
@@ -130,4 +148,44 @@ export async function scoreDocuments(
   }
   if (!Number.isFinite(nats)) throw new Error('the model produced a non-finite score');
   return { files: docs.length, chars: docs.reduce((a, d) => a + d.chars, 0), tokens, nats };
+}
+
+/** The score graph's cache memory per lane: the keys of the last N positions and their next tokens (−1: empty). */
+class CacheMemory {
+  private keys: Float32Array;
+  private next: BigInt64Array;
+
+  constructor(private readonly lanes: number, private readonly size: number, private readonly keySize: number) {
+    this.keys = new Float32Array(lanes * size * keySize);
+    this.next = new BigInt64Array(lanes * size).fill(-1n);
+  }
+
+  clear(lane: number): void {
+    this.next.fill(-1n, lane * this.size, (lane + 1) * this.size);
+  }
+
+  inputs(): Record<string, ort.Tensor> {
+    return {
+      [CACHE_IO.keysIn]: new ort.Tensor('float32', this.keys, [this.lanes, this.size, this.keySize]),
+      [CACHE_IO.nextIn]: new ort.Tensor('int64', this.next, [this.lanes, this.size]),
+    };
+  }
+
+  update(out: ort.InferenceSession.OnnxValueMapType): void {
+    this.keys = out[CACHE_IO.keysOut].data as Float32Array;
+    this.next = out[CACHE_IO.nextOut].data as BigInt64Array;
+  }
+}
+
+/**
+ * p = (1 − λ)·p_net + λ·p_cache in place, per token of [lanes, chunk]; a document's first token
+ * (position 0: nothing of its text cached yet) and its unscored start positions keep p_net.
+ */
+function mixCache(logp: Float32Array, cacheProbs: Float32Array, lambda: number, lanes: number, chunk: number, lanePos: Int32Array): void {
+  for (let lane = 0; lane < lanes; lane++) {
+    for (let t = Math.max(0, 1 - lanePos[lane]); t < chunk; t++) {
+      const i = lane * chunk + t;
+      logp[i] = Math.log((1 - lambda) * Math.exp(logp[i]) + lambda * cacheProbs[i]);
+    }
+  }
 }

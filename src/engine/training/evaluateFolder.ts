@@ -1,10 +1,10 @@
 // `recurrent eval`: bits per character and perplexity of a model folder on files, optionally per language.
 import * as path from 'node:path';
-import { buildScoreModel, loadModelFolder, stateSize } from '../model';
-import { createSession } from '../runtime/ortSession';
+import { buildCacheScoreModel, buildScoreModel, defaultNeuralCache, loadModelFolder, NeuralCacheOptions } from '../model';
+import { createSession } from '../onnx/ortSession';
 import { Language, languageOfPath, Tokenizer } from '../tokenizer';
 import { CorpusFile } from './corpus';
-import { Document, Score, scoreDocuments, summarize } from './evaluate';
+import { Document, Score, scoreDocuments, scoreGraphOf, summarize } from './evaluate';
 
 const languages: Record<string, string> = {
   ts: 'TypeScript', tsx: 'TypeScript', mts: 'TypeScript', cts: 'TypeScript',
@@ -28,22 +28,29 @@ export interface FolderScore {
   readonly languages?: Record<string, { files: number; chars: number; tokens: number; bitsPerChar: number; perplexity: number }>;
 }
 
-/**
- * Scores `files` with the model folder. A model with language tokens is told each file's language
- * from its extension, or `language(file)` when given (the ablation tells every file `other`).
- */
-export async function evaluateFolder(modelDir: string, files: readonly CorpusFile[], options: { byLanguage?: boolean; threads?: number; onProgress?: (m: string) => void; language?: (file: string) => Language } = {}): Promise<FolderScore> {
+export interface EvaluateOptions {
+  byLanguage?: boolean;
+  threads?: number;
+  /** The neural cache to mix in (default: defaultNeuralCache()); null scores the network alone. */
+  cache?: NeuralCacheOptions | null;
+  onProgress?: (m: string) => void;
+  /** A model with language tokens is told each file's language: this one's, else its extension's (the ablation tells every file `other`). */
+  language?: (file: string) => Language;
+}
+
+export async function evaluateFolder(modelDir: string, files: readonly CorpusFile[], options: EvaluateOptions = {}): Promise<FolderScore> {
   const started = Date.now();
   const folder = loadModelFolder(modelDir);
   const tokenizer = Tokenizer.fromJSON(folder.tokenizerJSON);
   options.onProgress?.(`tokenizing ${files.length} files…`);
   const languageOfFile = options.language ?? languageOfPath;
   const docs: Document[] = files.map((f) => ({ ids: tokenizer.encode(f.text), chars: f.text.length, start: tokenizer.documentStart(languageOfFile(f.path)) }));
-  const session = await createSession(buildScoreModel(folder.cfg, folder.weights), options.threads ?? 2);
+  const cache = options.cache === undefined ? defaultNeuralCache() : options.cache;
+  const session = await createSession(cache ? buildCacheScoreModel(folder.cfg, folder.weights, cache) : buildScoreModel(folder.cfg, folder.weights), options.threads ?? 2);
   const perDoc: number[] = new Array(docs.length).fill(0);
   try {
     options.onProgress?.(`scoring ${docs.reduce((a, d) => a + d.ids.length, 0)} tokens…`);
-    const total = await scoreDocuments({ session, stateSize: stateSize(folder.cfg), layers: folder.cfg.layers }, tokenizer.docStartId, docs, {
+    const total = await scoreDocuments(scoreGraphOf(session, folder.cfg, cache), tokenizer.docStartId, docs, {
       onTokenLogProbs: options.byLanguage ? (d, lp) => (perDoc[d] = -lp.reduce((a, b) => a + b, 0)) : undefined,
     });
     const s = summarize(total);

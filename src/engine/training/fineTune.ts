@@ -4,11 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadModelFolder, saveModelFolder } from '../model';
-import { NgramModel } from '../ngram/ngramModel';
-import { workspaceMemoryOptions } from '../runtime/wordMemory';
 import { languageOfPath, Tokenizer } from '../tokenizer';
 import { CorpusFile } from './corpus';
 import { Document } from './evaluate';
+import { modelIdentity, readLearnedWeights } from './learnedWeights';
 import { defaultTrainOptions, train, TrainOptions, TrainProgress } from './trainer';
 
 export interface FineTuneRequest {
@@ -20,6 +19,8 @@ export interface FineTuneRequest {
   readonly validFraction?: number;
   /** Recorded in model.json: what the model was adapted to. */
   readonly description?: string;
+  /** Learned weights (dynamic evaluation) to start from instead of the folder's, if learned from that folder. */
+  readonly learnedWeights?: string;
 }
 
 export interface FineTuneResult {
@@ -44,7 +45,7 @@ export async function fineTune(request: FineTuneRequest, onProgress?: (p: FineTu
   const started = Date.now();
   checkCanSave(request.outDir);
   onProgress?.({ phase: 'preparing' });
-  const base = loadModelFolder(request.fromDir);
+  const base = startingModel(request.fromDir, request.learnedWeights);
   const tokenizer = Tokenizer.fromJSON(base.tokenizerJSON);
   const toDoc = (text: string, file: string): Document => ({ ids: tokenizer.encode(text), chars: text.length, start: tokenizer.documentStart(languageOfPath(file)) });
   // Every file gives its last tenth (whole lines) to validation: a workspace is often a handful of
@@ -58,9 +59,6 @@ export async function fineTune(request: FineTuneRequest, onProgress?: (p: FineTu
   }
   const trainTokens = trainDocs.reduce((a, d) => a + d.ids.length, 0);
   if (!trainDocs.length || trainTokens === 0) throw new Error('There is no text to train on.');
-  // The workspace's words, every file whole: completion draws on them (runtime/wordMemory).
-  // Compressed for speed, not size: the user is waiting and the file stays on this machine.
-  const workspaceWords = NgramModel.train(request.files.map((f) => f.text), workspaceMemoryOptions()).encode(5);
   onProgress?.({ phase: 'prepared', files: request.files.length, trainTokens, validTokens: validDocs.reduce((a, d) => a + d.ids.length, 0) });
   // Small workspaces get smaller batches so that an epoch still has steps to take.
   const defaults = defaultTrainOptions();
@@ -82,9 +80,8 @@ export async function fineTune(request: FineTuneRequest, onProgress?: (p: FineTu
     cfg: base.cfg,
     weights: result.weights,
     tokenizerJSON: base.tokenizerJSON,
+    // The workspace's words are the project memory's (runtime/projectMemory), always current: not the model's.
     words: base.words,
-    wordLanguages: base.wordLanguages,
-    workspaceWords,
     meta: {
       parent: typeof base.meta.name === 'string' ? base.meta.name : request.fromDir,
       name: request.description ?? 'fine-tuned',
@@ -108,6 +105,14 @@ export async function fineTune(request: FineTuneRequest, onProgress?: (p: FineTu
     stopped: result.stopped,
     outDir: request.outDir,
   };
+}
+
+/** The model folder, with the weights learned from it while the user worked when there are any. */
+function startingModel(fromDir: string, learnedWeights: string | undefined) {
+  const base = loadModelFolder(fromDir);
+  if (!learnedWeights || !fs.existsSync(learnedWeights)) return base;
+  const learned = readLearnedWeights(learnedWeights);
+  return learned.header.base === modelIdentity(fromDir, base.meta) ? { ...base, weights: learned.weights } : base;
 }
 
 /** Fails at once, before minutes of training, when no folder can be created next to `outDir`. */

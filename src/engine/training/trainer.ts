@@ -1,13 +1,16 @@
 // The training loop: truncated BPTT over parallel token streams, one ONNX graph per step (forward,
-// backward, clipping, AdamW), warmup + cosine learning rate, early stopping on validation loss,
-// checkpoints to resume from, progress events and cancellation that leaves the caller's model as is.
-import * as fs from 'node:fs';
+// backward, clipping, AdamW), warmup + cosine learning rate fitted to the time limit (schedule.ts),
+// early stopping on validation loss, checkpoints to resume from (checkpoint.ts), progress events
+// and cancellation that leaves the caller's model as is.
 import * as ort from 'onnxruntime-node';
-import { buildScoreModel, buildTrainStepModel, ModelConfig, stateSize, Weights, weightSpecs } from '../model';
-import { createSession, int64Tensor } from '../runtime/ortSession';
+import { buildScoreModel, buildTrainStepModel, ModelConfig, stateSize, Weights } from '../model';
+import { createSession, int64Tensor } from '../onnx/ortSession';
+import { IO, TRAIN_IO } from '../onnx/tensorNames';
 import { mulberry32 } from '../random';
 import { chunkAt, makeLanes, shuffled } from './batches';
+import { Checkpoint, readCheckpoint, Tensors, writeCheckpoint } from './checkpoint';
 import { Document, scoreDocuments, Scored, summarize } from './evaluate';
+import { Schedule } from './schedule';
 
 export interface TrainOptions {
   readonly batch: number;
@@ -86,8 +89,6 @@ export class TrainingCancelled extends Error {
   }
 }
 
-type Tensors = Record<string, ort.Tensor>;
-
 /** Scores documents with a scoring graph built from the given weights. */
 export async function evaluateWeights(cfg: ModelConfig, weights: Weights, docStartId: number, docs: readonly Document[], threads: number, signal?: AbortSignal): Promise<Scored> {
   const session = await createSession(buildScoreModel(cfg, weights), threads);
@@ -98,13 +99,31 @@ export async function evaluateWeights(cfg: ModelConfig, weights: Weights, docSta
   }
 }
 
+/** The best weights by validation loss so far, and the evaluations since that did not beat them. */
+interface Best {
+  loss: number;
+  weights: Weights;
+  badEvals: number;
+}
+
+/** What a run carries from step to step; a checkpoint saves it. */
+interface RunState {
+  /** The weights and their Adam moments, as the training step takes them. */
+  params: Tensors;
+  step: number;
+  epoch: number;
+  /** Chunks of the epoch done. */
+  chunk: number;
+  best: Best;
+  history: TrainResult['history'];
+}
+
 /** Fine-tunes or trains `weights` on the training documents; never mutates the input weights. */
 export async function train(input: TrainInput): Promise<TrainResult> {
   const { cfg, options: o, signal } = input;
   const started = Date.now();
   const check = () => { if (signal?.aborted) throw new TrainingCancelled(); };
   const names = [...input.weights.keys()];
-  const S = stateSize(cfg);
   const evalSubset = takeTokens(input.valid, o.evalMaxTokens);
 
   const session = await createSession(
@@ -112,132 +131,151 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     o.threads,
   );
   try {
-    let params: Tensors = {};
-    for (const [name, w] of input.weights) {
-      params[name] = new ort.Tensor('float32', w.data.slice(), w.dims);
-      params[`m.${name}`] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
-      params[`v.${name}`] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
-    }
-    let step = 0;
-    let epoch = 0;
-    let chunk = 0;
-    let best = { loss: Infinity, weights: input.weights, badEvals: 0 };
-    const history: TrainResult['history'] = [];
     const resumed = input.checkpointFile ? readCheckpoint(input.checkpointFile, cfg, names) : undefined;
-    if (resumed) {
-      params = resumed.params;
-      ({ step, epoch, chunk } = resumed);
-      best = { loss: resumed.bestLoss, weights: resumed.bestWeights, badEvals: resumed.badEvals };
-      history.push(...resumed.history);
-    }
-
+    const run = resumed ? resumedRun(resumed) : freshRun(input.weights);
     check();
     const before = await evaluateWeights(cfg, input.weights, input.docStartId, input.valid, o.threads, signal);
-    const trainDocs = input.train.map(streamTokens);
-    const random = mulberry32(o.seed);
-    const epochOrders: (readonly ArrayLike<number>[])[] = [];
-    for (let e = 0; e < o.epochs; e++) epochOrders.push(shuffled(trainDocs, random));
-    const lanesOf = (e: number) => makeLanes(epochOrders[e], input.docStartId, o.batch, o.steps);
-    let lanes = lanesOf(epoch);
+    const lanesOf = epochLanes(input);
+    let lanes = lanesOf(run.epoch);
     const chunksPerEpoch = Math.max(1, (lanes.length - 1) / o.steps);
     if (lanes.length === 0) throw new Error(`Too little text to train on: need more than ${o.batch * o.steps} tokens.`);
     const plannedSteps = Math.round(chunksPerEpoch * o.epochs);
-    let totalSteps = resumed?.totalSteps ?? plannedSteps;
     const deadline = started + o.maxMinutes * 60_000;
 
-    let state: ort.Tensor = new ort.Tensor('float32', new Float32Array(cfg.layers * o.batch * S), [cfg.layers, o.batch, S]);
-    let lossSum = 0;
-    let lossCount = 0;
+    let state: ort.Tensor = new ort.Tensor('float32', new Float32Array(cfg.layers * o.batch * stateSize(cfg)), [cfg.layers, o.batch, stateSize(cfg)]);
     let stopped: TrainResult['stopped'] = 'finished';
     const runStart = Date.now();
-    const firstStep = step;
-    let window = { step, time: runStart };
+    const schedule = new Schedule(o, plannedSteps, resumed?.totalSteps ?? plannedSteps, run.step, deadline);
+    const loss = new LossWatch();
     let runTokens = 0;
-    const firstLoss: number[] = [];
+    const evaluate = async (docs: readonly Document[]) => evaluateWeights(cfg, toWeights(run.params, names), input.docStartId, docs, o.threads, signal);
 
-    const evaluate = async (docs: readonly Document[]) => evaluateWeights(cfg, toWeights(params, names), input.docStartId, docs, o.threads, signal);
-
-    while (step < totalSteps) {
+    while (run.step < schedule.totalSteps) {
       check();
-      if (chunk >= chunksPerEpoch) {
-        epoch++;
-        chunk = 0;
-        if (epoch >= o.epochs) break;
-        lanes = lanesOf(epoch);
+      if (run.chunk >= chunksPerEpoch) {
+        run.epoch++;
+        run.chunk = 0;
+        if (run.epoch >= o.epochs) break;
+        lanes = lanesOf(run.epoch);
       }
-      const { inputs, targets } = chunkAt(lanes, o.batch, o.steps, chunk);
-      const lr = learningRate(o, step, totalSteps);
-      const feeds: Tensors = {
-        ...params,
-        step: new ort.Tensor('float32', Float32Array.of(step + 1), []),
-        lr: new ort.Tensor('float32', Float32Array.of(lr), []),
-        tokens: int64Tensor(inputs, [o.batch, o.steps]),
-        targets: int64Tensor(targets, [o.batch, o.steps]),
-        state_in: state,
-      };
-      const out = await session.run(feeds);
-      const loss = (out.loss.data as Float32Array)[0];
-      if (!Number.isFinite(loss)) throw new Error(`Training stopped: the loss became ${loss} at step ${step + 1}.`);
-      if (firstLoss.length < 10) firstLoss.push(loss);
-      else if (loss > 3 * Math.max(...firstLoss)) throw new Error(`Training stopped: the loss grew to ${loss.toFixed(2)}, over three times its starting value.`);
-      for (const key of Object.keys(params)) params[key] = out[`new.${key}`];
-      state = out.state_out;
-      step++;
-      chunk++;
+      const batch = chunkAt(lanes, o.batch, o.steps, run.chunk);
+      const out = await trainStep(session, run.params, state, batch, o, run.step, schedule.lr(run.step));
+      loss.add(out.loss, run.step);
+      state = out.state;
+      run.step++;
+      run.chunk++;
       runTokens += o.batch * o.steps;
-      lossSum += loss;
-      lossCount++;
+      schedule.fit(run.step);
 
-      const elapsed = (Date.now() - runStart) / 1000;
-      if (step === firstStep + 20 || step % 500 === 0) {
-        // When the time limit would cut the schedule short, fit the schedule to the time left (at the
-        // recent speed, which changes with the machine's load) so that the learning rate still decays.
-        // A resumed run with more epochs or minutes refits 20 steps in: a warm restart of the cosine.
-        const stepsPerSecond = (step - window.step) / Math.max(1e-3, (Date.now() - window.time) / 1000);
-        const reachable = Math.floor(step + ((deadline - Date.now()) / 1000) * stepsPerSecond * 0.97);
-        totalSteps = Math.max(step + 1, Math.min(plannedSteps, reachable));
-        window = { step, time: Date.now() };
+      const tokensPerSecond = runTokens / Math.max((Date.now() - runStart) / 1000, 1e-3);
+      const atEval = run.step % o.evalEverySteps === 0 || run.step === schedule.totalSteps;
+      const validBitsPerChar = atEval && evalSubset.length ? await evaluateAndCheckpoint(run, () => evaluate(evalSubset), loss.mean, input, names, schedule.totalSteps) : undefined;
+      // Also between evaluations when asked, once an evaluation has chosen best weights to keep beside the current ones.
+      if (!atEval && o.checkpointEverySteps && run.step % o.checkpointEverySteps === 0 && run.best.loss < Infinity) saveRun(run, input, names, schedule.totalSteps);
+      if (run.step % 10 === 0 || atEval) {
+        const { step } = run;
+        input.onProgress?.({ step, totalSteps: schedule.totalSteps, epoch: run.epoch, loss: loss.mean, tokensPerSecond, etaSeconds: ((schedule.totalSteps - step) * o.batch * o.steps) / tokensPerSecond, validBitsPerChar });
+        if (step % 100 === 0 || atEval) loss.restart();
       }
-      const tokensPerSecond = runTokens / Math.max(elapsed, 1e-3);
-      const atEval = step % o.evalEverySteps === 0 || step === totalSteps;
-      let validBitsPerChar: number | undefined;
-      if (atEval && evalSubset.length) {
-        const scored = await evaluate(evalSubset);
-        validBitsPerChar = scored.bitsPerChar;
-        history.push({ step, loss: lossSum / lossCount, validBitsPerChar });
-        if (scored.bitsPerChar < best.loss) best = { loss: scored.bitsPerChar, weights: toWeights(params, names, true), badEvals: 0 };
-        else best.badEvals++;
-        if (input.checkpointFile) writeCheckpoint(input.checkpointFile, { cfg, names, params, step, epoch, chunk, totalSteps, bestLoss: best.loss, bestWeights: best.weights, badEvals: best.badEvals, history });
-      } else if (input.checkpointFile && o.checkpointEverySteps && step % o.checkpointEverySteps === 0 && best.loss < Infinity) {
-        // Between evaluations; only once an evaluation has chosen best weights to keep beside the current ones.
-        writeCheckpoint(input.checkpointFile, { cfg, names, params, step, epoch, chunk, totalSteps, bestLoss: best.loss, bestWeights: best.weights, badEvals: best.badEvals, history });
-      }
-      if (step % 10 === 0 || atEval) {
-        input.onProgress?.({ step, totalSteps, epoch, loss: lossSum / lossCount, tokensPerSecond, etaSeconds: ((totalSteps - step) * o.batch * o.steps) / tokensPerSecond, validBitsPerChar });
-        if (step % 100 === 0 || atEval) { lossSum = 0; lossCount = 0; }
-      }
-      if (best.badEvals >= o.patience) { stopped = 'early stopping'; break; }
-      if (Date.now() > deadline) { stopped = 'time limit'; break; }
+      if (run.best.badEvals >= o.patience) { stopped = 'early stopping'; break; }
+      if (schedule.timeUp) { stopped = 'time limit'; break; }
     }
-    if (step % o.evalEverySteps !== 0 && evalSubset.length) {
-      const scored = await evaluate(evalSubset);
-      if (scored.bitsPerChar < best.loss) best = { loss: scored.bitsPerChar, weights: toWeights(params, names, true), badEvals: 0 };
-    }
-    if (!evalSubset.length) best = { ...best, weights: toWeights(params, names, true) };
+    if (run.step % o.evalEverySteps !== 0 && evalSubset.length) keepIfBest(run, (await evaluate(evalSubset)).bitsPerChar, names);
+    if (!evalSubset.length) run.best = { ...run.best, weights: toWeights(run.params, names, true) };
     check();
-    const after = await evaluateWeights(cfg, best.weights, input.docStartId, input.valid, o.threads, signal);
+    const after = await evaluateWeights(cfg, run.best.weights, input.docStartId, input.valid, o.threads, signal);
     const seconds = (Date.now() - started) / 1000;
-    return { weights: best.weights, before, after, steps: step, trainTokens: step * o.batch * o.steps, seconds, tokensPerSecond: runTokens / ((Date.now() - runStart) / 1000), stopped, history };
+    const { step, history } = run;
+    return { weights: run.best.weights, before, after, steps: step, trainTokens: step * o.batch * o.steps, seconds, tokensPerSecond: runTokens / ((Date.now() - runStart) / 1000), stopped, history };
   } finally {
     await session.release();
   }
 }
 
-/** Linear warmup, then cosine decay to lr × minLrRatio. */
-export function learningRate(o: Pick<TrainOptions, 'lr' | 'warmupSteps' | 'minLrRatio'>, step: number, totalSteps: number): number {
-  if (step < o.warmupSteps) return (o.lr * (step + 1)) / o.warmupSteps;
-  const progress = Math.min(1, (step - o.warmupSteps) / Math.max(1, totalSteps - o.warmupSteps));
-  return o.lr * (o.minLrRatio + (1 - o.minLrRatio) * 0.5 * (1 + Math.cos(Math.PI * progress)));
+/** One training step (forward, backward, clipping, AdamW): moves `params` on in place; returns the loss and the next chunk's state. */
+async function trainStep(session: ort.InferenceSession, params: Tensors, state: ort.Tensor, batch: { inputs: ArrayLike<number>; targets: ArrayLike<number> }, o: TrainOptions, step: number, lr: number): Promise<{ loss: number; state: ort.Tensor }> {
+  const out = await session.run({
+    ...params,
+    [TRAIN_IO.step]: new ort.Tensor('float32', Float32Array.of(step + 1), []),
+    [TRAIN_IO.lr]: new ort.Tensor('float32', Float32Array.of(lr), []),
+    [IO.tokens]: int64Tensor(batch.inputs, [o.batch, o.steps]),
+    [IO.targets]: int64Tensor(batch.targets, [o.batch, o.steps]),
+    [IO.stateIn]: state,
+  });
+  for (const key of Object.keys(params)) params[key] = out[TRAIN_IO.updated(key)];
+  return { loss: (out[IO.loss].data as Float32Array)[0], state: out[IO.stateOut] };
+}
+
+/** The training loss: stops a run that diverges, and averages the recent steps for progress reports. */
+class LossWatch {
+  private readonly first: number[] = [];
+  private sum = 0;
+  private count = 0;
+
+  /** The loss of step `step` (0-based). */
+  add(loss: number, step: number): void {
+    if (!Number.isFinite(loss)) throw new Error(`Training stopped: the loss became ${loss} at step ${step + 1}.`);
+    if (this.first.length < 10) this.first.push(loss);
+    else if (loss > 3 * Math.max(...this.first)) throw new Error(`Training stopped: the loss grew to ${loss.toFixed(2)}, over three times its starting value.`);
+    this.sum += loss;
+    this.count++;
+  }
+
+  /** Mean over the steps since the last restart. */
+  get mean(): number {
+    return this.sum / this.count;
+  }
+
+  restart(): void {
+    this.sum = 0;
+    this.count = 0;
+  }
+}
+
+/** The lanes of each epoch: the training documents in a fresh order each epoch, from the seed. */
+function epochLanes(input: TrainInput): (epoch: number) => ReturnType<typeof makeLanes> {
+  const o = input.options;
+  const trainDocs = input.train.map(streamTokens);
+  const random = mulberry32(o.seed);
+  const orders: (readonly ArrayLike<number>[])[] = [];
+  for (let e = 0; e < o.epochs; e++) orders.push(shuffled(trainDocs, random));
+  return (e) => makeLanes(orders[e], input.docStartId, o.batch, o.steps);
+}
+
+function freshRun(weights: Weights): RunState {
+  const params: Tensors = {};
+  for (const [name, w] of weights) {
+    params[name] = new ort.Tensor('float32', w.data.slice(), w.dims);
+    params[TRAIN_IO.m(name)] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
+    params[TRAIN_IO.v(name)] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
+  }
+  return { params, step: 0, epoch: 0, chunk: 0, best: { loss: Infinity, weights, badEvals: 0 }, history: [] };
+}
+
+function resumedRun(c: Checkpoint): RunState {
+  return { params: c.params, step: c.step, epoch: c.epoch, chunk: c.chunk, best: { loss: c.bestLoss, weights: c.bestWeights, badEvals: c.badEvals }, history: [...c.history] };
+}
+
+/** A periodic evaluation: scores the current weights, keeps them if best, adds them to the history and saves the run. Returns bits per character. */
+async function evaluateAndCheckpoint(run: RunState, evaluate: () => Promise<Scored>, trainLoss: number, input: TrainInput, names: readonly string[], totalSteps: number): Promise<number> {
+  const validBitsPerChar = (await evaluate()).bitsPerChar;
+  keepIfBest(run, validBitsPerChar, names);
+  run.history.push({ step: run.step, loss: trainLoss, validBitsPerChar });
+  saveRun(run, input, names, totalSteps);
+  return validBitsPerChar;
+}
+
+/** Writes the run to the input's checkpoint file, if it has one. */
+function saveRun(run: RunState, input: TrainInput, names: readonly string[], totalSteps: number): void {
+  if (!input.checkpointFile) return;
+  const { params, step, epoch, chunk, best, history } = run;
+  writeCheckpoint(input.checkpointFile, { cfg: input.cfg, names: [...names], params, step, epoch, chunk, totalSteps, bestLoss: best.loss, bestWeights: best.weights, badEvals: best.badEvals, history });
+}
+
+/** Counts an evaluation: the current weights become the best when they score better, else one more bad evaluation. */
+function keepIfBest(run: RunState, bitsPerChar: number, names: readonly string[]): void {
+  if (bitsPerChar < run.best.loss) run.best = { loss: bitsPerChar, weights: toWeights(run.params, names, true), badEvals: 0 };
+  else run.best.badEvals++;
 }
 
 /** A document's tokens in the training stream after its <|doc|> (makeLanes adds that): the rest of its start tokens, then its text. */
@@ -268,61 +306,4 @@ function toWeights(params: Tensors, names: readonly string[], copy = false): Wei
     w.set(name, { dims: [...t.dims], data: copy ? data.slice() : data });
   }
   return w;
-}
-
-// Checkpoint: a JSON header (its byte length first, as uint32) followed by every float32 tensor in
-// header order. Written to a temporary file and renamed, so a crash never leaves half a checkpoint.
-interface Checkpoint {
-  cfg: ModelConfig; names: string[]; params: Tensors; step: number; epoch: number; chunk: number; totalSteps: number;
-  bestLoss: number; bestWeights: Weights; badEvals: number; history: TrainResult['history'];
-}
-
-function writeCheckpoint(file: string, c: Checkpoint): void {
-  const tensors: { key: string; dims: readonly number[]; data: Float32Array }[] = [];
-  for (const key of Object.keys(c.params)) tensors.push({ key, dims: c.params[key].dims, data: c.params[key].data as Float32Array });
-  for (const [name, w] of c.bestWeights) tensors.push({ key: `best.${name}`, dims: w.dims, data: w.data });
-  const header = Buffer.from(JSON.stringify({
-    format: 1, cfg: c.cfg, step: c.step, epoch: c.epoch, chunk: c.chunk, totalSteps: c.totalSteps, bestLoss: c.bestLoss,
-    badEvals: c.badEvals, history: c.history, tensors: tensors.map((t) => ({ key: t.key, dims: t.dims })),
-  }));
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(header.length);
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, len);
-    fs.writeSync(fd, header);
-    for (const t of tensors) fs.writeSync(fd, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}
-
-function readCheckpoint(file: string, cfg: ModelConfig, names: readonly string[]): Checkpoint | undefined {
-  if (!fs.existsSync(file)) return undefined;
-  const buf = fs.readFileSync(file);
-  const headerLength = buf.readUInt32LE(0);
-  const h = JSON.parse(buf.subarray(4, 4 + headerLength).toString('utf8'));
-  if (JSON.stringify(h.cfg) !== JSON.stringify(cfg)) throw new Error(`Checkpoint ${file} is for a different model configuration; remove it or use the same sizes.`);
-  let offset = 4 + headerLength;
-  const params: Tensors = {};
-  const bestWeights: Weights = new Map();
-  for (const t of h.tensors as { key: string; dims: number[] }[]) {
-    const n = t.dims.reduce((a, b) => a * b, 1);
-    const data = new Float32Array(buf.buffer.slice(buf.byteOffset + offset, buf.byteOffset + offset + n * 4));
-    offset += n * 4;
-    if (t.key.startsWith('best.')) bestWeights.set(t.key.slice(5), { dims: t.dims, data });
-    else params[t.key] = new ort.Tensor('float32', data, t.dims);
-  }
-  if (offset !== buf.length || names.some((n) => !params[n])) throw new Error(`Checkpoint ${file} is truncated or does not match the model.`);
-  return { cfg, names: [...names], params, step: h.step, epoch: h.epoch, chunk: h.chunk, totalSteps: h.totalSteps, bestLoss: h.bestLoss, bestWeights, badEvals: h.badEvals, history: h.history };
-}
-
-/** The best weights a checkpoint holds and where it stood, to export a run stopped before it finished. */
-export function readCheckpointBest(file: string, cfg: ModelConfig): { weights: Weights; step: number; bestBitsPerChar: number; history: TrainResult['history'] } {
-  const c = readCheckpoint(file, cfg, weightSpecs(cfg).map((s) => s.name));
-  if (!c) throw new Error(`There is no checkpoint ${file}.`);
-  return { weights: c.bestWeights, step: c.step, bestBitsPerChar: c.bestLoss, history: c.history };
 }

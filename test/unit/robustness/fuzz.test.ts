@@ -3,7 +3,7 @@
 // real code) through IncrementalEncoder, DocumentState (with a tiny window, so it moves often) and
 // searchWords. Invariants: nothing throws, the encoder's ids are the tokenizer's and decode back
 // to the text, the incremental state equals one computed afresh, and every suggestion continues the
-// typed word (the engine offers none when it cannot tell it). RECURRENT_FUZZ_SEED replays a run,
+// typed word. RECURRENT_FUZZ_SEED replays a run,
 // RECURRENT_FUZZ_MS sets its length, RECURRENT_FUZZ_VERBOSE prints how much it covered.
 import { strict as assert } from 'node:assert';
 import { commonPrefixLength } from '../../../src/engine/runtime/commonPrefixLength';
@@ -18,6 +18,7 @@ import { mulberry32 } from '../../../src/engine/random';
 import { sampleFiles, tinyModelDir } from '../helpers/tinyModel';
 import { assertConsistent, assertItemsContinue } from './consistency';
 import { maxAbsDiff } from '../helpers/arrays';
+import { syncText } from '../helpers/syncText';
 
 const code = sampleFiles().map((f) => f.text).join('\n');
 
@@ -110,11 +111,9 @@ describe('robustness: fuzz', function () {
           assert.equal(tokenizer.decode(ids), text, 'decode(encode(text)) lost something');
           assert.deepEqual(ids.slice(0, firstChanged), oldIds.slice(0, firstChanged));
 
-          // The three ways the engine's callers change a document's text.
-          const how = int(3);
-          if (how === 0) state.edit(offset, deleteCount, inserted);
-          else if (how === 1) state.setText(text);
-          else state.replace(offset, text.slice(offset));
+          // A sync as the engine gets it: from the edit's offset, or from the longest common prefix.
+          if (int(2) === 0) state.replace(offset, text.slice(offset));
+          else syncText(state, text);
           assert.equal(state.text, text);
           assert.equal(state.length, text.length);
 
@@ -122,10 +121,10 @@ describe('robustness: fuzz', function () {
           compared++;
           const got = await state.completionContext();
           const fresh = await new DocumentState(lm, text, options).completionContext();
-          assert.deepEqual([got.headTokens, got.partial, got.headLength, got.headWord], [fresh.headTokens, fresh.partial, fresh.headLength, fresh.headWord]);
+          assert.deepEqual([got.headTokens, got.partial, got.headLength, got.typed, got.headWord], [fresh.headTokens, fresh.partial, fresh.headLength, fresh.typed, fresh.headWord]);
           assert.ok(maxAbsDiff(got.state, fresh.state) < 1e-4, 'state differs from a fresh computation');
           assert.ok(maxAbsDiff(got.next.logProbs, fresh.next.logProbs) < 1e-3, 'log-probs differ from a fresh computation');
-          const typed = state.wordBeforeCursor();
+          const typed = got.typed;
           const cache = state.documentCache();
           assert.deepEqual(cache.query(typed, defaultCachePriors(), 50), new DocumentState(lm, text, options).documentCache().query(typed, defaultCachePriors(), 50), 'the document cache differs from a fresh one');
           assertItemsContinue(await searchWords(lm, got, { ...defaultSearchOptions(), cacheFor: (t) => cache.query(t, defaultCachePriors(), 8) }));

@@ -10,7 +10,7 @@ import type { EngineClient } from '../../../src/engine/runtime/engineClient';
 export const repoRoot = path.resolve(__dirname, '../../..');
 
 /** Path of a bundle in dist/ (worker.js, trainer.js); fails when it is missing or older than a source it was built from. */
-export function distFile(name: 'worker.js' | 'trainer.js'): string {
+export function distFile(name: 'worker.js' | 'trainer.js' | 'learner.js'): string {
   const file = path.join(repoRoot, 'dist', name);
   if (!fs.existsSync(file) || !fs.existsSync(`${file}.map`)) throw new Error(`${file} is missing: run npm run build first`);
   const built = fs.statSync(file).mtimeMs;

@@ -64,14 +64,6 @@ const damages: Damage[] = [
       fs.writeFileSync(path.join(dir, 'words.bin'), words.subarray(0, words.length >> 1));
     },
   },
-  {
-    name: 'workspace-words.bin overwritten with text',
-    file: /workspace-words\.bin is not a word memory file/,
-    damage: (dir) => {
-      fs.writeFileSync(path.join(dir, 'words.bin'), tinyWordMemory());
-      fs.writeFileSync(path.join(dir, 'workspace-words.bin'), 'RNG1 but not really\n'.repeat(100));
-    },
-  },
 ];
 
 describe('robustness: damaged model folders', function () {

@@ -8,7 +8,7 @@ import { buildScoreModel, loadModelFolder } from '../../../src/engine/model';
 import { defaultCompleteOptions } from '../../../src/engine/runtime/completeOptions';
 import { Engine } from '../../../src/engine/runtime/engine';
 import { defaultEngineClientOptions, EngineClient } from '../../../src/engine/runtime/engineClient';
-import { createSession, int64Tensor } from '../../../src/engine/runtime/ortSession';
+import { createSession, int64Tensor } from '../../../src/engine/onnx/ortSession';
 import { runTraining } from '../../../src/engine/runtime/trainingClient';
 import { TrainingCancelled } from '../../../src/engine/training/trainer';
 import { sampleFiles, tinyModelDir } from '../helpers/tinyModel';

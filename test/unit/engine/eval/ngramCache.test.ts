@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { lexTokens } from '../../../../src/engine/text/incrementalLexer';
 import { defaultNgramCacheOptions, NgramCache } from '../../../../src/engine/eval/ngramCache';
 import { NgramModel } from '../../../../src/engine/ngram/ngramModel';
+import { identifierTail } from '../../../../src/engine/text/identifier';
 import { isCompletionWord } from '../../../../src/engine/text/words';
 
 const training = [
@@ -12,7 +13,7 @@ const training = [
 ];
 const model = NgramModel.train(training, { minCount: 1 });
 
-/** The cache mixture of DESIGN's ngram-cache, computed from scratch for every candidate. */
+/** The cache mixture of the ngram-cache baseline (docs/architecture.md §5), computed from scratch for every candidate. */
 function bruteForce(before: string, typed: string, limit: number): { word: string; p: number }[] {
   const { unigramPrior, bigramPrior } = defaultNgramCacheOptions();
   const committed = before.slice(0, before.length - typed.length);
@@ -46,7 +47,7 @@ describe('ngram/ngramCache', () => {
     s.startFile('f');
     for (let i = 0; i <= file.length; i++) {
       const before = file.slice(0, i);
-      const typed = /[\p{L}\p{N}_$]*$/u.exec(before)![0];
+      const typed = identifierTail(before);
       const want = bruteForce(before, typed, 5);
       const got = s.rank(before, typed, 5);
       assert.equal(got.length, want.length, `at ${i}`);

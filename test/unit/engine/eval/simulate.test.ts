@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import type { CompletionSystem } from '../../../../src/engine/eval/completionSystem';
 import { formatSimulationTable } from '../../../../src/engine/eval/formatSimulationTable';
 import { simulate } from '../../../../src/engine/eval/simulate';
-import { findWords } from '../../../../src/engine/text/words';
+import { identifierTail } from '../../../../src/engine/text/identifier';
+import { findWords, leadingWordChars } from '../../../../src/engine/text/words';
 
 // Words: let(3) alpha(5) beta(4) alpha(5) gamma(5); "x" and "2b" are not words. Σ length = 22.
 const text = 'let alpha = beta + alpha;\nx = gamma * 2b';
@@ -10,8 +11,8 @@ const files = [{ path: 'a.ts', text }];
 
 /** The word being typed at the end of `before`, read from the full text (a test oracle). */
 function wordAt(full: string, before: string): { word: string; k: number } {
-  const typed = /[\p{L}\p{N}_$]*$/u.exec(before)![0];
-  const word = /^[\p{L}\p{N}_$]*/u.exec(full.slice(before.length - typed.length))![0];
+  const typed = identifierTail(before);
+  const word = leadingWordChars(full.slice(before.length - typed.length));
   return { word, k: typed.length };
 }
 

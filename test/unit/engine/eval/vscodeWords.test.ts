@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { VscodeWords } from '../../../../src/engine/eval/vscodeWords';
+import { identifierTail } from '../../../../src/engine/text/identifier';
 
 describe('eval/vscodeWords', () => {
   const doc = 'beta Zed alpha alphabet apple Apple a1 aB ab x\n';
@@ -37,7 +38,7 @@ describe('eval/vscodeWords', () => {
     typed.startFile('f');
     for (let i = 1; i <= text.length; i++) {
       const before = text.slice(0, i);
-      const word = /[\p{L}\p{N}_$]*$/u.exec(before)![0];
+      const word = identifierTail(before);
       if (!word) continue;
       const fresh = new VscodeWords();
       fresh.startFile('f');

@@ -42,16 +42,13 @@ describe('model folder', () => {
     assert.deepEqual({ ...f.meta, created: undefined }, { created: undefined, parent: 'base', training: { tokens: 10 }, metrics: { bitsPerChar: 1.5 } });
   });
 
-  it('carries the word memories when given, and only then', () => {
+  it('carries the word memory when given, and only then', () => {
     const words = Uint8Array.from([1, 2, 3]);
-    const workspaceWords = Uint8Array.from([4, 5]);
-    saveModelFolder(dir, { cfg, weights: noisyWeights(cfg, 1), tokenizerJSON: tokenizer(6), words, workspaceWords });
-    assert.deepEqual(fs.readdirSync(dir).sort(), ['model.json', 'model.onnx', 'tokenizer.json', 'words.bin', 'workspace-words.bin']);
-    const f = loadModelFolder(dir);
-    assert.deepEqual([f.words, f.workspaceWords], [words, workspaceWords]);
+    saveModelFolder(dir, { cfg, weights: noisyWeights(cfg, 1), tokenizerJSON: tokenizer(6), words });
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['model.json', 'model.onnx', 'tokenizer.json', 'words.bin']);
+    assert.deepEqual(loadModelFolder(dir).words, words);
     save(2);
-    const g = loadModelFolder(dir);
-    assert.deepEqual([g.words, g.workspaceWords], [undefined, undefined]);
+    assert.equal(loadModelFolder(dir).words, undefined);
   });
 
   it('replaces an existing folder and leaves no temporary siblings', () => {

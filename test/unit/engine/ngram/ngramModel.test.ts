@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { lexTokens } from '../../../../src/engine/text/incrementalLexer';
 import { BOS, modifiedDiscounts } from '../../../../src/engine/ngram/ngramEstimate';
 import { NgramModel } from '../../../../src/engine/ngram/ngramModel';
+import { IDENTIFIER } from '../../../../src/engine/text/identifier';
 import { isCompletionWord } from '../../../../src/engine/text/words';
 
 const corpus = [
@@ -169,7 +170,7 @@ describe('ngram/ngramModel', () => {
         const got = m.score(ids, a, b).top(3, exclude);
         const brute = m.vocabulary.toArray()
           .map((w, id) => ({ id, w, p: m.prob(h, w) }))
-          .filter(({ id, w }) => id >= a && id < b && id !== exclude && /^[\p{L}_$][\p{L}\p{N}_$]+$/u.test(w))
+          .filter(({ id, w }) => id >= a && id < b && id !== exclude && w.length > 1 && IDENTIFIER.test(w))
           .sort((x, y) => y.p - x.p)
           .slice(0, 3);
         assert.deepEqual(got.probs.map((p) => p.toFixed(9)), brute.map((x) => x.p.toFixed(9)), `${prefix} | ${h}`);

@@ -3,7 +3,9 @@ import { defaultCachePriors, DocumentCache } from '../../../../src/engine/runtim
 import { DocumentState } from '../../../../src/engine/runtime/documentState';
 import { LanguageModel } from '../../../../src/engine/runtime/languageModel';
 import { cacheWeights } from '../../../../src/engine/text/cacheMixture';
+import { identifierTail } from '../../../../src/engine/text/identifier';
 import { tinyModelDir } from '../../helpers/tinyModel';
+import { syncEdit } from '../../helpers/syncText';
 
 describe('DocumentCache', function () {
   this.timeout(60_000);
@@ -38,14 +40,14 @@ describe('DocumentCache', function () {
     const lm = await LanguageModel.load(await tinyModelDir());
     try {
       const state = new DocumentState(lm, 'let foo = bar;\nfoo(bar');
-      const query = () => state.documentCache().query(state.wordBeforeCursor(), defaultCachePriors(), 50);
-      const expect = () => assert.deepEqual(query(), fresh(state.text).query(state.wordBeforeCursor(), defaultCachePriors(), 50), JSON.stringify(state.text));
+      const query = () => state.documentCache().query(identifierTail(state.text), defaultCachePriors(), 50);
+      const expect = () => assert.deepEqual(query(), fresh(state.text).query(identifierTail(state.text), defaultCachePriors(), 50), JSON.stringify(state.text));
       expect();
-      state.edit(7, 0, 'd'); // "food": joins the word the lexer read, right where it stopped
+      syncEdit(state, 7, 0, 'd'); // "food": joins the word the lexer read, right where it stopped
       expect();
-      state.edit(state.length, 0, ', baz'); // typing on
+      syncEdit(state, state.length, 0, ', baz'); // typing on
       expect();
-      state.edit(3, 1, ''); // an edit far back
+      syncEdit(state, 3, 1, ''); // an edit far back
       expect();
       state.replace(state.length - 2, ''); // backspace over the word being typed and what precedes it
       expect();

@@ -5,6 +5,7 @@ import { defaultSearchOptions, searchWords } from '../../../../src/engine/runtim
 import { mulberry32 } from '../../../../src/engine/random';
 import { sampleFiles, tinyModelDir } from '../../helpers/tinyModel';
 import { maxAbsDiff } from '../../helpers/arrays';
+import { syncText } from '../../helpers/syncText';
 
 describe('DocumentState', function () {
   this.timeout(120_000);
@@ -36,7 +37,7 @@ describe('DocumentState', function () {
           const at = Math.floor(random() * text.length);
           text = text.slice(0, at) + ['(', ' foo', '\n  ', 'é', '🙂', '\r\n', ''][Math.floor(random() * 7)];
         }
-        doc.setText(text);
+        syncText(doc, text);
         const got = await doc.completionContext();
         const fresh = await new DocumentState(lm, text, options).completionContext();
         assert.equal(got.headTokens, fresh.headTokens);
@@ -58,11 +59,11 @@ describe('DocumentState', function () {
     const doc = new DocumentState(lm, text);
     const first = await doc.completionContext();
     assert.ok(first.tokensFed > 100);
-    doc.setText(text + ' retu');
+    syncText(doc, text + ' retu');
     const inWord = await doc.completionContext();
-    doc.setText(text + ' return');
+    syncText(doc, text + ' return');
     assert.equal((await doc.completionContext()).tokensFed, 0);
-    doc.setText(text + ' return x');
+    syncText(doc, text + ' return x');
     const next = await doc.completionContext();
     assert.ok(next.tokensFed >= 1 && next.tokensFed <= 4, `fed ${next.tokensFed}`);
     // Indentation joined the newline piece before it: back to the last checkpoint at most.

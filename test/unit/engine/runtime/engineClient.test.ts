@@ -1,9 +1,11 @@
-// The engine client over the real worker (dist/worker.js): text sync and overtaken requests.
+// The engine client over the real worker (dist/worker.js): text sync, overtaken and cancelled requests.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { defaultCompleteOptions } from '../../../../src/engine/runtime/completeOptions';
 import { defaultEngineClientOptions, EngineClient } from '../../../../src/engine/runtime/engineClient';
 import { Engine } from '../../../../src/engine/runtime/engine';
+import { CompletionResult } from '../../../../src/engine/runtime/protocol';
+import { assertConsistent } from '../../robustness/consistency';
 import { sampleFiles, tinyModelDir } from '../../helpers/tinyModel';
 
 const workerPath = path.resolve(__dirname, '../../../../dist/worker.js');
@@ -35,23 +37,60 @@ describe('EngineClient', function () {
     }
   });
 
-  it('answers requests overtaken by newer keystrokes with the newest words', async () => {
-    const text = sampleFiles()[1].text.slice(0, 1500);
-    const typed = 'const result = respo';
-    const pending = [];
-    for (let i = 1; i <= typed.length; i++) pending.push(client.complete('typing', text + typed.slice(0, i), options));
+  it('answers every request of fast typing for its own text, or with nothing when overtaken', async () => {
+    // Typed faster than the worker answers: a keystroke every millisecond, a model step taking longer.
+    // The text has CRLF line ends and an identifier with a letter outside the BMP (U+1D4B3).
+    const base = sampleFiles()[1].text.slice(0, 1500).replace(/\n/g, '\r\n');
+    const typed = 'const r\u{1D4B3}sult = respo;\r\nr\u{1D4B3}s';
+    const texts: string[] = [];
+    const pending: Promise<CompletionResult | undefined>[] = [];
+    let text = base;
+    for (const ch of typed) {
+      text += ch;
+      texts.push(text);
+      pending.push(client.complete('typing', text, options));
+      await new Promise((r) => setTimeout(r, 1));
+    }
     const results = await Promise.all(pending);
+    results.forEach((result, i) => result && assertConsistent(texts[i], result, `keystroke ${i}`));
+    assert.ok(results.some((r) => r === undefined), 'no request was overtaken: the test did not type faster than the engine');
     const last = results[results.length - 1];
     assert.ok(last, 'the newest request got no answer');
-    assert.equal(last.word, 'respo');
-    for (const r of results) assert.ok(r, 'a request was answered with nothing');
-    // Overtaken requests were skipped by the worker and given the newest answer.
-    assert.ok(results.filter((r) => r === last).length > 1, 'no request was overtaken');
+    assert.equal(last.typed, 'r\u{1D4B3}s');
+    // Every overtaken request's text reached the worker: the newest answer is the one a fresh document gets.
+    const direct = await engine.complete('fresh', { keep: 0, append: text, length: text.length }, options);
+    engine.close('fresh');
+    assert.deepEqual(last.items.map((i) => i.word), direct.items.map((i) => i.word));
   });
 
-  it('answers nothing for a request cancelled by its caller', async () => {
+  it('skips the model work of a request cancelled while it waits, and keeps its text', async () => {
+    const text = sampleFiles()[0].text.slice(0, 3000);
+    // Another document's first request keeps the worker busy while the cancelled one waits behind it.
+    const blocker = client.complete('blocker', sampleFiles()[2].text, options);
+    const abort = new AbortController();
+    const cancelled = client.complete('cold', text, options, abort.signal);
+    abort.abort();
+    assert.equal(await cancelled, undefined);
+    assert.ok(await blocker);
+    // Its text reached the worker (only a keystroke is sent now), but no token of it was read: the next
+    // request reads the whole text.
+    const next = await client.complete('cold', text + 'x', options);
+    assert.ok(next);
+    const direct = await engine.complete('fresh', { keep: 0, append: text + 'x', length: text.length + 1 }, options);
+    engine.close('fresh');
+    assert.equal(next.tokensFed, direct.tokensFed, `fed ${next.tokensFed} tokens, a fresh document ${direct.tokensFed}`);
+    assert.deepEqual(next.items.map((i) => i.word), direct.items.map((i) => i.word));
+  });
+
+  it('answers nothing for a request cancelled before it is sent, and the next request syncs from the text the worker holds', async () => {
+    const text = sampleFiles()[0].text.slice(0, 1000);
+    assert.ok(await client.complete('unsent', `${text} = total`, options));
+    // Never sent: were it taken for the worker's text, the next request would send only its last
+    // character, and the worker would complete `totals`.
     const abort = new AbortController();
     abort.abort();
-    assert.equal(await client.complete('doc', 'const x = 1;\nx', options, abort.signal), undefined);
+    assert.equal(await client.complete('unsent', `${text} = count`, options, abort.signal), undefined);
+    const next = `${text} = counts`;
+    assertConsistent(next, (await client.complete('unsent', next, options))!);
   });
 });

@@ -1,19 +1,19 @@
 // The language token end to end: a model folder without language tokens scores and completes exactly
 // as before whatever language it is told; one extended with them (model/extendVocabulary, as
-// scripts/addLanguageTokens.ts does) round-trips and reads <|doc|> <|lang:…|> before the text in
+// scripts/research/addLanguageTokens.ts does) round-trips and reads <|doc|> <|lang:…|> before the text in
 // scoring, `recurrent eval` and completion alike.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildScoreModel, extendVocabulary, loadModelFolder, saveModelFolder, stateSize } from '../../../../src/engine/model';
+import { buildCacheScoreModel, defaultNeuralCache, extendVocabulary, loadModelFolder, saveModelFolder } from '../../../../src/engine/model';
 import { mulberry32 } from '../../../../src/engine/random';
 import { DocumentState } from '../../../../src/engine/runtime/documentState';
 import { Engine } from '../../../../src/engine/runtime/engine';
 import { LanguageModel } from '../../../../src/engine/runtime/languageModel';
-import { createSession } from '../../../../src/engine/runtime/ortSession';
+import { createSession } from '../../../../src/engine/onnx/ortSession';
 import { LANGUAGES, Tokenizer } from '../../../../src/engine/tokenizer';
-import { scoreDocuments } from '../../../../src/engine/training/evaluate';
+import { scoreDocuments, scoreGraphOf } from '../../../../src/engine/training/evaluate';
 import { evaluateFolder } from '../../../../src/engine/training/evaluateFolder';
 import { maxAbsDiff } from '../../helpers/arrays';
 import { sampleFiles, tinyModelDir } from '../../helpers/tinyModel';
@@ -63,8 +63,9 @@ describe('language tokens', function () {
   it('a folder without language tokens scores and completes exactly as before, whatever the language', async () => {
     const folder = loadModelFolder(plainDir);
     const tokenizer = Tokenizer.fromJSON(folder.tokenizerJSON);
-    const session = await createSession(buildScoreModel(folder.cfg, folder.weights), 1);
-    const graph = { session, stateSize: stateSize(folder.cfg), layers: folder.cfg.layers };
+    // The score graph with the neural cache, as the engine scores.
+    const session = await createSession(buildCacheScoreModel(folder.cfg, folder.weights, defaultNeuralCache()), 1);
+    const graph = scoreGraphOf(session, folder.cfg, defaultNeuralCache());
     const ids = tokenizer.encode(text);
     // Documents without `start`, as every caller made them before language tokens existed.
     const before = await scoreDocuments(graph, tokenizer.docStartId, [{ ids, chars: text.length }], { lanes: 1 });
@@ -76,6 +77,8 @@ describe('language tokens', function () {
       assert.equal(s.bitsPerChar, before.nats / Math.LN2 / text.length);
     }
     const a = await engine.complete('a', { keep: 0, append: text, length: text.length }, completeOptions);
+    // Closed, so that b has no other open document to draw words from that a did not have.
+    engine.close('a');
     const b = await engine.complete('b', { keep: 0, append: text, length: text.length, language: 'go' }, completeOptions);
     assert.deepEqual(b, a);
     const files = [{ path: 'x.py', text }, { path: 'y.md', text }];
@@ -113,6 +116,7 @@ describe('language tokens', function () {
       // A document whose language mode changes is read again from its start with the new token.
       const viaEngine = await engine.complete('d', { keep: 0, append: text, length: text.length, language: 'go' }, completeOptions);
       const switched = await engine.complete('d', { keep: text.length, append: '', length: text.length, language: 'python' }, completeOptions);
+      engine.close('d');
       const fresh = await engine.complete('e', { keep: 0, append: text, length: text.length, language: 'python' }, completeOptions);
       assert.deepEqual(switched.items, fresh.items);
       assert.ok(viaEngine.items.length > 0);

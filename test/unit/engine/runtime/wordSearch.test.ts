@@ -3,10 +3,13 @@ import { DocumentState } from '../../../../src/engine/runtime/documentState';
 import { LanguageModel, SEARCH_TOP_K } from '../../../../src/engine/runtime/languageModel';
 import { defaultSearchOptions, SearchMemo, searchWords } from '../../../../src/engine/runtime/wordSearch';
 import { defaultCachePriors } from '../../../../src/engine/runtime/documentCache';
-import { WordMemory } from '../../../../src/engine/runtime/wordMemory';
+import { WordMemory } from '../../../../src/engine/ngram/wordMemory';
 import { NgramModel } from '../../../../src/engine/ngram/ngramModel';
 import { cacheWeights, CachePriors } from '../../../../src/engine/text/cacheMixture';
+import { IDENTIFIER } from '../../../../src/engine/text/identifier';
 import { sampleFiles, tinyModelDir } from '../../helpers/tinyModel';
+import { assertConsistent } from '../../robustness/consistency';
+import { syncText } from '../../helpers/syncText';
 
 describe('searchWords', function () {
   this.timeout(120_000);
@@ -31,18 +34,7 @@ describe('searchWords', function () {
     const text = sampleFiles()[1].text;
     for (let cut = 200; cut < 6000; cut += 397) {
       const result = await complete(text.slice(0, cut));
-      const typed = /[\p{L}\p{N}_$]*$/u.exec(text.slice(0, cut))![0];
-      assert.equal(result.typed, typed);
-      let previous = Infinity;
-      let total = 0;
-      for (const item of result.items) {
-        assert.ok(item.word.startsWith(typed) && item.word.length > typed.length, `${item.word} does not continue ${typed}`);
-        assert.match(item.word, /^[\p{L}_$][\p{L}\p{N}_$]*$/u);
-        assert.ok(item.probability > 0 && item.probability <= previous);
-        previous = item.probability;
-        total += item.probability;
-      }
-      assert.ok(total <= 1 + 1e-6);
+      assertConsistent(text.slice(0, cut), result, `at ${cut}`);
     }
   });
 
@@ -88,7 +80,7 @@ describe('searchWords', function () {
 
   it('mixes in the word memory as joint probabilities, then normalizes over the words that continue the typed one', async () => {
     // A memory that knows words the tiny model has rarely seen: 'totalizer' follows '=' often.
-    const memory = WordMemory.of(NgramModel.train(['a = totalizer;\nb = totalizer;\nc = total + totem;\n'], { order: 2, minCount: 1, pruneBelow: 1 }), undefined)!;
+    const memory = new WordMemory(NgramModel.train(['a = totalizer;\nb = totalizer;\nc = total + totem;\n'], { order: 2, minCount: 1, pruneBelow: 1 }));
     const doc = new DocumentState(lm, 'let x = 1;\nlet y = tot');
     const ctx = await doc.completionContext();
     const query = memory.query(doc.documentCache().history(), 'tot', 10);
@@ -124,7 +116,17 @@ describe('searchWords', function () {
     assert.ok(unicode.items.some((i) => i.word === 'größe'));
     const afterDot = await complete('app.');
     assert.equal(afterDot.typed, '');
-    assert.ok(afterDot.items.every((i) => /^[\p{L}_$]/u.test(i.word)));
+    assert.ok(afterDot.items.length && afterDot.items.every((i) => IDENTIFIER.test(i.word)));
+  });
+
+  it('completes identifiers that hold `$`, where the pre-tokenizer ends a word piece', async () => {
+    // After `foo$` the partial piece is empty and the whole typed word lies in the head.
+    const dollar = await complete('let foo$bar = 1, foo$baz = 2;\nfoo$bar = foo$');
+    assertConsistent('let foo$bar = 1, foo$baz = 2;\nfoo$bar = foo$', dollar);
+    assert.ok(dollar.items.some((i) => i.word === 'foo$bar'), JSON.stringify(dollar.items));
+    const scope = await complete('const $scope = get();\n$sc');
+    assert.equal(scope.typed, '$sc');
+    assert.ok(scope.items.some((i) => i.word === '$scope'), JSON.stringify(scope.items));
   });
 
   it('proposes nothing inconsistent on a very long line', async () => {
@@ -161,7 +163,7 @@ describe('searchWords', function () {
     let runsMemo = 0;
     try {
       for (let i = 1300; i <= text.length; i++) {
-        doc.setText(text.slice(0, i));
+        syncText(doc, text.slice(0, i));
         const ctx = await doc.completionContext();
         const options = { ...defaultSearchOptions(), cacheFor: (typed: string) => doc.documentCache().query(typed, defaultCachePriors(), 8) };
         runs = 0;

@@ -2,9 +2,9 @@
 // text's tokens however the user goes on typing the current word.
 import { strict as assert } from 'node:assert';
 import { Tokenizer } from '../../../../src/engine/tokenizer';
+import { isIdentifierChar } from '../../../../src/engine/text/identifier';
 import { corpusFiles, readText, smallTokenizer } from './corpusFiles';
 
-const WORD_CHAR = /[\p{L}\p{N}_$]/u;
 
 function isPrefix(prefix: readonly number[], of: readonly number[]): boolean {
   return prefix.length <= of.length && prefix.every((id, i) => of[i] === id);
@@ -48,7 +48,7 @@ describe('Tokenizer.splitForCompletion', () => {
         const { head, partial } = tok.splitForCompletion(before);
         assert.equal(head + partial, before);
         assert.ok(partial === '' || /^ ?_*[\p{L}\p{M}\p{N}_]*$/u.test(partial), JSON.stringify(partial));
-        if (WORD_CHAR.test(before.slice(-1)) && !before.endsWith('$')) assert.notEqual(partial, '', JSON.stringify(before));
+        if (isIdentifierChar(before.slice(-1)) && !before.endsWith('$')) assert.notEqual(partial, '', JSON.stringify(before));
         // head is a piece boundary once a word character follows (a trailing space joins that word)
         const pieces = tok.pretokenize(before + 'a');
         let at = 0;
@@ -57,7 +57,7 @@ describe('Tokenizer.splitForCompletion', () => {
         const headIds = tok.encode(head);
         // the real continuation of the word, then a few made-up ones
         let real = '';
-        while (end + real.length < text.length && WORD_CHAR.test(text[end + real.length])) real += text[end + real.length];
+        while (end + real.length < text.length && isIdentifierChar(text[end + real.length])) real += text[end + real.length];
         for (const more of [real, ...appendices]) {
           if (!more) continue;
           const ids = tok.encode(before + more);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { buildScoreModel, buildStepModel, initWeights, ModelConfig, stateSize } from '../../../../src/engine/model';
-import { createSession, int64Tensor } from '../../../../src/engine/runtime/ortSession';
+import { createSession, int64Tensor } from '../../../../src/engine/onnx/ortSession';
 import { scoreDocuments } from '../../../../src/engine/training/evaluate';
 import * as ort from 'onnxruntime-node';
 

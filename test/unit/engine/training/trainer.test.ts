@@ -4,7 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initWeights, ModelConfig } from '../../../../src/engine/model';
 import { trainTokenizer } from '../../../../src/engine/tokenizer';
-import { defaultTrainOptions, evaluateWeights, learningRate, readCheckpointBest, train, TrainingCancelled } from '../../../../src/engine/training/trainer';
+import { readCheckpointBest } from '../../../../src/engine/training/checkpoint';
+import { learningRate } from '../../../../src/engine/training/schedule';
+import { defaultTrainOptions, evaluateWeights, train, TrainingCancelled } from '../../../../src/engine/training/trainer';
 import { sampleFiles } from '../../helpers/tinyModel';
 
 describe('trainer', () => {

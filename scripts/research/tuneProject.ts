@@ -1,0 +1,102 @@
+// The weights of the project scopes, chosen by session simulations (`simulate --session`) of the
+// TUNING projects only (scripts/research/projects.sh tune), never the report ones: for the engine, the
+// project memory's share (maxShare, prior) and its folder's share of the unigram
+// (memory/projectCounts.ts); for the ngram-cache baseline, its project cache's Dirichlet priors
+// (eval/ngramCache.ts), so that the baseline is tuned as fairly as the engine. Prints keystrokes
+// saved and MRR by k for each setting.
+//   npx tsx scripts/research/tuneProject.ts --max-words-per-file 20 --share 0.3,0.5,0.7 --prior 2000 --folder 0.5 $(scripts/research/projects.sh tune | cut -f2)
+//   npx tsx scripts/research/tuneProject.ts --ngram --project-unigram 400,1600,6400 $(scripts/research/projects.sh tune | cut -f2)
+import { parseArgs } from 'node:util';
+import { NgramCache, simulate } from '../../src/engine/eval';
+import type { CompletionSystem } from '../../src/engine/eval';
+import { NgramModel } from '../../src/engine/ngram/ngramModel';
+import { commonPrefixLength } from '../../src/engine/runtime/commonPrefixLength';
+import { defaultCompleteOptions } from '../../src/engine/runtime/completeOptions';
+import { Engine } from '../../src/engine/runtime/engine';
+import { readCorpus, splitByFile } from '../../src/engine/training/corpus';
+import { ProjectMixing } from '../../src/engine/memory/projectCounts';
+
+/** The engine in this process, its project memory fed the session's saved files. */
+class EngineSystem implements CompletionSystem {
+  readonly name = 'recurrent';
+  private doc = '';
+  private text = '';
+  constructor(private readonly engine: Engine, private readonly mixing: Partial<ProjectMixing>) {}
+
+  startFile(path: string): void {
+    this.engine.close(this.doc);
+    this.doc = `tune:///${path}`;
+    this.text = '';
+  }
+
+  async startProject(): Promise<void> {
+    await this.engine.projectRequest({ op: 'clear' });
+    await this.engine.projectRequest({ op: 'open', roots: [{ uri: 'tune://', name: '' }], mixing: this.mixing });
+  }
+
+  async addProjectFile(path: string, text: string): Promise<void> {
+    await this.engine.projectRequest({ op: 'text', path, text });
+  }
+
+  async rank(before: string, _typed: string, limit: number): Promise<string[]> {
+    const keep = commonPrefixLength(this.text, before);
+    const result = await this.engine.complete(this.doc, { keep, append: before.slice(keep), length: before.length }, { ...defaultCompleteOptions(), maxItems: limit });
+    this.text = before;
+    return result.items.map((i) => i.word);
+  }
+}
+
+const numbers = (s: string) => s.split(',').map(Number);
+const pct = (x: number) => (100 * x).toFixed(1);
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      model: { type: 'string', default: 'media/models/base' },
+      'max-words-per-file': { type: 'string', default: '20' },
+      share: { type: 'string', default: '0.5' },
+      prior: { type: 'string', default: '2000' },
+      folder: { type: 'string', default: '0.5' },
+      static: { type: 'boolean', default: false },
+      ngram: { type: 'boolean', default: false },
+      'project-unigram': { type: 'string', default: '1600' },
+      'project-bigram': { type: 'string', default: '32' },
+    },
+  });
+  const files = positionals.flatMap((dir) => readCorpus([dir], { maxFileBytes: 2 * 1024 * 1024 }).files.map((f) => ({ ...f, project: dir })));
+  const maxWordsPerFile = Number(values['max-words-per-file']);
+  const report = (label: string, r: Awaited<ReturnType<typeof simulate>>) => {
+    for (const [name, m] of Object.entries(r.systems)) console.log(`${label} ${name}: keystrokes saved ${pct(m.keystrokesSaved)}%, MRR ${pct(m.mrr.k0)} / ${pct(m.mrr.k1)} / ${pct(m.mrr.k2)} (${r.words} words)`);
+  };
+  if (values.ngram) {
+    console.error('training the n-gram on the corpus…');
+    const corpus = readCorpus([`${__dirname}/../../../shared/corpus`], { maxFileBytes: 2 * 1024 * 1024 }).files;
+    const ngram = NgramModel.train(splitByFile(corpus, 0.05).train.map((f) => f.text));
+    for (const unigramPrior of numbers(values['project-unigram'])) {
+      for (const bigramPrior of numbers(values['project-bigram'])) {
+        const r = await simulate(files, [new NgramCache(ngram, { project: { unigramPrior, bigramPrior } })], { maxWordsPerFile, session: true });
+        report(`project cache unigram ${unigramPrior} bigram ${bigramPrior}:`, r);
+      }
+    }
+    report('static:', await simulate(files, [new NgramCache(ngram)], { maxWordsPerFile }));
+    return;
+  }
+  const engine = new Engine();
+  await engine.load(values.model);
+  if (values.static) report('static:', await simulate(files, [new EngineSystem(engine, {})], { maxWordsPerFile }));
+  for (const maxShare of numbers(values.share)) {
+    for (const prior of numbers(values.prior)) {
+      for (const folderShare of numbers(values.folder)) {
+        const r = await simulate(files, [new EngineSystem(engine, { maxShare, prior, folderShare })], { maxWordsPerFile, session: true });
+        report(`share ${maxShare} prior ${prior} folder ${folderShare}:`, r);
+      }
+    }
+  }
+  await engine.dispose();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

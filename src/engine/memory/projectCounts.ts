@@ -1,0 +1,514 @@
+// The project memory's counts: the word tokens (text/incrementalLexer) of every file of the project,
+// as unigrams, bigrams and trigrams, and each folder's words, kept per file so that a file's old
+// counts come out and its new ones go in exactly (save, create, delete, rename). All in typed
+// arrays (ngram/PairTable): a workspace of 50 MB has millions of n-grams, and Maps of them would
+// cost the worker's garbage collector what the word memory's single string saves it (ngram/vocabulary).
+//
+// Queried as an interpolated Witten–Bell trigram (Witten & Bell 1991, as in Chen & Goodman 1998 §2.5):
+//   P3(w | u v) = (c(u v w) + T(u v)·P2(w | v)) / (C(u v) + T(u v)),  and P2 likewise over P1,
+// T the distinct followers of a context and C its count, so a context the project repeats keeps
+// most of its mass and one it rarely saw backs off. Its unigram nests the current file's folder
+// above the rest of the project (Hellendoorn & Devanbu 2017's nested cache): a completion word's
+//   P1(w) = (Ncw / N)·[(1 − φ)·c(w) / Ncw + φ·cFolder(w) / NcwFolder],
+// Ncw the completion-word tokens, so the folder's own identifiers rank above the project's.
+import { PairTable } from '../ngram/pairTable';
+import { scanTokens } from '../text/tokenScanner';
+import { isCompletionWord } from '../text/words';
+
+/** Follower lists longer than this are read only this far (for candidates, and for the sums under a prefix). */
+const MAX_WALK = 1024;
+/** Prefix ranges up to this many words are scored word by word; larger ones (a letter or two typed
+ *  in a big project) read the contexts' followers instead, which bounds a keystroke's cost. */
+const RANGE_SCAN = 256;
+
+/** A growable Int32Array (typed arrays cannot grow in place). */
+class Ints {
+  data: Int32Array;
+  constructor(size = 1024) {
+    this.data = new Int32Array(size);
+  }
+  /** Makes index i valid (new entries are 0). */
+  ensure(i: number): void {
+    if (i < this.data.length) return;
+    let n = this.data.length;
+    while (n <= i) n *= 2;
+    const next = new Int32Array(n);
+    next.set(this.data);
+    this.data = next;
+  }
+}
+
+/** A count table over dense pair ids (ngram/PairTable) with per-context follower lists and sums.
+ *  Interleaved so that one add touches few cache lines: per pair [count, next + 1], per context
+ *  [head + 1, total, completion-word total, distinct followers with a positive count]. */
+class PairCounts {
+  readonly table = new PairTable(1 << 12);
+  private readonly pairs = new Ints(2048);
+  private readonly contexts = new Ints(4096);
+
+  /** Adds `delta` to (context, word); returns the pair's id. */
+  add(context: number, word: number, delta: number, completion: boolean): number {
+    const before = this.table.size;
+    const id = this.table.intern(context, word);
+    const c = context * 4;
+    if (c + 3 >= this.contexts.data.length) this.contexts.ensure(c + 3);
+    const ctx = this.contexts.data;
+    const p = id * 2;
+    if (id === before) {
+      if (p + 1 >= this.pairs.data.length) this.pairs.ensure(p + 1);
+      // A new pair heads its context's list.
+      this.pairs.data[p + 1] = ctx[c];
+      ctx[c] = id + 1;
+    }
+    const pairs = this.pairs.data;
+    const old = pairs[p];
+    pairs[p] = old + delta;
+    if (old === 0 && delta > 0) ctx[c + 3]++;
+    else if (old + delta === 0 && old > 0) ctx[c + 3]--;
+    ctx[c + 1] += delta;
+    if (completion) ctx[c + 2] += delta;
+    return id;
+  }
+
+  /** Count of (context, word). */
+  get(context: number, word: number): number {
+    if (context < 0) return 0;
+    const id = this.table.find(context, word);
+    return id < 0 ? 0 : this.pairs.data[id * 2];
+  }
+
+  /** Id of (context, word), or -1. */
+  find(context: number, word: number): number {
+    return context < 0 ? -1 : this.table.find(context, word);
+  }
+
+  /** Σ counts of the context, of its completion-word followers, and its distinct followers (0 for none or -1). */
+  total(context: number): number {
+    return this.context(context, 1);
+  }
+
+  words(context: number): number {
+    return this.context(context, 2);
+  }
+
+  distinct(context: number): number {
+    return this.context(context, 3);
+  }
+
+  /** Calls `visit` with the words of `context` whose count is positive and their counts, newest first, at most MAX_WALK of them. */
+  forEachCount(context: number, visit: (word: number, count: number) => void): void {
+    const pairs = this.pairs.data;
+    let walked = 0;
+    for (let id = this.context(context, 0) - 1; id >= 0 && walked < MAX_WALK; id = pairs[id * 2 + 1] - 1, walked++) {
+      const c = pairs[id * 2];
+      if (c > 0) visit(this.table.b(id), c);
+    }
+  }
+
+  private context(context: number, field: number): number {
+    const at = context * 4 + field;
+    return context >= 0 && at < this.contexts.data.length ? this.contexts.data[at] : 0;
+  }
+}
+
+/** One file's contribution: its folder and its token ids, so that its counts can come out again. */
+export interface FileCounts {
+  readonly folder: number;
+  readonly tokens: Int32Array;
+}
+
+/** The mixture's side of one query: P(w) = weight(w) + modelWeight·P_model(w), as text/cacheMixture. */
+export interface MemoryAnswer {
+  readonly words: readonly { readonly word: string; readonly weight: number }[];
+  /** Σ weight over every word the memory holds that continues the typed word (the typed word itself excluded). */
+  readonly total: number;
+  readonly modelWeight: number;
+  /** weight(w) of any word (0 for one the memory lacks). */
+  weight(word: string): number;
+}
+
+/** How the memory mixes with the rest: its share grows with the project, s = maxShare·N / (N + prior). */
+export interface ProjectMixing {
+  readonly maxShare: number;
+  /** Tokens at which the project takes half of maxShare. */
+  readonly prior: number;
+  /** φ: the current file's folder's share of the unigram. */
+  readonly folderShare: number;
+}
+
+/**
+ * maxShare from session simulations of the tuning projects (scripts/research/tuneProject.ts: 0.25, 0.5, 0.75
+ * saved 55.3, 55.9, 55.4% of keystrokes; README, Results), never the report projects; the prior is
+ * a choice, not tuned; the folder's share made no difference there (0, 0.5, 0.8 within 0.1 point).
+ */
+export function defaultProjectMixing(): ProjectMixing {
+  return { maxShare: 0.5, prior: 2000, folderShare: 0.5 };
+}
+
+export class ProjectCounts {
+  /** id → token; ids are never reused while the counts live (a token whose count fell to 0 keeps its id). */
+  private readonly tokens: string[] = [];
+  private readonly ids = new Map<string, number>();
+  private readonly completion: number[] = [];
+  /** Token ids in UTF-16 order of their strings, for prefix ranges; new ids wait in `unsorted`
+   *  until a query merges them in (one sort of the few new ones, one pass over the rest). */
+  private sorted = new Int32Array(0);
+  private unsorted: number[] = [];
+  private readonly unigram = new Ints();
+  private readonly bigram = new PairCounts();
+  /** Trigrams: context = the bigram's pair id. */
+  private readonly trigram = new PairCounts();
+  /** (folder, word): completion words only. */
+  private readonly folderWords = new PairCounts();
+  private readonly folderIds = new Map<string, number>();
+  private readonly files = new Map<string, FileCounts>();
+  /** All tokens counted, and those that are completion words. */
+  private all = 0;
+  private allWords = 0;
+  /** The most frequent completion words (for an empty prefix), rebuilt after a change. */
+  private frequent?: number[];
+
+  /** Files counted. */
+  get fileCount(): number {
+    return this.files.size;
+  }
+
+  /** Distinct completion words with a positive count. */
+  get wordCount(): number {
+    let n = 0;
+    for (let id = 0; id < this.tokens.length; id++) if (this.completion[id] && this.unigram.data[id] > 0) n++;
+    return n;
+  }
+
+  /** Tokens counted. */
+  get tokenCount(): number {
+    return this.all;
+  }
+
+  has(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  paths(): IterableIterator<string> {
+    return this.files.keys();
+  }
+
+  /** The counts of `path` (for the memory file). */
+  file(path: string): FileCounts | undefined {
+    return this.files.get(path);
+  }
+
+  token(id: number): string {
+    return this.tokens[id];
+  }
+
+  get vocabularySize(): number {
+    return this.tokens.length;
+  }
+
+  /** Counts `text` as the file at `path` (a project-relative path with `/`), replacing what it had. */
+  setText(path: string, text: string): void {
+    this.setTokens(path, this.lex(text));
+  }
+
+  /** The token ids of `text`, new tokens added to the vocabulary. */
+  lex(text: string): Int32Array {
+    let ids = new Int32Array(Math.max(16, text.length >> 2));
+    let n = 0;
+    scanTokens(text, (token) => {
+      if (n === ids.length) {
+        const grown = new Int32Array(ids.length * 2);
+        grown.set(ids);
+        ids = grown;
+      }
+      ids[n++] = this.intern(token);
+    });
+    return ids.slice(0, n);
+  }
+
+  /** Counts the token ids (of this memory's vocabulary) as the file at `path`, replacing what it had. */
+  setTokens(path: string, tokens: Int32Array): void {
+    this.remove(path);
+    const file = this.attach(path, tokens);
+    this.countRange(file, 1, 0, tokens.length);
+  }
+
+  /** Takes the file's counts out; false when it was not counted. */
+  remove(path: string): boolean {
+    const file = this.detach(path);
+    if (file) this.countRange(file, -1, 0, file.tokens.length);
+    return Boolean(file);
+  }
+
+  /** Moves a file's counts to another path (its folder may change). */
+  rename(from: string, to: string): void {
+    const file = this.files.get(from);
+    if (!file) return;
+    this.remove(from);
+    this.setTokens(to, file.tokens);
+  }
+
+  /** Makes `path` a file of the memory with these tokens, not counted yet (see countRange). */
+  attach(path: string, tokens: Int32Array): FileCounts {
+    const file = { folder: this.folder(folderOf(path)), tokens };
+    this.files.set(path, file);
+    return file;
+  }
+
+  /** Forgets `path` without taking its counts out (see countRange). */
+  detach(path: string): FileCounts | undefined {
+    const file = this.files.get(path);
+    this.files.delete(path);
+    return file;
+  }
+
+  /**
+   * Adds (delta 1) or takes out (−1) the counts of a file's tokens [from, to): the n-grams that end
+   * in them. Done range by range in order, a large file can be counted in slices between requests.
+   */
+  countRange(file: FileCounts, delta: 1 | -1, from: number, to: number): void {
+    const { tokens, folder } = file;
+    let previous = from >= 1 ? tokens[from - 1] : -1;
+    let pair = from >= 2 ? this.bigram.find(tokens[from - 2], previous) : -1;
+    for (let i = from; i < to; i++) {
+      const w = tokens[i];
+      const completion = this.completion[w] === 1;
+      this.unigram.data[w] += delta;
+      this.all += delta;
+      if (completion) {
+        this.allWords += delta;
+        this.folderWords.add(folder, w, delta, true);
+      }
+      const next = previous >= 0 ? this.bigram.add(previous, w, delta, completion) : -1;
+      if (pair >= 0) this.trigram.add(pair, w, delta, completion);
+      pair = next;
+      previous = w;
+    }
+    this.frequent = undefined;
+  }
+
+  /** The id of a token, added to the vocabulary if new. */
+  intern(token: string): number {
+    let id = this.ids.get(token);
+    if (id !== undefined) return id;
+    id = this.tokens.length;
+    this.tokens.push(token);
+    this.ids.set(token, id);
+    this.completion.push(isCompletionWord(token) ? 1 : 0);
+    this.unigram.ensure(id);
+    this.unsorted.push(id);
+    return id;
+  }
+
+  /** Count of a token in the whole project (0 when unknown). */
+  count(token: string): number {
+    const id = this.ids.get(token);
+    return id === undefined ? 0 : this.unigram.data[id];
+  }
+
+  /** Count of the bigram and trigram ending in `token` (tests compare them with a recount). */
+  ngramCount(tokens: readonly string[]): number {
+    const ids = tokens.map((t) => this.ids.get(t) ?? -1);
+    if (ids.some((id) => id < 0)) return 0;
+    if (ids.length === 1) return this.unigram.data[ids[0]];
+    if (ids.length === 2) return this.bigram.get(ids[0], ids[1]);
+    return this.trigram.get(this.bigram.find(ids[0], ids[1]), ids[2]);
+  }
+
+  /** Count of a word in a folder (project-relative, '' for the root). */
+  folderCount(folder: string, token: string): number {
+    const f = this.folderIds.get(folder);
+    const id = this.ids.get(token);
+    return f === undefined || id === undefined ? 0 : this.folderWords.get(f, id);
+  }
+
+  /**
+   * The memory's words that continue `typed` after the last tokens `history` (oldest first), for a
+   * file at `path` (its folder nests above the project), as the mixture's part (see MemoryAnswer).
+   */
+  query(history: readonly string[], typed: string, path: string, limit: number, mixing: ProjectMixing): MemoryAnswer {
+    const share = this.all > 0 ? (mixing.maxShare * this.all) / (this.all + mixing.prior) : 0;
+    if (share === 0) return { words: [], total: 0, modelWeight: 1, weight: () => 0 };
+    const v = history.length >= 1 ? (this.ids.get(history[history.length - 1]) ?? -1) : -1;
+    const u = history.length >= 2 ? (this.ids.get(history[history.length - 2]) ?? -1) : -1;
+    const uv = u >= 0 && v >= 0 ? this.bigram.find(u, v) : -1;
+    const folder = this.folderIds.get(folderOf(path)) ?? -1;
+    const folderTotal = this.folderWords.total(folder);
+    const phi = folderTotal > 0 ? mixing.folderShare : 0;
+    const N = this.all;
+    const Ncw = this.allWords;
+    const b = this.bigram;
+    const t = this.trigram;
+    const f = this.folderWords;
+    // Weights of each level in P3 = a3·c3 + g3·[a2·c2 + g2·P1]: constant over words.
+    const C2 = b.total(v);
+    const T2 = b.distinct(v);
+    const C3 = t.total(uv);
+    const T3 = t.distinct(uv);
+    const a3 = C3 > 0 ? 1 / (C3 + T3) : 0;
+    const g3 = C3 > 0 ? T3 / (C3 + T3) : 1;
+    const a2 = C2 > 0 ? 1 / (C2 + T2) : 0;
+    const g2 = C2 > 0 ? T2 / (C2 + T2) : 1;
+    const u1 = Ncw > 0 ? ((1 - phi) / N) : 0;
+    const f1 = phi > 0 ? (phi * Ncw) / (N * folderTotal) : 0;
+    const score = (id: number) => {
+      const p1 = u1 * this.unigram.data[id] + (f1 ? f1 * f.get(folder, id) : 0);
+      return share * (a3 * t.get(uv, id) + g3 * (a2 * b.get(v, id) + g2 * p1));
+    };
+    const self = this.ids.get(typed) ?? -1;
+    const accept = (id: number) => id !== self && this.completion[id] === 1 && (typed === '' || this.tokens[id].startsWith(typed));
+
+    // Σ over the words that continue `typed` of each level's counts, and the candidates.
+    let s3 = 0;
+    let s2 = 0;
+    let s1 = 0;
+    let sf = 0;
+    const candidates = new Set<number>();
+    const [lo, hi] = typed === '' ? [0, 0] : this.prefixRange(typed);
+    // Inside the prefix range every word starts with `typed`.
+    const inRangeWord = (id: number) => id !== self && this.completion[id] === 1;
+    if (typed === '' || hi - lo > RANGE_SCAN) {
+      // Many words: each context's followers give their best few by their own count (no lookups),
+      // and the sums come from the same walks; only those candidates are scored.
+      if (typed === '') {
+        s3 = t.words(uv);
+        s2 = b.words(v);
+        s1 = Ncw;
+        sf = folderTotal;
+        for (const id of this.frequentWords(limit)) candidates.add(id);
+      } else {
+        const best = new BestIds(limit);
+        for (let i = lo; i < hi; i++) {
+          const id = this.sorted[i];
+          if (!inRangeWord(id)) continue;
+          s1 += this.unigram.data[id];
+          best.offer(id, this.unigram.data[id]);
+        }
+        for (const id of best.ids) candidates.add(id);
+      }
+      for (const [level, context, sum] of [[t, uv, 3], [b, v, 2], [f, folder, 1]] as const) {
+        const best = new BestIds(limit);
+        level.forEachCount(context, (id, c) => {
+          if (!accept(id)) return;
+          best.offer(id, c);
+          if (typed === '') return;
+          if (sum === 3) s3 += c;
+          else if (sum === 2) s2 += c;
+          else sf += c;
+        });
+        for (const id of best.ids) candidates.add(id);
+      }
+    } else {
+      const best = new BestIds(limit);
+      for (let i = lo; i < hi; i++) {
+        const id = this.sorted[i];
+        if (!inRangeWord(id)) continue;
+        const c = this.unigram.data[id];
+        if (c === 0) continue;
+        s1 += c;
+        // Within a small prefix range every count is looked up: exact sums, and the range is what is scored.
+        const c3 = t.get(uv, id);
+        const c2 = b.get(v, id);
+        const cf = folder >= 0 ? f.get(folder, id) : 0;
+        s3 += c3;
+        s2 += c2;
+        sf += cf;
+        best.offer(id, score(id));
+      }
+      for (const id of best.ids) candidates.add(id);
+    }
+    const p1Total = u1 * s1 + f1 * sf;
+    const total = share * (a3 * s3 + g3 * (a2 * s2 + g2 * p1Total));
+    const best = new BestIds(limit);
+    for (const id of candidates) best.offer(id, score(id));
+    return {
+      words: best.ids.map((id, i) => ({ word: this.tokens[id], weight: best.scores[i] })),
+      total,
+      modelWeight: 1 - share,
+      weight: (word) => {
+        const id = this.ids.get(word);
+        return id === undefined || !accept(id) ? 0 : score(id);
+      },
+    };
+  }
+
+  private folder(name: string): number {
+    let id = this.folderIds.get(name);
+    if (id === undefined) this.folderIds.set(name, (id = this.folderIds.size));
+    return id;
+  }
+
+  private frequentWords(limit: number): number[] {
+    if (!this.frequent || this.frequent.length < limit) {
+      const best = new BestIds(Math.max(limit, 64));
+      for (let id = 0; id < this.tokens.length; id++) if (this.completion[id] && this.unigram.data[id] > 0) best.offer(id, this.unigram.data[id]);
+      this.frequent = best.ids;
+    }
+    return this.frequent;
+  }
+
+  /** Positions [lo, hi) in `sorted` of the tokens that start with `prefix`. */
+  private prefixRange(prefix: string): [number, number] {
+    this.mergeUnsorted();
+    const lo = this.lowerBound(prefix);
+    let hi = lo;
+    let end = this.sorted.length;
+    while (hi < end) {
+      const mid = (hi + end) >>> 1;
+      if (this.tokens[this.sorted[mid]].startsWith(prefix)) hi = mid + 1;
+      else end = mid;
+    }
+    return [lo, hi];
+  }
+
+  private mergeUnsorted(): void {
+    if (!this.unsorted.length) return;
+    const tokens = this.tokens;
+    const added = this.unsorted.sort((a, b) => (tokens[a] < tokens[b] ? -1 : 1));
+    this.unsorted = [];
+    const old = this.sorted;
+    const merged = new Int32Array(old.length + added.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < old.length && j < added.length) merged[k++] = tokens[old[i]] < tokens[added[j]] ? old[i++] : added[j++];
+    while (i < old.length) merged[k++] = old[i++];
+    while (j < added.length) merged[k++] = added[j++];
+    this.sorted = merged;
+  }
+
+  private lowerBound(token: string): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.tokens[this.sorted[mid]] < token) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/** The folder of a project-relative path ('' at the root). */
+export function folderOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+/** The best few ids by score, best first; ties keep the earlier one. */
+class BestIds {
+  readonly ids: number[] = [];
+  readonly scores: number[] = [];
+  constructor(private readonly limit: number) {}
+  offer(id: number, s: number): void {
+    const { ids, scores, limit } = this;
+    if (limit <= 0 || (ids.length === limit && !(s > scores[limit - 1]))) return;
+    let i = ids.length < limit ? ids.length : limit - 1;
+    for (; i > 0 && s > scores[i - 1]; i--) {
+      ids[i] = ids[i - 1];
+      scores[i] = scores[i - 1];
+    }
+    ids[i] = id;
+    scores[i] = s;
+  }
+}

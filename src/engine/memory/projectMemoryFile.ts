@@ -1,0 +1,157 @@
+// The project memory on disk: "RPM1", the format version (u32), the byte length of a UTF-8 JSON
+// header (u32) {words, chars, files: [{path, mtimeMs, size, tokens}]}, then at a multiple of 4
+// bytes the vocabulary's UTF-16 lengths (u32 × words) and its UTF-16 units (u16 × chars, lossless
+// for any string, and no JSON of 100,000s of strings to stringify or parse in one go), each file's
+// token ids (i32, little endian) in the header's order, and a CRC-32 of everything before it. Token ids rather than counts: loading recounts them (no workspace file is read again),
+// and a file's own ids are what takes its counts out when it changes. Written to a temp file and
+// renamed over the old one, so two windows on one workspace, or a kill halfway, never leave a torn
+// file; a truncated or corrupt one is rejected whole.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { crc32 } from '../ngram/crc32';
+
+const MAGIC = 'RPM1';
+export const PROJECT_MEMORY_VERSION = 1;
+/** Bytes checked or written between two yields to the caller (a few milliseconds of work). */
+const CHUNK = 1 << 20;
+
+/** What a file was when it was counted: a changed size or time means it must be read again. */
+export interface FileStamp {
+  readonly mtimeMs: number;
+  readonly size: number;
+}
+
+export interface StoredFile extends FileStamp {
+  readonly path: string;
+  readonly tokens: Int32Array;
+}
+
+export interface StoredMemory {
+  readonly vocabulary: readonly string[];
+  readonly files: readonly StoredFile[];
+}
+
+interface Header {
+  words: number;
+  chars: number;
+  files: { path: string; mtimeMs: number; size: number; tokens: number }[];
+}
+
+/** Writes `memory` to `file` atomically; `between` runs between chunks (let the caller serve requests). */
+export async function writeProjectMemory(file: string, memory: StoredMemory, between: () => Promise<void> = async () => undefined): Promise<void> {
+  const vocabulary = memory.vocabulary;
+  const lengths = new Uint32Array(vocabulary.length);
+  let chars = 0;
+  for (let i = 0; i < vocabulary.length; i++) chars += lengths[i] = vocabulary[i].length;
+  const units = new Uint16Array(chars + (chars & 1));
+  for (let i = 0, at = 0; i < vocabulary.length; i++) {
+    const w = vocabulary[i];
+    for (let k = 0; k < w.length; k++) units[at++] = w.charCodeAt(k);
+    if ((i & 4095) === 4095) await between();
+  }
+  const header: Header = {
+    words: vocabulary.length,
+    chars,
+    files: memory.files.map((f) => ({ path: f.path, mtimeMs: f.mtimeMs, size: f.size, tokens: f.tokens.length })),
+  };
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const head = new Uint8Array(align(12 + json.length));
+  head.set(new TextEncoder().encode(MAGIC));
+  const view = new DataView(head.buffer);
+  view.setUint32(4, PROJECT_MEMORY_VERSION, true);
+  view.setUint32(8, json.length, true);
+  head.set(json, 12);
+  const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const parts: Uint8Array[] = [head, bytesOf(lengths), bytesOf(units), ...memory.files.map((f) => new Uint8Array(f.tokens.buffer, f.tokens.byteOffset, f.tokens.byteLength))];
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  // A name of its own per writer: two windows writing at once each rename a whole file.
+  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const handle = await fs.promises.open(tmp, 'w');
+  try {
+    let crc = 0;
+    for (const part of parts) {
+      for (let at = 0; at < part.length; at += CHUNK) {
+        const chunk = part.subarray(at, Math.min(part.length, at + CHUNK));
+        crc = crc32(chunk, crc);
+        await handle.write(chunk);
+        await between();
+      }
+    }
+    const tail = new Uint8Array(4);
+    new DataView(tail.buffer).setUint32(0, crc, true);
+    await handle.write(tail);
+    await handle.sync();
+    await handle.close();
+    await fs.promises.rename(tmp, file);
+  } catch (e) {
+    await handle.close().catch(() => undefined);
+    await fs.promises.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Reads what writeProjectMemory wrote; undefined when there is no file. Throws an Error that names
+ * the file and says why for a truncated, corrupt or foreign one.
+ */
+export async function readProjectMemory(file: string, between: () => Promise<void> = async () => undefined): Promise<StoredMemory | undefined> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await fs.promises.readFile(file));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`cannot read the project memory ${file}: ${(e as Error).message}`);
+  }
+  const fail = (why: string): never => {
+    throw new Error(`the project memory ${file} is unusable (${why}); it may be truncated or corrupt`);
+  };
+  if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 4)) !== MAGIC) fail('bad signature');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(4, true);
+  if (version !== PROJECT_MEMORY_VERSION) fail(`format version ${version}, this version reads ${PROJECT_MEMORY_VERSION}`);
+  let crc = 0;
+  const end = bytes.length - 4;
+  for (let at = 0; at < end; at += CHUNK) {
+    crc = crc32(bytes.subarray(at, Math.min(end, at + CHUNK)), crc);
+    await between();
+  }
+  if (crc !== view.getUint32(end, true)) fail('checksum mismatch');
+  const headerLength = view.getUint32(8, true);
+  if (12 + headerLength > end) fail('header past the end');
+  let header: Header;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + headerLength)));
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  if (!header || !Number.isInteger(header.words) || !Number.isInteger(header.chars) || !Array.isArray(header.files)) fail('bad header');
+  const V = header.words;
+  let at = align(12 + headerLength);
+  const padded = header.chars + (header.chars & 1);
+  if (V < 0 || header.chars < 0 || at + 4 * V + 2 * padded > end) fail('vocabulary past the end');
+  const lengths = new Uint32Array(bytes.slice(at, at + 4 * V).buffer);
+  at += 4 * V;
+  const units = new Uint16Array(bytes.slice(at, at + 2 * padded).buffer);
+  at += 2 * padded;
+  const vocabulary: string[] = new Array(V);
+  for (let i = 0, u = 0; i < V; i++) {
+    if (u + lengths[i] > header.chars) fail('vocabulary past the end');
+    vocabulary[i] = String.fromCharCode.apply(null, units.subarray(u, (u += lengths[i])) as unknown as number[]);
+    if ((i & 4095) === 4095) await between();
+  }
+  const files: StoredFile[] = [];
+  for (const f of header.files) {
+    if (typeof f.path !== 'string' || !Number.isInteger(f.tokens) || f.tokens < 0 || at + f.tokens * 4 > end) fail('token arrays past the end');
+    // Copied out: the read buffer's own offset need not be a multiple of 4.
+    const tokens = new Int32Array(bytes.slice(at, at + f.tokens * 4).buffer);
+    at += f.tokens * 4;
+    for (let i = 0; i < tokens.length; i++) if (tokens[i] < 0 || tokens[i] >= V) fail(`token id ${tokens[i]} outside the vocabulary`);
+    files.push({ path: f.path, mtimeMs: f.mtimeMs, size: f.size, tokens });
+  }
+  if (at !== end) fail('trailing bytes');
+  return { vocabulary, files };
+}
+
+function align(n: number): number {
+  return (n + 3) & ~3;
+}

@@ -1,0 +1,77 @@
+// The words of the text a model learned from, kept as a word-level Kneser–Ney trigram beside it
+// (words.bin); the workspace's own words are the project memory's (runtime/projectMemory). A network
+// of two million weights cannot remember every rare identifier of a hundred megabytes of code; counts can, and completion mixes the two (see wordSearch).
+// Hellendoorn & Devanbu (FSE 2017) found the same of neural models of code: they gain most with
+// an n-gram and a cache of the file beside them.
+import { NgramModel } from './ngramModel';
+import { thresholdTop } from './thresholdTop';
+import type { NgramOptions } from './ngramEstimate';
+import { isCompletionWord } from '../text/words';
+
+/**
+ * The corpus memory: a trigram of the words seen at least twice, without the bigrams and trigrams
+ * seen once. Chosen with scripts/research/tuneCache.ts (README, Results): 11.8 MB compressed for the 95 MB
+ * of the base model's training text, within 0.2 points of keystrokes saved of keeping every
+ * bigram (13.3 MB) and 0.3 better than dropping the words seen fewer than 4 times (10.4 MB).
+ */
+export function corpusMemoryOptions(): NgramOptions {
+  return { order: 3, minCount: 2, pruneBelow: 2, pruneLowerBelow: 2 };
+}
+
+/** What the memory says of the words that continue a prefix after the last tokens of a document. */
+export interface WordMemoryQuery {
+  /** The most probable words that continue the prefix (never the prefix itself), best first. */
+  readonly words: readonly { readonly word: string; readonly p: number }[];
+  /** Σ P(w | history) over every word that continues the prefix. */
+  readonly total: number;
+  /** P(word | history); 0 for a word that does not continue the prefix or that the memory lacks. */
+  prob(word: string): number;
+}
+
+export class WordMemory {
+  /** How many distinct words the memory holds (for Show Model Info). */
+  readonly words: number;
+
+  constructor(private readonly ngram: NgramModel) {
+    // Less <s> and <unk>.
+    this.words = ngram.vocabulary.size - 2;
+  }
+
+  /**
+   * `history`: the document's last tokens (text/incrementalLexer), oldest first. The answer is
+   * valid until the next query: it reads the n-grams' scratch.
+   */
+  query(history: readonly string[], prefix: string, limit: number): WordMemoryQuery {
+    return queryOne(this.ngram, history, prefix, limit);
+  }
+}
+
+function queryOne(m: NgramModel, history: readonly string[], prefix: string, limit: number): WordMemoryQuery {
+  const ids = history.map((t) => m.id(t));
+  if (prefix === '') {
+    // Every word is a candidate: a context like a line break has tens of thousands of followers, so
+    // read them best first and stop early rather than score them all.
+    const { sources, prob } = m.sources(ids, 1);
+    const top = thresholdTop(sources, (w) => prob(m.knownId(w)), isCompletionWord, limit);
+    return {
+      words: top.items.map((word, i) => ({ word, p: top.scores[i] })),
+      total: m.candidateMass(ids),
+      prob: (word) => {
+        const id = m.knownId(word);
+        return id >= 0 ? prob(id) : 0;
+      },
+    };
+  }
+  const [lo, hi] = m.prefixRange(prefix);
+  const scores = m.score(ids, lo, hi);
+  const self = m.knownId(prefix);
+  const top = scores.top(limit, self);
+  return {
+    words: top.ids.map((id, i) => ({ word: m.vocabulary.token(id), p: top.probs[i] })),
+    total: scores.total() - (self >= 0 && isCompletionWord(prefix) ? scores.prob(self) : 0),
+    prob: (word) => {
+      const id = m.knownId(word);
+      return id >= lo && id < hi && word !== prefix ? scores.prob(id) : 0;
+    },
+  };
+}

@@ -1,0 +1,341 @@
+// The project memory as the engine's worker keeps it: the counts of the workspace's files
+// (memory/projectCounts), loaded from and saved to the workspace storage (memory/projectMemoryFile),
+// brought up to date from the list of files the editor sends (only files whose size or time changed
+// are read again) and on every save, create, delete and rename. All of its work runs in slices of a
+// few milliseconds between the worker's requests, so typing never waits for more than one slice.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ProjectCounts } from '../memory/projectCounts';
+import { FileStamp, readProjectMemory, writeProjectMemory } from '../memory/projectMemoryFile';
+import { decodeTrainable, defaultFileFilterOptions } from '../training/fileFilter';
+import type { ProjectFile, ProjectStatus } from './protocol';
+
+/** Milliseconds of work between two yields to waiting requests. */
+const SLICE_MS = 3;
+/** Characters lexed at a time: a slice stays a slice even for a file of half a megabyte. */
+const LEX_CHARS = 16 * 1024;
+/** Tokens counted at a time. */
+const COUNT_TOKENS = 4 * 1024;
+
+export interface ProjectMemoryOptions {
+  /** Resolves when the worker has no request to serve (it lets typing go first). */
+  readonly idle: () => Promise<void>;
+  readonly log: (message: string) => void;
+}
+
+type Work =
+  | { readonly kind: 'read'; readonly file: ProjectFile }
+  | { readonly kind: 'remove'; readonly path: string }
+  | { readonly kind: 'rename'; readonly from: string; readonly to: string };
+
+export class ProjectMemory {
+  private counts = new ProjectCounts();
+  private stamps = new Map<string, FileStamp>();
+  private storageFile?: string;
+  private maxFileBytes = defaultFileFilterOptions().maxFileBytes;
+  private queue: Work[] = [];
+  /** The files of the last plan, for progress. */
+  private planned = 0;
+  private done = 0;
+  private skipped: Record<string, number> = {};
+  private running?: Promise<void>;
+  private loading?: Promise<void>;
+  private dirty = false;
+  private state: ProjectStatus['state'] = 'empty';
+  private generation = 0;
+  private lastSlice = performance.now();
+
+  constructor(private readonly options: ProjectMemoryOptions) {}
+
+  /** The counts to query (they change between requests, never during one). */
+  get memory(): ProjectCounts {
+    return this.counts;
+  }
+
+  /**
+   * Uses the memory file at `storageFile` (undefined: keep the memory in this process only, as the
+   * simulation does). Loads it in the background; a file that cannot be used is logged once and
+   * rebuilt from the workspace.
+   */
+  open(storageFile: string | undefined, maxFileBytes = defaultFileFilterOptions().maxFileBytes): ProjectStatus {
+    this.reset();
+    this.storageFile = storageFile;
+    this.maxFileBytes = maxFileBytes;
+    if (storageFile) {
+      removeStaleTemps(storageFile);
+      const generation = this.generation;
+      this.state = 'loading';
+      this.loading = this.load(storageFile, generation).finally(() => {
+        if (generation === this.generation) this.loading = undefined;
+      });
+    }
+    return this.status();
+  }
+
+  /**
+   * The workspace's files as the editor lists them (already filtered by path and size): files that
+   * are gone lose their counts, new and changed ones are read (their content filtered here).
+   */
+  index(files: readonly ProjectFile[]): ProjectStatus {
+    const generation = this.generation;
+    void (this.loading ?? Promise.resolve()).then(() => {
+      if (generation !== this.generation) return;
+      const listed = new Set(files.map((f) => f.path));
+      const work: Work[] = [];
+      for (const path of this.stamps.keys()) if (!listed.has(path)) work.push({ kind: 'remove', path });
+      for (const file of files) {
+        const stamp = this.stamps.get(file.path);
+        if (!stamp || stamp.mtimeMs !== file.mtimeMs || stamp.size !== file.size) work.push({ kind: 'read', file });
+      }
+      this.planned = work.length;
+      this.done = 0;
+      this.skipped = {};
+      // A new listing replaces what the last one left to do (a file saved meanwhile is in it too).
+      this.queue = [];
+      this.enqueue(work);
+    });
+    return this.status();
+  }
+
+  /** Saved or created files: read them again. */
+  changed(files: readonly ProjectFile[]): void {
+    this.enqueue(files.map((file) => ({ kind: 'read', file })));
+  }
+
+  removed(paths: readonly string[]): void {
+    this.enqueue(paths.map((path) => ({ kind: 'remove', path })));
+  }
+
+  renamed(pairs: readonly { from: string; to: string }[]): void {
+    this.enqueue(pairs.map(({ from, to }) => ({ kind: 'rename', from, to })));
+  }
+
+  /** Counts a text as a saved file at once (the simulation's project files; nothing is read or written). */
+  setText(path: string, text: string): void {
+    this.counts.setText(path, text);
+    this.stamps.set(path, { mtimeMs: 0, size: text.length });
+  }
+
+  /** Forgets everything and deletes the memory file (Reset to Base Model, or the memory turned off). */
+  async clear(): Promise<void> {
+    const file = this.storageFile;
+    this.reset();
+    this.storageFile = undefined;
+    if (file) await fs.promises.rm(file, { force: true });
+  }
+
+  status(): ProjectStatus {
+    return {
+      state: this.state,
+      files: this.counts.fileCount,
+      words: this.counts.wordCount,
+      tokens: this.counts.tokenCount,
+      planned: this.planned,
+      done: this.done,
+      skipped: { ...this.skipped },
+    };
+  }
+
+  /** Resolves when nothing is left to do (tests, the simulation and the benchmark wait for it). */
+  async settled(): Promise<void> {
+    while (this.loading || this.running) await (this.loading ?? this.running);
+  }
+
+  private reset(): void {
+    this.generation++;
+    this.counts = new ProjectCounts();
+    this.stamps = new Map();
+    this.queue = [];
+    this.planned = this.done = 0;
+    this.skipped = {};
+    this.dirty = false;
+    this.state = 'empty';
+    this.loading = undefined;
+    this.running = undefined;
+  }
+
+  private enqueue(work: readonly Work[]): void {
+    if (!work.length) return;
+    this.queue.push(...work);
+    this.state = 'indexing';
+    if (!this.running) {
+      const generation = this.generation;
+      this.running = this.run(generation).finally(() => {
+        if (generation === this.generation) this.running = undefined;
+      });
+    }
+  }
+
+  private async run(generation: number): Promise<void> {
+    await this.loading;
+    let work: Work | undefined;
+    while (generation === this.generation && (work = this.queue.shift())) {
+      try {
+        await this.perform(work, generation);
+      } catch (e) {
+        this.options.log(`[project memory] ${(e as Error).message}`);
+      }
+      if (work.kind === 'read' && this.done < this.planned) this.done++;
+    }
+    if (generation !== this.generation) return;
+    this.state = this.counts.fileCount ? 'ready' : 'empty';
+    if (this.dirty && this.storageFile) await this.save(this.storageFile, generation);
+  }
+
+  private async perform(work: Work, generation: number): Promise<void> {
+    await this.pause();
+    if (work.kind === 'remove') {
+      await this.uncount(work.path, generation);
+      this.stamps.delete(work.path);
+      return;
+    }
+    if (work.kind === 'rename') {
+      const stamp = this.stamps.get(work.from);
+      if (!stamp) return;
+      this.counts.rename(work.from, work.to);
+      this.stamps.delete(work.from);
+      this.stamps.set(work.to, stamp);
+      this.dirty = true;
+      return;
+    }
+    const { file } = work;
+    let bytes: Uint8Array;
+    try {
+      bytes = await fs.promises.readFile(file.fsPath);
+    } catch (e) {
+      // Deleted since it was listed: its old counts go.
+      await this.uncount(file.path, generation);
+      this.stamps.delete(file.path);
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.skip('unreadable');
+      return;
+    }
+    if (generation !== this.generation) return;
+    await this.pause();
+    // Exactly Train on Workspace's filters: binaries, minified or generated text, secrets, size.
+    const decoded = decodeTrainable(file.fsPath, bytes, { maxFileBytes: this.maxFileBytes });
+    if ('skip' in decoded) {
+      await this.uncount(file.path, generation);
+      this.stamps.set(file.path, { mtimeMs: file.mtimeMs, size: file.size });
+      this.skip(decoded.skip);
+      return;
+    }
+    const text = decoded.text;
+    const parts: Int32Array[] = [];
+    for (let at = 0; at < text.length; ) {
+      // Cut just after a line feed: a token never spans one, so the parts lex as the whole does.
+      let end = Math.min(text.length, at + LEX_CHARS);
+      if (end < text.length) {
+        const newline = text.indexOf('\n', end);
+        end = newline < 0 ? text.length : newline + 1;
+      }
+      parts.push(this.counts.lex(text.slice(at, end)));
+      at = end;
+      await this.pause();
+      if (generation !== this.generation) return;
+    }
+    const tokens = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      tokens.set(p, at);
+      at += p.length;
+    }
+    await this.uncount(file.path, generation);
+    if (generation !== this.generation) return;
+    await this.count(file.path, tokens, generation);
+    this.stamps.set(file.path, { mtimeMs: file.mtimeMs, size: file.size });
+  }
+
+  /** Counts a file in slices. */
+  private async count(path: string, tokens: Int32Array, generation: number): Promise<void> {
+    const entry = this.counts.attach(path, tokens);
+    this.dirty = true;
+    for (let at = 0; at < tokens.length && generation === this.generation; at += COUNT_TOKENS) {
+      this.counts.countRange(entry, 1, at, Math.min(tokens.length, at + COUNT_TOKENS));
+      await this.pause();
+    }
+  }
+
+  /** Takes a file's counts out in slices (nothing when it was not counted). */
+  private async uncount(path: string, generation: number): Promise<void> {
+    const entry = this.counts.detach(path);
+    if (!entry) return;
+    this.dirty = true;
+    for (let at = 0; at < entry.tokens.length && generation === this.generation; at += COUNT_TOKENS) {
+      this.counts.countRange(entry, -1, at, Math.min(entry.tokens.length, at + COUNT_TOKENS));
+      await this.pause();
+    }
+  }
+
+  private skip(reason: string): void {
+    this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
+  }
+
+  private async load(file: string, generation: number): Promise<void> {
+    try {
+      const stored = await readProjectMemory(file, () => this.pause());
+      if (!stored || generation !== this.generation) return;
+      // Tokens no file uses any more are dropped: ids are renumbered as the files are recounted.
+      const remap = new Int32Array(stored.vocabulary.length).fill(-1);
+      for (const f of stored.files) {
+        const tokens = f.tokens;
+        for (let i = 0; i < tokens.length; i++) {
+          let id = remap[tokens[i]];
+          if (id < 0) id = remap[tokens[i]] = this.counts.intern(stored.vocabulary[tokens[i]]);
+          tokens[i] = id;
+        }
+        this.stamps.set(f.path, { mtimeMs: f.mtimeMs, size: f.size });
+        // A file stored without tokens was skipped by the filters: only its stamp is kept.
+        if (tokens.length) await this.count(f.path, tokens, generation);
+        await this.pause();
+        if (generation !== this.generation) return;
+      }
+      this.state = this.counts.fileCount ? 'ready' : 'empty';
+      this.dirty = false;
+    } catch (e) {
+      if (generation !== this.generation) return;
+      // One line, then the memory is rebuilt from the workspace: the editor's list follows.
+      this.options.log(`[project memory] ${(e as Error).message}; rebuilding it from the workspace`);
+      this.counts = new ProjectCounts();
+      this.stamps = new Map();
+      this.state = 'empty';
+      this.dirty = true;
+    }
+  }
+
+  private async save(file: string, generation: number): Promise<void> {
+    this.state = 'saving';
+    const files = [...this.counts.paths()].map((path) => ({ path, ...this.stamps.get(path)!, tokens: this.counts.file(path)!.tokens }));
+    // Skipped files are remembered too (no tokens), so an unchanged one is not read at every start.
+    for (const [path, stamp] of this.stamps) if (!this.counts.has(path)) files.push({ path, ...stamp, tokens: new Int32Array(0) });
+    const vocabulary = Array.from({ length: this.counts.vocabularySize }, (_, id) => this.counts.token(id));
+    this.dirty = false;
+    try {
+      await writeProjectMemory(file, { vocabulary, files }, () => this.pause());
+    } catch (e) {
+      this.dirty = true;
+      this.options.log(`[project memory] could not save ${file}: ${(e as Error).message}`);
+    }
+    if (generation === this.generation) this.state = this.counts.fileCount ? 'ready' : 'empty';
+  }
+
+  /** Yields to waiting requests once a slice of work is spent. */
+  private async pause(): Promise<void> {
+    if (performance.now() - this.lastSlice < SLICE_MS) return;
+    await this.options.idle();
+    this.lastSlice = performance.now();
+  }
+}
+
+/** Temp files of writers killed halfway (an hour old: a live writer finishes within seconds). */
+function removeStaleTemps(file: string): void {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.tmp-`;
+  try {
+    for (const name of fs.readdirSync(dir)) {
+      const p = path.join(dir, name);
+      if (name.startsWith(prefix) && Date.now() - fs.statSync(p).mtimeMs > 3_600_000) fs.rmSync(p, { force: true });
+    }
+  } catch {
+    // No folder yet, or one we cannot list: nothing to clean.
+  }
+}

@@ -1,0 +1,49 @@
+// The project memory in the real extension host: the fixture workspace's files are counted in the
+// background, a word defined only in an unopened file is offered in a new one, and the tooltip says
+// what the memory holds.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { fixtureUri, recurrent, until } from './helpers';
+
+describe('project memory', function () {
+  this.timeout(120_000);
+
+  it('offers in a new file a word that only another, unopened workspace file defines', async () => {
+    const api = await recurrent();
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.path.endsWith('ledger.ts')), 'ledger.ts must not be open');
+    const status = await until(async () => {
+      const s = await api.projectMemory.settled();
+      return s && s.files > 0 && s.state === 'ready' ? s : undefined;
+    }, 60_000, 'the project memory to index the workspace');
+    assert.ok(status.files >= 4, `${status.files} files`);
+    assert.match(api.projectMemory.describe(), /^Project memory: \d+ files, [\d,]+ words/);
+    const uri = fixtureUri('src', 'billing', 'report.ts');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('import { closingBalances } from "./ledger";\nconst totals = reconcileQua'));
+    try {
+      const document = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(document);
+      const position = document.positionAt(document.getText().length);
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position);
+      const labels = list.items.filter((i) => i.detail?.endsWith('· Recurrent')).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      assert.equal(labels[0], 'reconcileQuarterlyLedger', labels.join(', '));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
+  it('turned off, it forgets the workspace; turned on, it counts it again', async () => {
+    const api = await recurrent();
+    await vscode.workspace.getConfiguration('recurrent').update('projectMemory.enable', false, vscode.ConfigurationTarget.Workspace);
+    try {
+      await until(() => /off/.test(api.projectMemory.describe()), 10_000, 'the memory to turn off');
+      assert.equal(api.projectMemory.current, undefined);
+    } finally {
+      await vscode.workspace.getConfiguration('recurrent').update('projectMemory.enable', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await until(async () => {
+      const s = await api.projectMemory.settled();
+      return s && s.files > 0 ? s : undefined;
+    }, 60_000, 'the memory to be rebuilt');
+  });
+});

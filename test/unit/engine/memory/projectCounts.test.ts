@@ -1,0 +1,121 @@
+import * as assert from 'node:assert/strict';
+import { defaultProjectMixing, folderOf, ProjectCounts } from '../../../../src/engine/memory/projectCounts';
+import { lexTokens } from '../../../../src/engine/text/incrementalLexer';
+import { isCompletionWord } from '../../../../src/engine/text/words';
+import { sampleFiles } from '../../helpers/tinyModel';
+
+/** Every count the memory answers, from scratch: unigrams, bigrams, trigrams and folder words. */
+function recount(files: Map<string, string>) {
+  const counts = new Map<string, number>();
+  const add = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+  for (const [path, text] of files) {
+    const t = lexTokens(text);
+    t.forEach((w, i) => {
+      add(`1 ${w}`);
+      if (isCompletionWord(w)) add(`f ${folderOf(path)} ${w}`);
+      if (i >= 1) add(`2 ${t[i - 1]} ${w}`);
+      if (i >= 2) add(`3 ${t[i - 2]} ${t[i - 1]} ${w}`);
+    });
+  }
+  return counts;
+}
+
+function assertSame(memory: ProjectCounts, files: Map<string, string>, probes: Map<string, number>) {
+  const expected = recount(files);
+  // Every n-gram ever counted (now or before) must have its from-scratch count: 0 when gone.
+  for (const key of new Set([...probes.keys(), ...expected.keys()])) {
+    const [kind, ...rest] = key.split(' ');
+    // Tokens never hold a space (whitespace runs are dropped or become '\n'): keys split on spaces.
+    const got = kind === 'f' ? memory.folderCount(rest[0], rest[1]) : memory.ngramCount(rest);
+    assert.equal(got, expected.get(key) ?? 0, key);
+    probes.set(key, 0);
+  }
+  assert.equal(memory.fileCount, files.size);
+  assert.equal(memory.tokenCount, [...files.values()].reduce((n, t) => n + lexTokens(t).length, 0));
+}
+
+describe('ProjectCounts', () => {
+  const corpus = sampleFiles().slice(0, 12);
+
+  it('save, delete and rename change the counts exactly as counting from scratch', () => {
+    const memory = new ProjectCounts();
+    const files = new Map<string, string>();
+    const probes = new Map<string, number>();
+    corpus.slice(0, 8).forEach((f) => {
+      memory.setText(f.path, f.text);
+      files.set(f.path, f.text);
+    });
+    assertSame(memory, files, probes);
+    // Save: a file's text changes (half of it, then another file's text).
+    const [a, b, c] = corpus.slice(0, 3).map((f) => f.path);
+    const edited = corpus[0].text.slice(0, corpus[0].text.length >> 1) + '\nconst addedIdentifier = 1;\n';
+    memory.setText(a, edited);
+    files.set(a, edited);
+    assertSame(memory, files, probes);
+    // Delete.
+    assert.equal(memory.remove(b), true);
+    files.delete(b);
+    assert.equal(memory.remove(b), false);
+    assertSame(memory, files, probes);
+    // Rename into another folder: the folder counts move with it.
+    memory.rename(c, `moved/elsewhere/${c}`);
+    files.set(`moved/elsewhere/${c}`, files.get(c)!);
+    files.delete(c);
+    assertSame(memory, files, probes);
+    // Create.
+    memory.setText(corpus[9].path, corpus[9].text);
+    files.set(corpus[9].path, corpus[9].text);
+    assertSame(memory, files, probes);
+  });
+
+  it('counting a file in ranges gives the counts of counting it whole', () => {
+    const whole = new ProjectCounts();
+    const ranges = new ProjectCounts();
+    const text = corpus[1].text;
+    whole.setText('a/x.js', text);
+    const tokens = ranges.lex(text);
+    const file = ranges.attach('a/x.js', tokens);
+    for (let at = 0; at < tokens.length; at += 7) ranges.countRange(file, 1, at, Math.min(tokens.length, at + 7));
+    for (const t of new Set(lexTokens(text))) assert.equal(ranges.count(t), whole.count(t));
+    const t = lexTokens(text);
+    for (let i = 2; i < t.length; i += 13) assert.equal(ranges.ngramCount(t.slice(i - 2, i + 1)), whole.ngramCount(t.slice(i - 2, i + 1)));
+  });
+
+  it('offers the project\'s words by context, the current folder\'s first, and its weights sum as it says', () => {
+    const memory = new ProjectCounts();
+    memory.setText('lib/a.js', 'function makeWidget() { return buildWidget(); }\nmakeWidget();\nmakeWidget();\n');
+    memory.setText('lib/b.js', 'const w = makeWidget();\n');
+    memory.setText('other/c.js', 'mapEntries(); mapEntries(); mapEntries(); mapEntries(); mapEntries();\n');
+    const mixing = defaultProjectMixing();
+    const inLib = memory.query([], 'ma', 'lib/new.js', 10, mixing);
+    assert.equal(inLib.words[0].word, 'makeWidget');
+    const inOther = memory.query([], 'ma', 'other/new.js', 10, mixing);
+    assert.equal(inOther.words[0].word, 'mapEntries');
+    // After "return" the bigram knows what follows.
+    const afterReturn = memory.query(['{', 'return'], 'b', 'lib/new.js', 10, mixing);
+    assert.equal(afterReturn.words[0].word, 'buildWidget');
+    for (const q of [inLib, inOther, afterReturn, memory.query(['='], '', 'lib/new.js', 1000, mixing)]) {
+      const sum = q.words.reduce((s, w) => s + w.weight, 0);
+      assert.ok(Math.abs(sum - q.total) < 1e-9, `${sum} vs ${q.total}`);
+      assert.ok(q.total > 0 && q.total + q.modelWeight <= 1 + 1e-9);
+      for (const w of q.words) assert.equal(q.weight(w.word), w.weight);
+    }
+    assert.equal(memory.query([], 'makeWidget', 'lib/new.js', 10, mixing).words.length, 0, 'never the typed word itself');
+  });
+
+  it('an empty memory leaves everything to the model', () => {
+    const q = new ProjectCounts().query(['a'], 'b', 'x.js', 10, defaultProjectMixing());
+    assert.deepEqual([q.words, q.total, q.modelWeight], [[], 0, 1]);
+  });
+});
+
+describe('ProjectCounts on a large vocabulary', () => {
+  it('under a prefix with thousands of words, reads the followers: the context\'s word still comes first', () => {
+    const memory = new ProjectCounts();
+    const many = Array.from({ length: 5000 }, (_, i) => `alpha${i.toString(36)}`).join(' ');
+    memory.setText('a.js', `${many}\nconfig.alphaSetting = 1;\nconfig.alphaSetting = 2;\n`);
+    const q = memory.query(['config', '.'], 'a', 'b.js', 5, defaultProjectMixing());
+    assert.equal(q.words[0].word, 'alphaSetting');
+    assert.ok(q.total > 0 && q.total < 1);
+  });
+});

@@ -1,0 +1,38 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readProjectMemory, writeProjectMemory } from '../../../../src/engine/memory/projectMemoryFile';
+
+describe('project memory file', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recurrent-memory-file-'));
+  const file = path.join(dir, 'memory.bin');
+  const memory = {
+    vocabulary: ['alpha', '\n', '\ud800', '\0', 'é漢😀', 'x'],
+    files: [
+      { path: 'a/b.js', mtimeMs: 1234.5, size: 10, tokens: Int32Array.of(0, 1, 2, 3, 4, 5) },
+      { path: 'skipped.min.js', mtimeMs: 1, size: 2, tokens: new Int32Array(0) },
+    ],
+  };
+
+  it('reads back exactly what it wrote, any string included', async () => {
+    await writeProjectMemory(file, memory);
+    assert.deepEqual(await readProjectMemory(file), memory);
+    assert.equal(await readProjectMemory(path.join(dir, 'none.bin')), undefined);
+  });
+
+  it('rejects another version, a bad signature and every truncation with a message that names the file', async () => {
+    await writeProjectMemory(file, memory);
+    const bytes = fs.readFileSync(file);
+    const version = Buffer.from(bytes);
+    version.writeUInt32LE(2, 4);
+    fs.writeFileSync(file, version);
+    await assert.rejects(readProjectMemory(file), /memory\.bin is unusable \(format version 2/);
+    fs.writeFileSync(file, Buffer.concat([Buffer.from('XXXX'), bytes.subarray(4)]));
+    await assert.rejects(readProjectMemory(file), /bad signature/);
+    for (let cut = 0; cut < bytes.length; cut += 7) {
+      fs.writeFileSync(file, bytes.subarray(0, cut));
+      await assert.rejects(readProjectMemory(file), /memory\.bin is unusable/, `cut at ${cut}`);
+    }
+  });
+});

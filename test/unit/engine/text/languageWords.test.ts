@@ -1,0 +1,81 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import {
+  CODE_FAMILIES, CodeFamily, codeFamilyOfLanguageId, codeFamilyOfPath, commentAndStringMask, containsWord, countCodeWords,
+  inCommentOrString, selectLanguageWords,
+} from '../../../../src/engine/text/languageWords';
+
+/** The parts of `text` the mask marks, joined by '|'. */
+function masked(family: CodeFamily, text: string): string {
+  const mask = commentAndStringMask(family, text);
+  return [...text].map((c, i) => (mask[i] ? c : '|')).join('').split('|').filter(Boolean).join('|');
+}
+
+describe('text/languageWords', () => {
+  it('maps language ids and file extensions to families; prose has none', () => {
+    assert.equal(codeFamilyOfLanguageId('typescript'), 'jsts');
+    assert.equal(codeFamilyOfLanguageId('javascriptreact'), 'jsts');
+    assert.equal(codeFamilyOfLanguageId('rust'), 'rust');
+    assert.equal(codeFamilyOfLanguageId('markdown'), undefined);
+    assert.equal(codeFamilyOfLanguageId('plaintext'), undefined);
+    assert.equal(codeFamilyOfPath('a/b/index.d.ts'), 'jsts');
+    assert.equal(codeFamilyOfPath('x.pyi'), 'python');
+    assert.equal(codeFamilyOfPath('README.md'), undefined);
+  });
+
+  it('marks comments and strings of each family', () => {
+    assert.equal(masked('jsts', 'let a = "x\\"y"; // note\nb = `t`; /* c\nd */ e'), '"x\\"y"|// note|`t`|/* c\nd */');
+    assert.equal(masked('python', 'x = 1  # Catherine\ns = """doc\nmore""" + \'q\''), '# Catherine|"""doc\nmore"""|\'q\'');
+    // A Rust lifetime is not a character literal that runs on.
+    assert.equal(masked('rust', "fn f<'a>(s: &'a str) -> &'a str { \"s\" }"), '"s"');
+    // An unterminated one-line string ends at the line break.
+    assert.equal(masked('go', 'x := "abc\ny := 2'), '"abc');
+  });
+
+  it('tells whether the cursor is in a comment or string of its line', () => {
+    assert.equal(inCommentOrString('jsts', 'const a = b'), false);
+    assert.equal(inCommentOrString('jsts', 'const a = b // Cath'), true);
+    assert.equal(inCommentOrString('jsts', '   * Cath'), true);
+    assert.equal(inCommentOrString('jsts', 'f("Cath'), true);
+    assert.equal(inCommentOrString('python', 'x = a # Cath'), true);
+    assert.equal(inCommentOrString('python', '   * Cath'), false);
+    assert.equal(inCommentOrString('rust', ''), false);
+  });
+
+  it('counts only the words of code', () => {
+    const counts = new Map<string, number>();
+    countCodeWords('jsts', 'const a1 = foo("Catherine"); // Captain\nfoo(a1);', counts);
+    assert.deepEqual(Object.fromEntries(counts), { const: 1, a1: 2, foo: 2 });
+  });
+
+  it('keeps a word in a family that uses it, not in one where another family uses it far more', () => {
+    const counts = new Map<CodeFamily, Map<string, number>>([
+      ['jsts', new Map([['self', 2], ['this', 500], ['push', 100], ['once', 1]])],
+      ['python', new Map([['self', 500], ['this', 2], ['push', 5]])],
+    ]);
+    const words = selectLanguageWords(counts, { minCount: 2, maxForeignRatio: 50 });
+    assert.deepEqual(words.get('jsts'), ['push', 'this']);
+    // `this` is 200 times rarer in this Python than in this TypeScript.
+    assert.deepEqual(words.get('python'), ['push', 'self']);
+  });
+
+  it('finds whole words only', () => {
+    assert.equal(containsWord('let fooBar = 1; foo_x', 'foo'), false);
+    assert.equal(containsWord('let fooBar = 1; (foo)', 'foo'), true);
+    assert.equal(containsWord('$foo foo$', 'foo'), false);
+  });
+
+  it('ships word lists for every family, built from the training text: other languages\' keywords and prose words are not in them', () => {
+    const dir = path.join(__dirname, '..', '..', '..', '..', 'media', 'languageWords');
+    const lists = new Map(CODE_FAMILIES.map((f) => [f, new Set(zlib.gunzipSync(fs.readFileSync(path.join(dir, `${f}.txt.gz`))).toString('utf8').split('\n'))]));
+    const has = (f: CodeFamily, w: string) => lists.get(f)!.has(w);
+    for (const w of ['super', 'switch', 'static', 'console', 'length', 'push', 'undefined']) assert.ok(has('jsts', w), `jsts lacks ${w}`);
+    for (const w of ['self', 'struct', 'elif', 'nil', 'fmt', 'impl', 'Catherine', 'Captain']) assert.ok(!has('jsts', w), `jsts has ${w}`);
+    for (const w of ['self', 'impl', 'Some', 'struct']) assert.ok(has('rust', w), `rust lacks ${w}`);
+    for (const w of ['Catherine', 'Captain', 'undefined', 'elif']) assert.ok(!has('rust', w), `rust has ${w}`);
+    assert.ok(has('python', 'self') && has('python', 'elif') && !has('python', 'nil'));
+    assert.ok(has('go', 'nil') && has('go', 'func') && !has('go', 'self'));
+  });
+});
