@@ -69,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
       await learning.reset();
       await models.resetToBase();
       await projectMemory.reset();
-      void vscode.window.showInformationMessage('Recurrent is using the bundled base model again; its project memory was cleared and is rebuilt from the workspace\'s files.');
+      void vscode.window.showInformationMessage('Recurrent is using the bundled base model again; what it learned while you worked is dropped, and its project memory is rebuilt from the workspace\'s files.');
     }),
     vscode.commands.registerCommand('recurrent.showModelInfo', () => showModelInfo(models)),
     vscode.workspace.onDidCloseTextDocument((d) => client?.close(d.uri.toString())),

@@ -2,7 +2,7 @@
 // the language service's items by mergePolicy and kept to the file's language by LanguageWordFilter.
 import * as vscode from 'vscode';
 import { CompletionSource, typedRange } from './completionSource';
-import { LanguageWordFilter } from './languageWordFilter';
+import { allowingProjectWords, LanguageWordFilter } from './languageWordFilter';
 import { placeWords } from './mergePolicy';
 import { isServed, readSettings } from './settings';
 
@@ -17,7 +17,7 @@ export function registerCompletionProvider(source: CompletionSource, filter: Lan
       // The answer is for this position: every item continues the word typed before it.
       const range = typedRange(position, result);
       const allows = settings.languageWordsOnly ? await filter.allowsAt(document, position) : undefined;
-      const items = placeWords(result.items, settings.confidentProbability, allows).map((item) => {
+      const items = placeWords(result.items, settings.confidentProbability, allows && allowingProjectWords(result, allows)).map((item) => {
         // The description shows on every row (the detail only on the focused one).
         const detail = `${formatProbability(item.probability)} · Recurrent`;
         const c = new vscode.CompletionItem({ label: item.word, description: detail }, vscode.CompletionItemKind.Text);

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { CompletionSource, typedRange } from './completionSource';
 import { leadingWordChars } from '../engine/text/words';
-import { LanguageWordFilter } from './languageWordFilter';
+import { allowingProjectWords, LanguageWordFilter } from './languageWordFilter';
 import { isServed, readSettings } from './settings';
 
 export function createInlineCompletionProvider(source: CompletionSource, filter: LanguageWordFilter): vscode.InlineCompletionItemProvider {
@@ -17,7 +17,7 @@ export function createInlineCompletionProvider(source: CompletionSource, filter:
       if (!result?.inline) return undefined;
       // The same words as the suggest list: none the file's language cannot contain.
       const allows = settings.languageWordsOnly ? await filter.allowsAt(document, position) : undefined;
-      if (allows && !allows(result.typed + leadingWordChars(result.inline))) return undefined;
+      if (allows && !allowingProjectWords(result, allows)(result.typed + leadingWordChars(result.inline))) return undefined;
       return [new vscode.InlineCompletionItem(result.typed + result.inline, typedRange(position, result))];
     },
   };

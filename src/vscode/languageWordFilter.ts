@@ -1,13 +1,15 @@
 // "No row for a word the file's language cannot contain": in code, Recurrent offers a word only if
 // the code of the file's language contains it (media/languageWords, see
 // src/engine/text/languageWords.ts), or the file itself or another open file of that language does
-// (a project's own names). In comments and strings, in prose and in languages we have no words of,
+// (a project's own names), or the workspace's files do (the project memory marks such items
+// `inProject`). In comments and strings, in prose and in languages we have no words of,
 // every word may be offered.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
+import { CompletionResult } from '../engine/runtime/protocol';
 import { CodeFamily, codeFamilyOfLanguageId, containsWord, inCommentOrString } from '../engine/text/languageWords';
 
 const gunzip = promisify(zlib.gunzip);
@@ -47,4 +49,10 @@ export class LanguageWordFilter {
     }
     return set;
   }
+}
+
+/** `allows`, and also every word the engine found in the workspace's files. */
+export function allowingProjectWords(result: CompletionResult, allows: (word: string) => boolean): (word: string) => boolean {
+  const project = new Set(result.items.filter((i) => i.inProject).map((i) => i.word));
+  return (word) => project.has(word) || allows(word);
 }

@@ -92,6 +92,16 @@ export function writeWorkspaceFile(relativePath: string, text: string): string {
   return file;
 }
 
+/** The text of every file of the temporary workspace copy, joined (what the project memory reads). */
+export function workspaceText(): string {
+  const root = e2eEnv().workspace;
+  return fs.readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .map((f) => path.join(root, f))
+    .filter((f) => fs.statSync(f).isFile() && !f.includes(`${path.sep}.vscode${path.sep}`))
+    .map((f) => fs.readFileSync(f, 'utf8'))
+    .join('\n');
+}
+
 export function removeWorkspaceFile(relativePath: string): void {
   fs.rmSync(path.join(e2eEnv().workspace, relativePath), { force: true });
 }

@@ -11,7 +11,7 @@ import {
 const TRAINING = 'Recurrent: training on workspace';
 const ADAPTED = /Recurrent adapted to this workspace: (\d+\.\d+) → (\d+\.\d+) bits\/char, perplexity (\d+(?:\.\d+)?) → (\d+(?:\.\d+)?)/;
 const CANCELLED = 'Training cancelled. The previous model stays in use.';
-const RESET = 'Recurrent is using the bundled base model again.';
+const RESET = 'Recurrent is using the bundled base model again;';
 /** Generated sources that make training take a while: long enough to see the progress (the fixture
  *  alone trains in a blink), and for the cancel test still running when Cancel is clicked. */
 const MEDIUM_FILE = 'src/generated/someInventories.ts';

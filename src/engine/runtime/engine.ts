@@ -126,7 +126,8 @@ export class Engine {
     const best = result.items[0];
     let inline = best && best.probability >= options.inlineMinProbability ? best.word.slice(ctx.typed.length) : '';
     if (inline && options.inlineNextWords) inline += await continueGhostText(lm, ctx, inline, options.inlineMinProbability);
-    return { typed: ctx.typed, items: result.items, inline, tokensFed: ctx.tokensFed, modelVersion };
+    const items = result.items.map((item) => (project.count(item.word) > 0 ? { ...item, inProject: true } : item));
+    return { typed: ctx.typed, items, inline, tokensFed: ctx.tokensFed, modelVersion };
   }
 
   /**

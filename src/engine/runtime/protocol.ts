@@ -23,7 +23,9 @@ export interface CompletionResult {
   /** The identifier already typed before the cursor of this request's own text: every item
    *  continues it, and the editor's ranges are it. */
   readonly typed: string;
-  readonly items: { word: string; probability: number }[];
+  /** `inProject`: the word occurs in the workspace's files (the project memory), so it is one of
+   *  the project's own names even where the file's language lists lack it. */
+  readonly items: { word: string; probability: number; inProject?: boolean }[];
   /** Ghost text to show after the cursor, or "". */
   readonly inline: string;
   /** Tokens the model had to read for this request (0 when only the search ran). */
