@@ -11,6 +11,7 @@ import { fineTune } from './engine/training/fineTune';
 import { defaultCompleteOptions } from './engine/runtime/completeOptions';
 import { Engine } from './engine/runtime/engine';
 import { SURPRISAL_HIGHLIGHTS } from './engine/runtime/surprisal';
+import { languageOfPath } from './engine/tokenizer/language';
 
 const bundledModel = path.join(__dirname, '..', 'media', 'models', 'base');
 const workerPath = path.join(__dirname, 'worker.js');
@@ -96,7 +97,7 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
     const client = new EngineClient(defaultEngineClientOptions(workerPath));
     try {
       await client.load(modelDir(v));
-      const result = await client.complete(path.resolve(v.file), text.slice(0, offset), defaultCompleteOptions());
+      const result = await client.complete(path.resolve(v.file), text.slice(0, offset), defaultCompleteOptions(), undefined, languageOfPath(v.file));
       return { word: result!.typed, items: result!.items.map(({ word, probability }) => ({ word, probability })), inline: result!.inline };
     } finally {
       await client.dispose();
@@ -109,7 +110,7 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
     const engine = new Engine();
     try {
       await engine.load(modelDir(v), !v['no-cache']);
-      const score = await engine.score(text, v.top ? positive(v.top, '--top') : SURPRISAL_HIGHLIGHTS);
+      const score = await engine.score(text, v.top ? positive(v.top, '--top') : SURPRISAL_HIGHLIGHTS, undefined, languageOfPath(v.file));
       return { bitsPerChar: score.bitsPerChar, spans: (score.surprising ?? []).map((s) => ({ ...s, text: text.slice(s.start, s.end) })) };
     } finally {
       await engine.dispose();

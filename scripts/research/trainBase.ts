@@ -2,20 +2,24 @@
 // seed: tokenizer, then model, resumable from its checkpoint (a run can take more than one sitting).
 // Run it in the background with a log; the finished model folder replaces media/models/base.
 // With --words-only it rebuilds just the folder's word memory (words.bin) from the training files.
+// With --init DIR it continues training the model folder DIR (its sizes and tokenizer; with language
+// tokens when its tokenizer has them, see scripts/research/addLanguageTokens.ts) instead of starting
+// anew; --export-best saves the best weights of the checkpoint in --work to --out without training.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CellType, initWeights, loadModelFolder, ModelConfig, saveModelFolder } from '../../src/engine/model';
+import { CellType, initWeights, loadModelFolder, ModelConfig, ModelFolder, saveModelFolder, Weights } from '../../src/engine/model';
 import { NgramModel } from '../../src/engine/ngram/ngramModel';
 import { corpusMemoryOptions } from '../../src/engine/ngram/wordMemory';
-import { Tokenizer, trainTokenizer } from '../../src/engine/tokenizer';
+import { languageOfPath, Tokenizer, trainTokenizer } from '../../src/engine/tokenizer';
 import { readCorpus, splitByFile } from '../../src/engine/training/corpus';
 import { mulberry32 } from '../../src/engine/random';
 import { shuffled } from '../../src/engine/training/batches';
 import { Document } from '../../src/engine/training/evaluate';
 import { evaluateFolder } from '../../src/engine/training/evaluateFolder';
-import { defaultTrainOptions, train } from '../../src/engine/training/trainer';
+import { readCheckpointBest } from '../../src/engine/training/checkpoint';
+import { defaultTrainOptions, train, TrainOptions } from '../../src/engine/training/trainer';
 
 type Values = ReturnType<typeof parseOptions>['values'];
 type Log = (message: string) => void;
@@ -46,6 +50,14 @@ function parseOptions() {
       'slice-only': { type: 'boolean', default: false },
       // Rebuild only the word memory (words.bin) of the model folder in --out, from the same training files.
       'words-only': { type: 'boolean', default: false },
+      // Continue training this model folder (the sizes flags are then ignored).
+      init: { type: 'string' },
+      // onnxruntime intra-op threads for training and scoring (1 leaves a core to other work).
+      threads: { type: 'string', default: '2' },
+      // Checkpoint between evaluations too (every N steps; 0: at evaluations only).
+      'checkpoint-every': { type: 'string', default: '250' },
+      // Export the checkpoint's best weights to --out (scored, with the word memory); no training.
+      'export-best': { type: 'boolean', default: false },
     },
   });
 }
@@ -68,34 +80,58 @@ async function main(): Promise<void> {
     log(`saved ${modelDir} with a new word memory`);
     return;
   }
-  const tokenizer = loadOrTrainTokenizer(path.join(work, `tokenizer-${values.vocab}.json`), trainFiles, values, seed, log);
+  const init = values.init ? loadModelFolder(values.init) : undefined;
+  const tokenizer = init ? initTokenizer(init, values.init!, log) : loadOrTrainTokenizer(path.join(work, `tokenizer-${values.vocab}.json`), trainFiles, values, seed, log);
   const { trainDocs, validDocs } = encodeFiles(tokenizer, trainFiles, validFiles, Number(values['train-fraction']), seed, log);
-  const { cfg, options, result } = await trainModel(tokenizer, trainDocs, validDocs, values, seed, path.join(work, 'checkpoint.bin'), log);
+  const cfg = init?.cfg ?? modelConfig(tokenizer, values);
+  const options = trainOptions(values, seed);
+  log(`model ${JSON.stringify(cfg)}; options ${JSON.stringify(options)}`);
+  const checkpointFile = path.join(work, 'checkpoint.bin');
+  const run = { work, modelDir, cfg, tokenizer, trainFiles, validFiles, init, initDir: values.init, options, started, log };
+  if (values['export-best']) {
+    const best = readCheckpointBest(checkpointFile, cfg);
+    log(`exporting the best weights of ${checkpointFile} (step ${best.step}, slice ${best.bestBitsPerChar.toFixed(4)} bpc)`);
+    await saveScored(run, best.weights, { steps: best.step, stopped: 'exported from the checkpoint', history: best.history, options });
+    return;
+  }
+  const result = await trainModel(cfg, init?.weights ?? initWeights(cfg, seed), tokenizer, trainDocs, validDocs, options, values, seed, checkpointFile, log);
 
   if (values['slice-only']) {
     saveModelFolder(modelDir, { cfg, weights: result.weights, tokenizerJSON: tokenizer.toJSON() });
     log(`saved ${modelDir} (slice only: ${result.trainTokens} tokens in ${Math.round((Date.now() - started) / 1000)} s)`);
     return;
   }
-  // Score every validation file, by language, with the saved folder itself (as `recurrent eval` will).
+  await saveScored(run, result.weights, { trainTokens: result.trainTokens, steps: result.steps, stopped: result.stopped, history: result.history, options });
+}
+
+/**
+ * Saves `weights` to --out with the word memory (the --init folder's, else one of the training
+ * files), after scoring every validation file, by language, with the saved folder itself (as
+ * `recurrent eval` will).
+ */
+async function saveScored(
+  run: { work: string; modelDir: string; cfg: ModelConfig; tokenizer: Tokenizer; trainFiles: readonly CorpusFile[]; validFiles: readonly CorpusFile[]; init?: ModelFolder; initDir?: string; options: TrainOptions; started: number; log: Log },
+  weights: Weights,
+  training: Record<string, unknown>,
+): Promise<void> {
+  const { work, modelDir, cfg, tokenizer, trainFiles, validFiles, init, log } = run;
   const tmpDir = path.join(work, 'model-unscored');
-  saveModelFolder(tmpDir, { cfg, weights: result.weights, tokenizerJSON: tokenizer.toJSON() });
-  const validation = await evaluateFolder(tmpDir, validFiles, { byLanguage: true });
+  saveModelFolder(tmpDir, { cfg, weights, tokenizerJSON: tokenizer.toJSON() });
+  const validation = await evaluateFolder(tmpDir, validFiles, { byLanguage: true, threads: run.options.threads });
   fs.writeFileSync(path.join(work, 'validation.json'), JSON.stringify(validation, null, 2));
   saveModelFolder(modelDir, {
     cfg,
-    weights: result.weights,
+    weights,
     tokenizerJSON: tokenizer.toJSON(),
-    words: rememberWords(trainFiles, log),
+    words: init?.words ?? rememberWords(trainFiles, log),
     meta: {
-      wordMemory: { ...corpusMemoryOptions(), files: trainFiles.length },
+      wordMemory: init?.meta.wordMemory ?? { ...corpusMemoryOptions(), files: trainFiles.length },
       name: 'recurrent-base',
       created: new Date().toISOString(),
-      parent: null,
+      parent: run.initDir ? path.resolve(run.initDir) : null,
       training: {
         corpus: 'shared/corpus (see README model card)', trainFiles: trainFiles.length, validFiles: validFiles.length,
-        trainTokens: result.trainTokens, steps: result.steps, stopped: result.stopped, seconds: (Date.now() - started) / 1000,
-        hardware: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`, options, history: result.history,
+        seconds: (Date.now() - run.started) / 1000, hardware: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`, ...training,
       },
       metrics: { validation },
     },
@@ -129,6 +165,13 @@ function rememberWords(trainFiles: readonly CorpusFile[], log: Log): Uint8Array 
   return words;
 }
 
+/** The tokenizer of the --init folder, whose training continues. */
+function initTokenizer(init: ModelFolder, dir: string, log: Log): Tokenizer {
+  const tokenizer = Tokenizer.fromJSON(init.tokenizerJSON);
+  log(`continuing from ${path.resolve(dir)}: ${JSON.stringify(init.cfg)}, ${tokenizer.languageIds.size ? 'with' : 'without'} language tokens`);
+  return tokenizer;
+}
+
 /** Tokenizer: trained on an even sample of the training files only, cached across sittings in `file`. */
 function loadOrTrainTokenizer(file: string, trainFiles: readonly CorpusFile[], values: Values, seed: number, log: Log): Tokenizer {
   if (fs.existsSync(file)) return Tokenizer.load(file);
@@ -148,10 +191,10 @@ function loadOrTrainTokenizer(file: string, trainFiles: readonly CorpusFile[], v
   return tokenizer;
 }
 
-/** The training files (a shuffled `fraction` of them) and the validation files as token ids. */
+/** The training files (a shuffled `fraction` of them) and the validation files as token ids, each with its start tokens (its language's, when the tokenizer has language tokens). */
 function encodeFiles(tokenizer: Tokenizer, trainFiles: readonly CorpusFile[], validFiles: readonly CorpusFile[], fraction: number, seed: number, log: Log): { trainDocs: Document[]; validDocs: Document[] } {
   const t1 = Date.now();
-  const encode = (f: { text: string }): Document => ({ ids: Int32Array.from(tokenizer.encode(f.text)), chars: f.text.length });
+  const encode = (f: CorpusFile): Document => ({ ids: Int32Array.from(tokenizer.encode(f.text)), chars: f.text.length, start: tokenizer.documentStart(languageOfPath(f.path)) });
   const trainDocs = shuffled(trainFiles, mulberry32(seed + 1)).slice(0, Math.ceil(trainFiles.length * fraction)).map(encode);
   const validDocs = validFiles.map(encode);
   const count = (d: Document[]) => d.reduce((a, x) => a + x.ids.length, 0);
@@ -159,27 +202,34 @@ function encodeFiles(tokenizer: Tokenizer, trainFiles: readonly CorpusFile[], va
   return { trainDocs, validDocs };
 }
 
-/** Trains the model from fresh weights, resuming from `checkpointFile` when it holds a run of the same model. */
-async function trainModel(tokenizer: Tokenizer, trainDocs: Document[], validDocs: Document[], values: Values, seed: number, checkpointFile: string, log: Log) {
-  const cfg: ModelConfig = {
+/** The configuration of a new model: the size flags. */
+function modelConfig(tokenizer: Tokenizer, values: Values): ModelConfig {
+  return {
     cell: values.cell as CellType,
     vocabSize: tokenizer.vocabSize,
     embedSize: Number(values.embed),
     hiddenSize: Number(values.hidden),
     layers: Number(values.layers) as 1 | 2,
   };
-  const options = {
+}
+
+function trainOptions(values: Values, seed: number): TrainOptions {
+  return {
     ...defaultTrainOptions(),
     batch: Number(values.batch), steps: Number(values.steps), lr: Number(values.lr), epochs: Number(values.epochs),
     maxMinutes: Number(values['max-minutes']), evalEverySteps: 1000, patience: Number(values.patience), warmupSteps: 200, seed,
+    threads: Number(values.threads), checkpointEverySteps: Number(values['checkpoint-every']),
   };
-  log(`model ${JSON.stringify(cfg)}; options ${JSON.stringify(options)}`);
+}
+
+/** Trains the model from `weights` (fresh, or the --init folder's), resuming from `checkpointFile` when it holds a run of the same model. */
+async function trainModel(cfg: ModelConfig, weights: Weights, tokenizer: Tokenizer, trainDocs: Document[], validDocs: Document[], options: TrainOptions, values: Values, seed: number, checkpointFile: string, log: Log) {
   // Training watches a fixed slice of the validation files; all of them are scored at the end.
   let validBudget = Number(values['valid-tokens']);
   const validSlice = shuffled(validDocs, mulberry32(seed + 2)).filter((d) => (validBudget -= d.ids.length) >= 0);
   const result = await train({
     cfg,
-    weights: initWeights(cfg, seed),
+    weights,
     docStartId: tokenizer.docStartId,
     train: trainDocs,
     valid: validSlice,
@@ -192,7 +242,7 @@ async function trainModel(tokenizer: Tokenizer, trainDocs: Document[], validDocs
     },
   });
   log(`trained ${result.steps} steps (${result.stopped}): validation slice ${result.before.bitsPerChar.toFixed(4)} -> ${result.after.bitsPerChar.toFixed(4)} bpc, ${Math.round(result.tokensPerSecond)} tok/s`);
-  return { cfg, options, result };
+  return result;
 }
 
 main().catch((e) => {

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { EngineClient } from '../engine/runtime/engineClient';
 import { CompletionResult } from '../engine/runtime/protocol';
+import { languageOfDocument } from '../engine/tokenizer/language';
 import { readSettings } from './settings';
 
 interface Shared {
@@ -37,7 +38,7 @@ export class CompletionSource {
     if (this.last?.key !== key || this.last.abort.signal.aborted) {
       const text = document.getText(new vscode.Range(new vscode.Position(0, 0), position));
       const abort = new AbortController();
-      const result = this.client.complete(document.uri.toString(), text, readSettings(document).complete, abort.signal).catch((e: Error) => {
+      const result = this.client.complete(document.uri.toString(), text, readSettings(document).complete, abort.signal, languageOfDocument(document.languageId, document.fileName)).catch((e: Error) => {
         this.log.warn(`[completion] ${e.message}`);
         return undefined;
       });

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { EngineClient } from '../engine/runtime/engineClient';
 import { ScoreResult } from '../engine/runtime/protocol';
+import { languageOfDocument } from '../engine/tokenizer/language';
 import { describeModel, ModelManager } from './modelManager';
 import { isServed } from './settings';
 
@@ -114,7 +115,8 @@ export class PerplexityStatusBar implements vscode.Disposable {
     const text = document.getText();
     const truncated = text.length > maxScoredChars;
     try {
-      const score = await this.client.score(truncated ? text.slice(0, maxScoredChars) : text, this.surprisingTokens);
+      const language = languageOfDocument(document.languageId, document.fileName);
+      const score = await this.client.score(truncated ? text.slice(0, maxScoredChars) : text, this.surprisingTokens, undefined, language);
       if (generation !== this.generation) return;
       this.show({ status: 'ready', score, truncated });
       this.scored.fire({ document, version, score });

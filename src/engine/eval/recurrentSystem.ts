@@ -1,6 +1,7 @@
 // The neural engine as the typing simulation sees it: the same client and worker as the extension.
 import { EngineClient } from '../runtime/engineClient';
 import { CompleteOptions, CompletionResult } from '../runtime/protocol';
+import { Language, languageOfPath } from '../tokenizer/language';
 import type { CompletionSystem } from './completionSystem';
 import type { ProjectMixing } from '../memory/projectCounts';
 
@@ -10,6 +11,7 @@ const ROOT = 'simulate://';
 export class RecurrentSystem implements CompletionSystem {
   readonly name = 'recurrent';
   private doc = '';
+  private language: Language = 'other';
   private last?: { text: string; result: Promise<CompletionResult | undefined> };
 
   constructor(private readonly client: EngineClient, private readonly options: CompleteOptions, private readonly mixing?: Partial<ProjectMixing>) {}
@@ -17,6 +19,7 @@ export class RecurrentSystem implements CompletionSystem {
   startFile(path: string): void {
     if (this.doc) this.client.close(this.doc);
     this.doc = `${ROOT}/${path}`;
+    this.language = languageOfPath(path);
   }
 
   /** Through the engine's project memory, kept in the worker's memory only. */
@@ -40,7 +43,7 @@ export class RecurrentSystem implements CompletionSystem {
 
   /** rank() and inline() at one position make one engine request, as the two editor providers do. */
   private complete(text: string): Promise<CompletionResult | undefined> {
-    if (this.last?.text !== text) this.last = { text, result: this.client.complete(this.doc, text, this.options) };
+    if (this.last?.text !== text) this.last = { text, result: this.client.complete(this.doc, text, this.options, undefined, this.language) };
     return this.last.result;
   }
 }

@@ -5,3 +5,4 @@ export { buildStepModel, buildSearchStepModel, SearchHeads, buildAdvanceModel, b
 export { CACHE_IO, CacheKey, cacheKeySize, defaultNeuralCache, NeuralCacheOptions } from './cacheGraphs';
 export { buildTrainStepModel, TrainStepOptions, trainStepFlopsPerToken } from './trainStep';
 export { saveModelFolder, loadModelFolder, tokenizerVocabSize, ModelFolder, ModelMeta, MODEL_FILES } from './modelFolder';
+export { extendVocabulary } from './extendVocabulary';

@@ -1,7 +1,7 @@
 // The persistent hidden state of one document: the text before the cursor, its tokens, and states
 // checkpointed along them, so a keystroke costs the new tokens only. After an edit the state rolls
 // back to the last checkpoint before the first changed token and feeds forward from there.
-import { IncrementalEncoder } from '../tokenizer';
+import { IncrementalEncoder, Language } from '../tokenizer';
 import { identifierTail } from '../text/identifier';
 import { DocumentCache } from './documentCache';
 import { LanguageModel, Prediction } from './languageModel';
@@ -21,6 +21,8 @@ export interface DocumentStateOptions {
   /** Text before the cursor longer than this (UTF-16 units) is tokenized only from a window of its
    *  last maxChars to 1.5 × maxChars units, so a huge document costs no more than a long one. */
   readonly maxChars: number;
+  /** The document's language: a model with language tokens reads it after <|doc|> (Tokenizer.documentStart). */
+  readonly language?: Language;
 }
 
 export function defaultDocumentStateOptions(): DocumentStateOptions {
@@ -83,6 +85,10 @@ export class DocumentState {
     this.prefix = text.slice(0, start);
     this.encoder = new IncrementalEncoder(lm.tokenizer, text.slice(start));
     if (lm.neuralCache?.completionLambda) this.neural = new NeuralCacheRing(lm.neuralCache, cacheKeySize(lm.cfg, lm.neuralCache.key));
+  }
+
+  get language(): Language {
+    return this.options.language ?? 'other';
   }
 
   get text(): string {
@@ -194,7 +200,7 @@ export class DocumentState {
   private async feedTo(target: number): Promise<{ state: Float32Array; next: Prediction; tokensFed: number }> {
     const { checkpointEvery, contextTokens } = this.options;
     const ids = this.encoder.ids;
-    const docStart = this.lm.tokenizer.docStartId;
+    const docStart = this.lm.tokenizer.documentStart(this.options.language);
     // The last checkpoint strictly before the target: the target's own distribution needs the
     // model to read token target−1.
     let cp: Checkpoint | undefined;
@@ -215,17 +221,19 @@ export class DocumentState {
       const start = target > contextTokens ? Math.floor((target - contextTokens) / checkpointEvery) * checkpointEvery : 0;
       this.checkpoints = this.checkpoints.filter((c) => c.pos < start);
       if (target === 0) {
-        const out = await this.lm.step([docStart], 1, this.lm.zeroState());
+        const before = docStart.length > 1 ? await this.lm.advance(docStart.slice(0, -1), this.lm.zeroState()) : this.lm.zeroState();
+        const out = await this.lm.step(docStart.slice(-1), 1, before);
         this.neural?.reset();
         this.putKey(0, out.predictions[0]);
-        return { state: out.state, next: out.predictions[0], tokensFed: 1 };
+        return { state: out.state, next: out.predictions[0], tokensFed: docStart.length };
       }
-      // Keys before the new start were read in another context.
+      // Keys before the new start were read in another context; of the start tokens' keys only the
+      // last one's (after the whole start) belongs to a position of the text.
       this.neural?.reset();
       const at = start;
-      state = await this.lm.advance([docStart], this.lm.zeroState(), (keys) => this.neural?.put(at, keys));
+      state = await this.lm.advance(docStart, this.lm.zeroState(), (keys) => this.neural?.put(at, keys.subarray(keys.length - keys.length / docStart.length)));
       pos = start;
-      fed = 1;
+      fed = docStart.length;
       this.addCheckpoint(pos, state);
     }
     // Advance through whole checkpoint intervals, leaving the last token for the step graph.

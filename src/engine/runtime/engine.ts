@@ -1,7 +1,7 @@
 // The engine as the worker runs it: one loaded model, the persistent state of each open document,
 // and the requests of the protocol. Transport-free, so tests and the CLI can drive it directly.
 import * as v8 from 'node:v8';
-import { IncrementalEncoder } from '../tokenizer';
+import { IncrementalEncoder, Language } from '../tokenizer';
 import { scoreDocuments, summarize } from '../training/evaluate';
 import { modelIdentity, readLearnedWeights } from '../training/learnedWeights';
 import { CachePriors } from '../text/cacheMixture';
@@ -82,7 +82,10 @@ export class Engine {
     let state = this.documents.get(doc);
     if (!state) {
       if (sync.keep !== 0) throw new EngineError(`unknown document ${doc}`, 'resync');
-      state = new DocumentState(lm);
+      state = new DocumentState(lm, '', { language: sync.language });
+    } else if ((sync.language ?? 'other') !== state.language) {
+      // The user changed the document's language mode: every state depends on it.
+      state = new DocumentState(lm, state.text, { language: sync.language });
     }
     if (sync.keep > state.length || sync.keep + sync.append.length !== sync.length) {
       this.documents.delete(doc);
@@ -219,12 +222,12 @@ export class Engine {
   }
 
   /** Perplexity of a whole text from the start-of-document state; `between` runs between chunks. */
-  async score(text: string, surprising: number, between?: () => Promise<void>): Promise<ScoreResult> {
+  async score(text: string, surprising: number, between?: () => Promise<void>, language?: Language): Promise<ScoreResult> {
     const lm = this.requireModel();
     const encoder = new IncrementalEncoder(lm.tokenizer, text);
     const ids = encoder.ids;
     let perToken: Float32Array | undefined;
-    const score = summarize(await scoreDocuments(lm.scoreGraph, lm.tokenizer.docStartId, [{ ids, chars: text.length }], {
+    const score = summarize(await scoreDocuments(lm.scoreGraph, lm.tokenizer.docStartId, [{ ids, chars: text.length, start: lm.tokenizer.documentStart(language) }], {
       lanes: 1,
       chunk: 256,
       between,

@@ -6,6 +6,7 @@ import { ChildProcess } from 'node:child_process';
 import { commonPrefixLength } from './commonPrefixLength';
 import { forkChild, stderrTail } from './forkChild';
 import { CompleteOptions, CompletionResult, FromWorker, ModelInfo, ProjectOp, ProjectStatus, Request, ResultOf, ScoreResult, Stats, ToWorker } from './protocol';
+import type { Language } from '../tokenizer/language';
 
 export interface EngineClientOptions {
   /** Path of the bundled worker (dist/worker.js). */
@@ -82,7 +83,7 @@ export class EngineClient {
    * overtaken by a newer request for the same document (the worker decides which): an answer is
    * always for the text it was asked for, never a later keystroke's.
    */
-  async complete(doc: string, textBeforeCursor: string, options: CompleteOptions, signal?: AbortSignal): Promise<CompletionResult | undefined> {
+  async complete(doc: string, textBeforeCursor: string, options: CompleteOptions, signal?: AbortSignal, language?: Language): Promise<CompletionResult | undefined> {
     await this.loaded;
     for (let attempt = 0; attempt < 2; attempt++) {
       // Before the text is counted as sent: a request that is never sent must not move the sync base.
@@ -91,7 +92,7 @@ export class EngineClient {
       const keep = this.sent.has(doc) ? commonPrefixLength(old, textBeforeCursor) : 0;
       this.sent.set(doc, textBeforeCursor);
       try {
-        return await this.request({ kind: 'complete', doc, sync: { keep, append: textBeforeCursor.slice(keep), length: textBeforeCursor.length }, options }, signal);
+        return await this.request({ kind: 'complete', doc, sync: { keep, append: textBeforeCursor.slice(keep), length: textBeforeCursor.length, language }, options }, signal);
       } catch (e) {
         if (e instanceof CancelledError) return undefined;
         if ((e as { code?: string }).code !== 'resync') throw e;
@@ -108,9 +109,9 @@ export class EngineClient {
     return this.request({ kind: 'useWeights', file });
   }
 
-  async score(text: string, surprising = 0, signal?: AbortSignal): Promise<ScoreResult> {
+  async score(text: string, surprising = 0, signal?: AbortSignal, language?: Language): Promise<ScoreResult> {
     await this.loaded;
-    return this.request({ kind: 'score', text, surprising }, signal);
+    return this.request({ kind: 'score', text, surprising, language }, signal);
   }
 
   close(doc: string): void {

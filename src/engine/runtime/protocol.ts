@@ -1,4 +1,5 @@
 // Messages between the extension host (or CLI) and the engine worker. Plain data only.
+import type { Language } from '../tokenizer/language';
 import type { ProjectMixing } from '../memory/projectCounts';
 
 /** The new text before the cursor is `old.slice(0, keep) + append`, `length` units long. */
@@ -6,6 +7,8 @@ export interface TextSync {
   readonly keep: number;
   readonly append: string;
   readonly length: number;
+  /** The document's language (tokenizer/language), told to a model with language tokens; `other` when absent. */
+  readonly language?: Language;
 }
 
 export interface CompleteOptions {
@@ -55,7 +58,7 @@ export interface ModelInfo {
 export type Request =
   | { readonly kind: 'load'; readonly modelDir: string; readonly neuralCache?: boolean }
   | { readonly kind: 'complete'; readonly doc: string; readonly sync: TextSync; readonly options: CompleteOptions }
-  | { readonly kind: 'score'; readonly text: string; readonly surprising: number }
+  | { readonly kind: 'score'; readonly text: string; readonly surprising: number; readonly language?: Language }
   | { readonly kind: 'close'; readonly doc: string }
   | { readonly kind: 'useWeights'; readonly file: string }
   | { readonly kind: 'stats' }

@@ -133,7 +133,7 @@ async function handle(r: Request, signal: AbortSignal, prepared?: Promise<Prepar
     case 'complete':
       return engine.complete(r.doc, r.sync, r.options, signal);
     case 'score':
-      return engine.score(r.text, r.surprising, serveUrgent);
+      return engine.score(r.text, r.surprising, serveUrgent, r.language);
     case 'close':
       return engine.close(r.doc);
     case 'useWeights':

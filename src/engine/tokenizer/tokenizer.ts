@@ -5,6 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { BYTE_TO_CHAR, CHAR_TO_BYTE, wtf8Decode, wtf8Encode } from './bytes';
+import { Language, LANGUAGES, languageToken } from './language';
 import { PieceCache } from './pieceCache';
 import { openTail, pieceEnd, pretokenize, PRETOKENIZE_PATTERN } from './preTokenizer';
 
@@ -23,6 +24,8 @@ export class Tokenizer {
   readonly vocabSize: number;
   readonly docStartId: number;
   readonly fileSepId: number;
+  /** The language tokens fed after <|doc|>, when the tokenizer has them (empty for older folders). */
+  readonly languageIds: ReadonlyMap<Language, number>;
   private readonly bytesOf: Uint8Array[];
   private readonly specialIds: ReadonlySet<number>;
   private readonly merges: readonly Merge[];
@@ -36,7 +39,7 @@ export class Tokenizer {
    * @param tokens bytes of every id (ids 0–255 must be the single bytes); specials map to null
    * @param merges in priority order
    */
-  constructor(tokens: readonly (Uint8Array | null)[], merges: readonly Merge[], specials: { doc: number; file: number }) {
+  constructor(tokens: readonly (Uint8Array | null)[], merges: readonly Merge[], specials: { doc: number; file: number; languages?: ReadonlyMap<Language, number> }) {
     this.vocabSize = tokens.length;
     for (let b = 0; b < 256; b++) {
       const t = tokens[b];
@@ -45,7 +48,10 @@ export class Tokenizer {
     this.bytesOf = tokens.map((t) => t ?? new Uint8Array(0));
     this.docStartId = specials.doc;
     this.fileSepId = specials.file;
-    this.specialIds = new Set([specials.doc, specials.file]);
+    this.languageIds = new Map(specials.languages ?? []);
+    if (this.languageIds.size && this.languageIds.size !== LANGUAGES.length) throw new Error(`tokenizer: has ${this.languageIds.size} of the ${LANGUAGES.length} language tokens`);
+    this.specialIds = new Set([specials.doc, specials.file, ...this.languageIds.values()]);
+    for (const id of this.specialIds) if (tokens[id] !== null) throw new Error(`tokenizer: special token id ${id} must have no bytes`);
     const idOf = new Map<string, number>();
     tokens.forEach((t, id) => t && idOf.set(bytesKey(t), id));
     this.merges = merges;
@@ -90,7 +96,10 @@ export class Tokenizer {
       version: '1.0',
       truncation: null,
       padding: null,
-      added_tokens: [special(this.docStartId, DOC_TOKEN), special(this.fileSepId, FILE_TOKEN)],
+      added_tokens: [
+        special(this.docStartId, DOC_TOKEN), special(this.fileSepId, FILE_TOKEN),
+        ...[...this.languageIds].map(([language, id]) => special(id, languageToken(language))),
+      ],
       normalizer: null,
       pre_tokenizer: {
         type: 'Sequence',
@@ -114,6 +123,25 @@ export class Tokenizer {
         merges: this.merges.map(([a, b]) => `${this.tokenString(a)} ${this.tokenString(b)}`),
       },
     };
+  }
+
+  /**
+   * The tokens a document starts with: <|doc|>, then its language's token when the tokenizer has
+   * language tokens (`other` when the language is not known). Training, scoring and completion all
+   * start a document's state from these.
+   */
+  documentStart(language?: Language): number[] {
+    if (!this.languageIds.size) return [this.docStartId];
+    return [this.docStartId, this.languageIds.get(language ?? 'other')!];
+  }
+
+  /** This tokenizer with the language tokens appended after its last id (the same merges and ids). */
+  withLanguageTokens(): Tokenizer {
+    if (this.languageIds.size) return this;
+    const tokens = this.bytesOf.map((b, id) => (this.specialIds.has(id) ? null : b));
+    const languages = new Map(LANGUAGES.map((l, i) => [l, this.vocabSize + i] as const));
+    for (let i = 0; i < LANGUAGES.length; i++) tokens.push(null);
+    return new Tokenizer(tokens, this.merges, { doc: this.docStartId, file: this.fileSepId, languages });
   }
 
   /** Token ids of `text` (no special tokens added). Lossless: decode(encode(s)) === s. */
@@ -183,6 +211,7 @@ export class Tokenizer {
   private tokenString(id: number): string {
     if (id === this.docStartId) return DOC_TOKEN;
     if (id === this.fileSepId) return FILE_TOKEN;
+    for (const [language, lid] of this.languageIds) if (lid === id) return languageToken(language);
     let s = '';
     for (const b of this.bytesOf[id]) s += BYTE_TO_CHAR[b];
     return s;
@@ -251,6 +280,13 @@ function parseTokenizerJSON(json: unknown): Tokenizer {
   };
   const doc = findSpecial(DOC_TOKEN);
   const file = findSpecial(FILE_TOKEN);
+  // Language tokens are optional: tokenizers from before them have none and work as they did.
+  const languages = new Map<Language, number>();
+  for (const language of LANGUAGES) {
+    const t = added.find((a) => a && a.content === languageToken(language));
+    if (t && Number.isInteger(t.id)) languages.set(language, t.id);
+  }
+  const specialIdSet = new Set([doc, file, ...languages.values()]);
 
   const entries = Object.entries(model.vocab as Record<string, unknown>);
   const tokens: (Uint8Array | null)[] = new Array(entries.length).fill(undefined);
@@ -261,7 +297,7 @@ function parseTokenizerJSON(json: unknown): Tokenizer {
     }
     if (tokens[id as number] !== undefined) fail(`vocab id ${id} used twice`);
     idOfString.set(str, id as number);
-    if (id === doc || id === file) {
+    if (specialIdSet.has(id as number)) {
       tokens[id as number] = null;
       continue;
     }
@@ -282,7 +318,7 @@ function parseTokenizerJSON(json: unknown): Tokenizer {
     return [a, b] as const;
   });
   try {
-    return new Tokenizer(tokens, merges, { doc, file });
+    return new Tokenizer(tokens, merges, { doc, file, languages });
   } catch (e) {
     fail((e as Error).message);
   }

@@ -3,7 +3,7 @@
 // crash never leaves half a checkpoint.
 import * as fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import type { ModelConfig, Weights } from '../model';
+import { ModelConfig, Weights, weightSpecs } from '../model';
 
 /** The training step's carried inputs by name: the weights and their Adam moments. */
 export type Tensors = Record<string, ort.Tensor>;
@@ -55,4 +55,11 @@ export function readCheckpoint(file: string, cfg: ModelConfig, names: readonly s
   }
   if (offset !== buf.length || names.some((n) => !params[n])) throw new Error(`Checkpoint ${file} is truncated or does not match the model.`);
   return { cfg, names: [...names], params, step: h.step, epoch: h.epoch, chunk: h.chunk, totalSteps: h.totalSteps, bestLoss: h.bestLoss, bestWeights, badEvals: h.badEvals, history: h.history };
+}
+
+/** The best weights a checkpoint holds and where it stood, to export a run stopped before it finished. */
+export function readCheckpointBest(file: string, cfg: ModelConfig): { weights: Weights; step: number; bestBitsPerChar: number; history: Checkpoint['history'] } {
+  const c = readCheckpoint(file, cfg, weightSpecs(cfg).map((s) => s.name));
+  if (!c) throw new Error(`There is no checkpoint ${file}.`);
+  return { weights: c.bestWeights, step: c.step, bestBitsPerChar: c.bestLoss, history: c.history };
 }

@@ -1,5 +1,6 @@
 // Bits per character and perplexity of a model on whole files, with the sequence-scoring graph.
-// Each file is scored from the start-of-document state: <|doc|> is fed first and predicts token 1.
+// Each file is scored from the start-of-document state: <|doc|> (and the language token, when the
+// document says one) is fed first and predicts token 1; the start tokens themselves are not scored.
 import * as ort from 'onnxruntime-node';
 import { CACHE_IO, cacheKeySize, ModelConfig, NeuralCacheOptions, stateSize } from '../model';
 import { int64Tensor } from '../onnx/ortSession';
@@ -44,6 +45,8 @@ export function scoreGraphOf(session: ort.InferenceSession, cfg: ModelConfig, ca
 export interface Document {
   readonly ids: ArrayLike<number>;
   readonly chars: number;
+  /** The tokens fed before `ids` (Tokenizer.documentStart); [docStartId] when absent. */
+  readonly start?: readonly number[];
 }
 
 /**
@@ -68,7 +71,8 @@ export async function scoreDocuments(
   const chunk = options.chunk ?? 256;
   const { stateSize: S, layers: L } = graph;
   const state = new Float32Array(L * lanes * S);
-  // Per lane: which document, and how far into it (position p means tokens [p, p+chunk) are inputs).
+  // Per lane: which document, and how far into it (position p means tokens [p, p+chunk) are targets;
+  // it starts below 0 when the document has more than one start token, whose targets are not scored).
   const laneDoc = new Int32Array(lanes).fill(-1);
   const lanePos = new Int32Array(lanes);
   let next = 0;
@@ -80,7 +84,7 @@ export async function scoreDocuments(
   const take = (lane: number) => {
     while (next < docs.length && docs[next].ids.length === 0) next++;
     laneDoc[lane] = next < docs.length ? next++ : -1;
-    lanePos[lane] = 0;
+    lanePos[lane] = laneDoc[lane] >= 0 ? 1 - (docs[laneDoc[lane]].start?.length ?? 1) : 0;
     for (let l = 0; l < L; l++) state.fill(0, (l * lanes + lane) * S, (l * lanes + lane + 1) * S);
     memory?.clear(lane);
   };
@@ -94,12 +98,17 @@ export async function scoreDocuments(
     for (let lane = 0; lane < lanes; lane++) {
       const d = laneDoc[lane];
       const ids = d >= 0 ? docs[d].ids : [];
+      const start = (d >= 0 && docs[d].start) || [docStartId];
       for (let t = 0; t < chunk; t++) {
-        // Input at position p is <|doc|> for p = 0, else token p−1; the target is token p.
+        // Input at position p is token p−1 of start ++ ids shifted so that position 0 reads the
+        // last start token; the target is token p (unscored below 0).
         const p = lanePos[lane] + t;
         const ok = p < ids.length;
-        inputs[lane * chunk + t] = ok ? (p === 0 ? docStartId : ids[p - 1]) : docStartId;
-        targets[lane * chunk + t] = ok ? ids[p] : 0;
+        const q = p + start.length - 1;
+        inputs[lane * chunk + t] = ok ? (q < start.length ? start[q] : ids[p - 1]) : docStartId;
+        // An unscored start position's target is the start token that follows, so the neural
+        // cache's memory holds what really came next there.
+        targets[lane * chunk + t] = ok ? (p >= 0 ? ids[p] : start[q + 1]) : 0;
       }
     }
     const out = await graph.session.run({
@@ -117,8 +126,9 @@ export async function scoreDocuments(
     for (let lane = 0; lane < lanes; lane++) {
       const d = laneDoc[lane];
       if (d < 0) continue;
-      const n = Math.min(chunk, docs[d].ids.length - lanePos[lane]);
-      const row = logp.subarray(lane * chunk, lane * chunk + n);
+      const skip = Math.max(0, -lanePos[lane]);
+      const n = Math.max(0, Math.min(chunk, docs[d].ids.length - lanePos[lane]) - skip);
+      const row = logp.subarray(lane * chunk + skip, lane * chunk + skip + n);
       for (let t = 0; t < n; t++) nats -= row[t];
       tokens += n;
       if (perDoc) {
@@ -169,11 +179,11 @@ class CacheMemory {
 
 /**
  * p = (1 − λ)·p_net + λ·p_cache in place, per token of [lanes, chunk]; a document's first token
- * (position 0, nothing cached yet) keeps p_net.
+ * (position 0: nothing of its text cached yet) and its unscored start positions keep p_net.
  */
 function mixCache(logp: Float32Array, cacheProbs: Float32Array, lambda: number, lanes: number, chunk: number, lanePos: Int32Array): void {
   for (let lane = 0; lane < lanes; lane++) {
-    for (let t = lanePos[lane] === 0 ? 1 : 0; t < chunk; t++) {
+    for (let t = Math.max(0, 1 - lanePos[lane]); t < chunk; t++) {
       const i = lane * chunk + t;
       logp[i] = Math.log((1 - lambda) * Math.exp(logp[i]) + lambda * cacheProbs[i]);
     }

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { buildCacheScoreModel, buildScoreModel, defaultNeuralCache, loadModelFolder, NeuralCacheOptions } from '../model';
 import { createSession } from '../onnx/ortSession';
-import { Tokenizer } from '../tokenizer';
+import { Language, languageOfPath, Tokenizer } from '../tokenizer';
 import { CorpusFile } from './corpus';
 import { Document, Score, scoreDocuments, scoreGraphOf, summarize } from './evaluate';
 
@@ -34,6 +34,8 @@ export interface EvaluateOptions {
   /** The neural cache to mix in (default: defaultNeuralCache()); null scores the network alone. */
   cache?: NeuralCacheOptions | null;
   onProgress?: (m: string) => void;
+  /** A model with language tokens is told each file's language: this one's, else its extension's (the ablation tells every file `other`). */
+  language?: (file: string) => Language;
 }
 
 export async function evaluateFolder(modelDir: string, files: readonly CorpusFile[], options: EvaluateOptions = {}): Promise<FolderScore> {
@@ -41,7 +43,8 @@ export async function evaluateFolder(modelDir: string, files: readonly CorpusFil
   const folder = loadModelFolder(modelDir);
   const tokenizer = Tokenizer.fromJSON(folder.tokenizerJSON);
   options.onProgress?.(`tokenizing ${files.length} files…`);
-  const docs: Document[] = files.map((f) => ({ ids: tokenizer.encode(f.text), chars: f.text.length }));
+  const languageOfFile = options.language ?? languageOfPath;
+  const docs: Document[] = files.map((f) => ({ ids: tokenizer.encode(f.text), chars: f.text.length, start: tokenizer.documentStart(languageOfFile(f.path)) }));
   const cache = options.cache === undefined ? defaultNeuralCache() : options.cache;
   const session = await createSession(cache ? buildCacheScoreModel(folder.cfg, folder.weights, cache) : buildScoreModel(folder.cfg, folder.weights), options.threads ?? 2);
   const perDoc: number[] = new Array(docs.length).fill(0);

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadModelFolder, saveModelFolder } from '../model';
-import { Tokenizer } from '../tokenizer';
+import { languageOfPath, Tokenizer } from '../tokenizer';
 import { CorpusFile } from './corpus';
 import { Document } from './evaluate';
 import { modelIdentity, readLearnedWeights } from './learnedWeights';
@@ -47,15 +47,15 @@ export async function fineTune(request: FineTuneRequest, onProgress?: (p: FineTu
   onProgress?.({ phase: 'preparing' });
   const base = startingModel(request.fromDir, request.learnedWeights);
   const tokenizer = Tokenizer.fromJSON(base.tokenizerJSON);
-  const toDoc = (text: string): Document => ({ ids: tokenizer.encode(text), chars: text.length });
+  const toDoc = (text: string, file: string): Document => ({ ids: tokenizer.encode(text), chars: text.length, start: tokenizer.documentStart(languageOfPath(file)) });
   // Every file gives its last tenth (whole lines) to validation: a workspace is often a handful of
   // files, and what matters is how well the model predicts more of the same code.
   const trainDocs: Document[] = [];
   const validDocs: Document[] = [];
   for (const f of request.files) {
     const cut = tailCut(f.text, request.validFraction ?? 0.1);
-    trainDocs.push(toDoc(f.text.slice(0, cut)));
-    if (cut < f.text.length) validDocs.push(toDoc(f.text.slice(cut)));
+    trainDocs.push(toDoc(f.text.slice(0, cut), f.path));
+    if (cut < f.text.length) validDocs.push(toDoc(f.text.slice(cut), f.path));
   }
   const trainTokens = trainDocs.reduce((a, d) => a + d.ids.length, 0);
   if (!trainDocs.length || trainTokens === 0) throw new Error('There is no text to train on.');

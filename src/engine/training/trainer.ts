@@ -23,6 +23,8 @@ export interface TrainOptions {
   readonly epochs: number;
   readonly maxMinutes: number;
   readonly evalEverySteps: number;
+  /** Also checkpoint (without evaluating) every this many steps, so a stopped slow run loses little; 0: at evaluations only. */
+  readonly checkpointEverySteps?: number;
   /** Stop after this many evaluations without a better validation loss. */
   readonly patience: number;
   /** Periodic evaluations score at most this many validation tokens (the final one scores all). */
@@ -168,6 +170,8 @@ export async function train(input: TrainInput): Promise<TrainResult> {
       const tokensPerSecond = runTokens / Math.max((Date.now() - runStart) / 1000, 1e-3);
       const atEval = run.step % o.evalEverySteps === 0 || run.step === schedule.totalSteps;
       const validBitsPerChar = atEval && evalSubset.length ? await evaluateAndCheckpoint(run, () => evaluate(evalSubset), loss.mean, input, names, schedule.totalSteps) : undefined;
+      // Also between evaluations when asked, once an evaluation has chosen best weights to keep beside the current ones.
+      if (!atEval && o.checkpointEverySteps && run.step % o.checkpointEverySteps === 0 && run.best.loss < Infinity) saveRun(run, input, names, schedule.totalSteps);
       if (run.step % 10 === 0 || atEval) {
         const { step } = run;
         input.onProgress?.({ step, totalSteps: schedule.totalSteps, epoch: run.epoch, loss: loss.mean, tokensPerSecond, etaSeconds: ((schedule.totalSteps - step) * o.batch * o.steps) / tokensPerSecond, validBitsPerChar });
@@ -231,7 +235,7 @@ class LossWatch {
 /** The lanes of each epoch: the training documents in a fresh order each epoch, from the seed. */
 function epochLanes(input: TrainInput): (epoch: number) => ReturnType<typeof makeLanes> {
   const o = input.options;
-  const trainDocs = input.train.map((d) => d.ids);
+  const trainDocs = input.train.map(streamTokens);
   const random = mulberry32(o.seed);
   const orders: (readonly ArrayLike<number>[])[] = [];
   for (let e = 0; e < o.epochs; e++) orders.push(shuffled(trainDocs, random));
@@ -257,17 +261,30 @@ async function evaluateAndCheckpoint(run: RunState, evaluate: () => Promise<Scor
   const validBitsPerChar = (await evaluate()).bitsPerChar;
   keepIfBest(run, validBitsPerChar, names);
   run.history.push({ step: run.step, loss: trainLoss, validBitsPerChar });
-  if (input.checkpointFile) {
-    const { params, step, epoch, chunk, best, history } = run;
-    writeCheckpoint(input.checkpointFile, { cfg: input.cfg, names: [...names], params, step, epoch, chunk, totalSteps, bestLoss: best.loss, bestWeights: best.weights, badEvals: best.badEvals, history });
-  }
+  saveRun(run, input, names, totalSteps);
   return validBitsPerChar;
+}
+
+/** Writes the run to the input's checkpoint file, if it has one. */
+function saveRun(run: RunState, input: TrainInput, names: readonly string[], totalSteps: number): void {
+  if (!input.checkpointFile) return;
+  const { params, step, epoch, chunk, best, history } = run;
+  writeCheckpoint(input.checkpointFile, { cfg: input.cfg, names: [...names], params, step, epoch, chunk, totalSteps, bestLoss: best.loss, bestWeights: best.weights, badEvals: best.badEvals, history });
 }
 
 /** Counts an evaluation: the current weights become the best when they score better, else one more bad evaluation. */
 function keepIfBest(run: RunState, bitsPerChar: number, names: readonly string[]): void {
   if (bitsPerChar < run.best.loss) run.best = { loss: bitsPerChar, weights: toWeights(run.params, names, true), badEvals: 0 };
   else run.best.badEvals++;
+}
+
+/** A document's tokens in the training stream after its <|doc|> (makeLanes adds that): the rest of its start tokens, then its text. */
+function streamTokens(d: Document): ArrayLike<number> {
+  if (!d.start || d.start.length <= 1) return d.ids;
+  const out = new Int32Array(d.start.length - 1 + d.ids.length);
+  out.set(d.start.slice(1));
+  out.set(d.ids, d.start.length - 1);
+  return out;
 }
 
 function takeTokens(docs: readonly Document[], maxTokens: number): Document[] {

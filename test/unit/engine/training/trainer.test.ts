@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initWeights, ModelConfig } from '../../../../src/engine/model';
 import { trainTokenizer } from '../../../../src/engine/tokenizer';
+import { readCheckpointBest } from '../../../../src/engine/training/checkpoint';
 import { learningRate } from '../../../../src/engine/training/schedule';
 import { defaultTrainOptions, evaluateWeights, train, TrainingCancelled } from '../../../../src/engine/training/trainer';
 import { sampleFiles } from '../../helpers/tinyModel';
@@ -48,6 +49,22 @@ describe('trainer', () => {
     const resumed = await train({ ...input, checkpointFile, onProgress: (p) => firstStep < 0 && (firstStep = p.step) });
     assert.equal(firstStep, 60);
     assert.ok(resumed.after.bitsPerChar < resumed.before.bitsPerChar);
+  });
+
+  it('checkpoints between evaluations when asked, and its best weights can be exported', async () => {
+    const checkpointFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'recurrent-ckpt-')), 'checkpoint.bin');
+    const abort = new AbortController();
+    const o = { ...options, checkpointEverySteps: 20 };
+    await assert.rejects(train({ ...input, options: o, checkpointFile, signal: abort.signal, onProgress: (p) => p.step > 80 && abort.abort() }), TrainingCancelled);
+    const saved = readCheckpointBest(checkpointFile, cfg);
+    assert.equal(saved.step, 80, 'the checkpoint of step 80, after the evaluation at 50');
+    assert.equal(saved.history.length, 1);
+    assert.equal(saved.bestBitsPerChar, saved.history[0].validBitsPerChar);
+    const scored = await evaluateWeights(cfg, saved.weights, tokenizer.docStartId, input.valid.slice(0, 2), 1);
+    assert.ok(Math.abs(scored.bitsPerChar - saved.bestBitsPerChar) < 1e-4, 'the best weights are those of the evaluation at step 50');
+    let firstStep = -1;
+    await train({ ...input, options: o, checkpointFile, onProgress: (p) => firstStep < 0 && (firstStep = p.step) });
+    assert.equal(firstStep, 90);
   });
 
   it('refuses a checkpoint of another configuration', async () => {
