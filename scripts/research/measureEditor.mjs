@@ -17,6 +17,7 @@ import { launchChromiumServer } from '../test/browser.mjs';
 import { installExtension, makeTempDir, repoRoot, startCodeServer, workbenchUrl } from '../test/codeServer.mjs';
 import { packageVsix } from '../build/package.mjs';
 import { codeFamilyOfLanguageId, commentAndStringMask } from '../../src/engine/text/languageWords.ts';
+import { mulberry32 } from '../../src/engine/random.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -90,16 +91,6 @@ function readText(file) {
   return text.slice(0, text.lastIndexOf('\n', MAX_CHARS) + 1);
 }
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORD = /(?<![\p{L}\p{N}_$])[\p{L}_$][\p{L}\p{N}_$]*/gu;
 
