@@ -162,7 +162,8 @@ export class LanguageModel {
 }
 
 function createSessions(cfg: ModelConfig, weights: Weights, tokens: TokenTables, scoreThreads: number, neuralCache: NeuralCacheOptions | null): Promise<ort.InferenceSession[]> {
-  const key = neuralCache?.key;
+  // Completion reads keys only when it mixes the cache in; without them its graphs run as before.
+  const key = neuralCache?.completionLambda ? neuralCache.key : undefined;
   return Promise.all([
     createSession(buildSearchStepModel(cfg, weights, { wordToken: tokens.wordToken, boundaryToken: tokens.boundaryToken, topK: SEARCH_TOP_K }, key), 1),
     createSession(buildAdvanceModel(cfg, weights, key), 1),
