@@ -12,7 +12,7 @@ import { TopK } from '../topK';
 const HISTORY = 4;
 
 /** A last token that what follows may extend: a word or whitespace run, or half a surrogate pair. */
-const joinable = new RegExp(`^[${IDENTIFIER_CHARS}\\s\\uD800-\\uDBFF]$`, 'u');
+const joinable = new RegExp(`^[${IDENTIFIER_CHARS}\\s\\uD800-\\uDFFF]$`, 'u');
 
 /**
  * From scripts/research/tuneCache.ts on 20 held-out files that are not the README's report files (150 words
