@@ -19,7 +19,12 @@ describe('completion in the browser workbench', function () {
     await page.keyboard.press('Control+End');
     // "supplier" occurs earlier in the file; the suggest widget opens by itself as the word is typed.
     await typeText(page, '\n\nAsk the sup');
-    const first = await waitForSuggestItems(page);
+    // A keystroke the engine is still answering gets an empty, incomplete list, and VS Code may show
+    // its own word rows until it asks again: wait for Recurrent's answer.
+    const first = await poll(page, async () => {
+      const items = await waitForSuggestItems(page);
+      return items.length && items.every(isRecurrentRow) ? items : undefined;
+    }, 30_000, 'the rows for "sup"');
     // Nothing else contributes words to a plain-text file, so every row is the model's.
     assert.deepEqual(first.filter((i) => !isRecurrentRow(i)), [], 'rows that are not Recurrent\'s');
     assertModelOrder(first, 'sup');
