@@ -1,8 +1,8 @@
 // `npm run test:vscode`: runs the extension-host suite (dist/test/suite/index.js) inside a real
 // VS Code: code-server with no other extensions, its workbench in headless Chromium, the extension
 // loaded from this working tree. Exits with the suite's result; expects `npm run build` before.
-import { cpSync, existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { format } from 'node:util';
 import { launchChromium } from './browser.mjs';
 import { makeTempDir, repoRoot, startCodeServer, workbenchUrl } from './codeServer.mjs';
@@ -36,6 +36,17 @@ async function printConsoleMessage(message) {
   if (isLog && !WORKBENCH_CHATTER.test(text)) process.stdout.write(`${text}\n`);
   else if (verbose) process.stderr.write(`[workbench ${level}] ${text} (${message.location().url})\n`);
   else if ((level === 'ERR' || level === 'error') && !message.location().url.includes('/vsda/')) process.stderr.write(`[workbench error] ${text.split('\n')[0]}\n`);
+}
+
+/** The tail of Recurrent's output channel (the extension host writes it under the user data's
+ *  logs): what the engine and the project memory did around a failure. */
+function printExtensionLog(userDataDir) {
+  const logs = join(userDataDir, 'logs');
+  if (!existsSync(logs)) return;
+  for (const file of readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((f) => basename(f) === 'Recurrent.log')) {
+    const lines = readFileSync(join(logs, file), 'utf8').trimEnd().split('\n');
+    process.stderr.write(`[test:vscode] the last ${Math.min(lines.length, 200)} lines of ${file}:\n${lines.slice(-200).join('\n')}\n`);
+  }
 }
 
 async function main() {
@@ -82,6 +93,7 @@ async function main() {
     const code = await Promise.race([exitCode, timeout]).finally(() => clearTimeout(timer));
     await flushConsole();
     process.stderr.write(`[test:vscode] extension host exited with ${code}\n`);
+    if (code !== 0 || process.env.RECURRENT_TEST_SHOW_LOG) printExtensionLog(server.userDataDir);
     // An extension host that dies mid-suite can still report 0: only a finished suite passes.
     if (code === 0 && !sawSummary) {
       process.stderr.write('[test:vscode] the suite never reported its result (did the extension host crash?)\n');

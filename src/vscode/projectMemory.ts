@@ -56,8 +56,8 @@ export class ProjectMemoryController implements vscode.Disposable {
       }),
     );
     // A restarted worker starts without the memory: open and list again (it loads the saved file).
-    client.onDidCrash(() => {
-      if (this.active) setTimeout(() => void this.start(), 3000).unref();
+    client.onDidRestart(() => {
+      if (this.active) void this.start();
     });
   }
 

@@ -24,8 +24,9 @@ describe('project memory', function () {
       await vscode.window.showTextDocument(document);
       const position = document.positionAt(document.getText().length);
       const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position);
-      const labels = list.items.filter((i) => i.detail?.endsWith('· Recurrent')).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
-      assert.equal(labels[0], 'reconcileQuarterlyLedger', labels.join(', '));
+      const label = (i: vscode.CompletionItem) => (typeof i.label === 'string' ? i.label : i.label.label);
+      const labels = list.items.filter((i) => i.detail?.endsWith('· Recurrent')).map(label);
+      assert.equal(labels[0], 'reconcileQuarterlyLedger', `Recurrent's rows: [${labels.join(', ')}]; every row: [${list.items.slice(0, 12).map(label).join(', ')}]; ${api.projectMemory.describe()}`);
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       await vscode.workspace.fs.delete(uri);

@@ -52,12 +52,23 @@ export class EngineClient {
   private restartTimer?: NodeJS.Timeout;
   private disposed = false;
   private readonly crashListeners: ((error: Error) => void)[] = [];
+  private readonly restartListeners: (() => void)[] = [];
+  /** Set when a worker died: the next one to start is its replacement. */
+  private replacing = false;
 
   constructor(private readonly options: EngineClientOptions) {}
 
   /** Called when the worker dies or hangs; it is restarted by itself. */
   onDidCrash(listener: (error: Error) => void): void {
     this.crashListeners.push(listener);
+  }
+
+  /**
+   * Called once a replacement worker has a model (reloaded by itself, or a load asked for meanwhile):
+   * what else the dead worker held, such as the project memory, is the caller's to restore.
+   */
+  onDidRestart(listener: () => void): void {
+    this.restartListeners.push(listener);
   }
 
   /** Loads a model folder (also after any restart). Rejects with the loader's message. */
@@ -195,6 +206,13 @@ export class EngineClient {
       });
       this.loaded.catch(() => undefined);
     }
+    if (this.replacing) {
+      this.replacing = false;
+      // A load asked for by the caller is made just after this returns: wait for whichever it is.
+      queueMicrotask(() => void this.loaded?.then(() => {
+        if (this.worker === worker) for (const l of this.restartListeners) l();
+      }, () => undefined));
+    }
     return worker;
   }
 
@@ -220,6 +238,7 @@ export class EngineClient {
     const delays = this.options.restartDelaysMs;
     const delay = delays[Math.min(this.crashes, delays.length - 1)];
     this.crashes++;
+    this.replacing = true;
     for (const l of this.crashListeners) l(error);
     clearTimeout(this.restartTimer);
     this.restartTimer = setTimeout(() => {

@@ -58,6 +58,9 @@ export class ProjectMemory {
    * rebuilt from the workspace.
    */
   open(storageFile: string | undefined, maxFileBytes = defaultFileFilterOptions().maxFileBytes): ProjectStatus {
+    // Opened again as it is (trust granted, folders changed): keep the counts, which completion is
+    // using; the listing that follows brings them up to date.
+    if (storageFile && storageFile === this.storageFile && maxFileBytes === this.maxFileBytes) return this.status();
     this.reset();
     this.storageFile = storageFile;
     this.maxFileBytes = maxFileBytes;

@@ -26,12 +26,15 @@ describe('robustness: worker and training faults', function () {
     await Promise.all(clients.splice(0).map((c) => c.dispose()));
   });
 
-  function newClient(options: Partial<EngineClientOptions>): { client: EngineClient; crashes: Error[] } {
+  function newClient(options: Partial<EngineClientOptions>): { client: EngineClient; crashes: Error[]; restarts: string[] } {
     const client = new EngineClient({ ...defaultEngineClientOptions(workerPath), ...options });
     clients.push(client);
     const crashes: Error[] = [];
     client.onDidCrash((e) => crashes.push(e));
-    return { client, crashes };
+    // What a restart listener finds: the replacement worker with its model already loaded.
+    const restarts: string[] = [];
+    client.onDidRestart(() => void client.info().then((info) => restarts.push(info.dir)));
+    return { client, crashes, restarts };
   }
 
   /** Completes until a restarted worker answers; returns when it did. */
@@ -49,7 +52,7 @@ describe('robustness: worker and training faults', function () {
   }
 
   it('a worker killed mid-request: the request fails clearly, one crash event, restart with growing backoff, model reloaded', async () => {
-    const { client, crashes } = newClient({ restartDelaysMs: [300, 1500] });
+    const { client, crashes, restarts } = newClient({ restartDelaysMs: [300, 1500] });
     await client.load(modelDir);
     assert.ok((await client.complete('a.js', text, defaultCompleteOptions()))?.items.length);
 
@@ -66,6 +69,8 @@ describe('robustness: worker and training faults', function () {
     assert.ok(back - killedAt >= 300, `restarted after ${back - killedAt} ms`);
     assert.equal((await client.info()).dir, modelDir);
     assert.equal(crashes.length, 1, crashes.map((e) => e.message).join('; '));
+    await until(() => restarts.length, 5_000, 'the restart event');
+    assert.deepEqual(restarts, [modelDir]);
 
     // A second crash soon after the first (the new worker dies before answering) waits longer.
     const retried = client.score(text.repeat(200));
@@ -81,6 +86,9 @@ describe('robustness: worker and training faults', function () {
     assert.notEqual(second, first);
     assert.equal(crashes.length, 3);
     await completionsComeBack(client, 'a.js');
+    // One event per replacement that got its model; the one killed before it loaded had none.
+    await until(() => restarts.length >= 2, 5_000, 'the last restart event');
+    assert.deepEqual(restarts, [modelDir, modelDir]);
   });
 
   it('a hung worker: the request times out, the worker is replaced and completions come back', async () => {
@@ -103,7 +111,7 @@ describe('robustness: worker and training faults', function () {
   });
 
   it('a model asked for while a restart waits out its backoff: the worker starts at once and loads it', async () => {
-    const { client, crashes } = newClient({ restartDelaysMs: [30_000] });
+    const { client, crashes, restarts } = newClient({ restartDelaysMs: [30_000] });
     await client.load(modelDir);
     const dead = workerOf(client)!;
     const exited = new Promise((resolve) => dead.once('exit', resolve));
@@ -115,6 +123,9 @@ describe('robustness: worker and training faults', function () {
     assert.ok(Date.now() - t0 < 10_000, `the load waited ${Date.now() - t0} ms`);
     assert.ok((await client.complete('c.js', `${text}\nconst app = expr`, defaultCompleteOptions()))?.items.length);
     assert.equal(crashes.length, 1);
+    // The caller's load made the replacement: it is announced all the same.
+    await until(() => restarts.length, 5_000, 'the restart event');
+    assert.deepEqual(restarts, [modelDir]);
   });
 
   describe('training child killed mid-training', () => {

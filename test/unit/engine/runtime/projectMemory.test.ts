@@ -119,6 +119,25 @@ describe('ProjectMemory (the worker\'s project memory)', () => {
     assert.equal(third.memory.count('freshlySavedName'), 2);
   });
 
+  it('opened again on the same file, keeps what it counted while the new listing is read', async () => {
+    const dir = workspace();
+    const file = path.join(tempDir(), 'memory.bin');
+    const memory = memoryWith();
+    memory.open(file);
+    memory.index(list(dir));
+    await memory.settled();
+    const tokens = memory.memory.tokenCount;
+    memory.open(file);
+    assert.equal(memory.status().state, 'ready');
+    assert.equal(memory.memory.tokenCount, tokens);
+    memory.index(list(dir));
+    await memory.settled();
+    assert.equal(memory.memory.tokenCount, tokens);
+    // Another file (another workspace's storage) starts from what that file holds.
+    memory.open(path.join(tempDir(), 'memory.bin'));
+    assert.equal(memory.memory.tokenCount, 0);
+  });
+
   for (const damage of ['truncated', 'corrupted'] as const) {
     it(`a ${damage} memory file is rebuilt from the workspace with one log line`, async () => {
       const dir = workspace();
