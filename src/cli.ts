@@ -22,7 +22,8 @@ const usage = `usage: recurrent <command> [options]
                                                               bits per character and perplexity
                                                               (--no-cache: the network without its neural cache)
            --dynamic [--lr X] [--decay X] [--chunk-tokens N] [--passes N]
-                                                              …learning from each file after scoring it
+                                                              …learning from each file after scoring it,
+                                                              with and without the neural cache
   train    [--from DIR] --out DIR [--epochs N] [--max-minutes M] [--json] PATH…
   complete [--model DIR] --file F --offset N [--json]         completions at a cursor offset
   surprisal [--model DIR] --file F [--top N] [--no-cache] [--json]
@@ -47,6 +48,7 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
       const { evaluateDynamic } = await import('./engine/training/evaluateDynamic');
       return evaluateDynamic(modelDir(v), files, {
         onProgress: progress,
+        cache: v['no-cache'] ? null : undefined,
         dynamic: {
           ...(v.lr !== undefined ? { lr: nonNegative(v.lr, '--lr') } : {}),
           ...(v.decay !== undefined ? { decay: nonNegative(v.decay, '--decay') } : {}),

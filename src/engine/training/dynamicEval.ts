@@ -5,9 +5,9 @@
 // started, so what was learned of one text fades as other texts come, and the model never drifts far
 // from the one it was trained to be.
 import * as ort from 'onnxruntime-node';
-import { buildScoreModel, buildTrainStepModel, ModelConfig, stateSize, Weights } from '../model';
+import { buildCacheScoreModel, buildScoreModel, buildTrainStepModel, ModelConfig, NeuralCacheOptions, stateSize, Weights } from '../model';
 import { createSession, int64Tensor } from '../onnx/ortSession';
-import { Document, Score, scoreDocuments } from './evaluate';
+import { Document, Score, scoreDocuments, scoreGraphOf } from './evaluate';
 
 export interface DynamicEvalOptions {
   /** Adam's step size. */
@@ -96,11 +96,11 @@ export class DynamicLearner {
     return Math.sqrt(sum);
   }
 
-  /** Scores documents with the current weights, each from the start-of-document state. */
-  async score(docs: readonly Document[]): Promise<Score> {
-    const session = await createSession(buildScoreModel(this.cfg, this.weights), this.threads);
+  /** Scores documents with the current weights, each from the start-of-document state (and an empty neural cache, if one). */
+  async score(docs: readonly Document[], cache: NeuralCacheOptions | null = null): Promise<Score> {
+    const session = await createSession(cache ? buildCacheScoreModel(this.cfg, this.weights, cache) : buildScoreModel(this.cfg, this.weights), this.threads);
     try {
-      return await scoreDocuments({ session, stateSize: stateSize(this.cfg), layers: this.cfg.layers }, this.docStartId, docs);
+      return await scoreDocuments(scoreGraphOf(session, this.cfg, cache), this.docStartId, docs);
     } finally {
       await session.release();
     }

@@ -1,48 +1,58 @@
 // `recurrent eval --dynamic`: dynamic evaluation as Krause et al. score it. Each file, in the given
 // order, is scored by the weights learned so far and then learned from, before the next; the same
-// files scored by the unchanged model are reported beside it as "static".
-import { buildScoreModel, loadModelFolder, stateSize } from '../model';
-import { createSession } from '../onnx/ortSession';
+// files scored by the unchanged model are reported beside it as "static". With the neural cache (as
+// completion's scores use it), every file is scored both ways, so one run gives the network alone,
+// the cache alone, dynamic evaluation alone and both together, on the same files.
+import { defaultNeuralCache, loadModelFolder, NeuralCacheOptions } from '../model';
 import { Tokenizer } from '../tokenizer';
 import { CorpusFile } from './corpus';
 import { DynamicEvalOptions, DynamicLearner } from './dynamicEval';
-import { Document, scoreDocuments, summarize } from './evaluate';
+import { Document, summarize } from './evaluate';
 
-export interface DynamicScore {
+interface Figures {
+  readonly bitsPerChar: number;
+  readonly perplexity: number;
+}
+
+export interface DynamicScore extends Figures {
   readonly files: number;
   readonly chars: number;
   readonly tokens: number;
-  readonly bitsPerChar: number;
-  readonly perplexity: number;
   /** The same files scored by the model as it was loaded. */
-  readonly static: { readonly bitsPerChar: number; readonly perplexity: number };
+  readonly static: Figures;
+  /** Both again with the neural cache; absent when it is off. */
+  readonly withCache?: Figures & { readonly static: Figures; readonly cache: NeuralCacheOptions };
   readonly learning: DynamicEvalOptions & { readonly steps: number; readonly stepsPerKB: number; readonly cpuSecondsPerKB: number };
   readonly seconds: number;
 }
 
-export async function evaluateDynamic(modelDir: string, files: readonly CorpusFile[], options: { dynamic?: Partial<DynamicEvalOptions>; threads?: number; onProgress?: (m: string) => void } = {}): Promise<DynamicScore> {
+export async function evaluateDynamic(modelDir: string, files: readonly CorpusFile[], options: { dynamic?: Partial<DynamicEvalOptions>; cache?: NeuralCacheOptions | null; threads?: number; onProgress?: (m: string) => void } = {}): Promise<DynamicScore> {
   const started = Date.now();
-  const threads = options.threads ?? 2;
+  const cache = options.cache === undefined ? defaultNeuralCache() : options.cache;
   const folder = loadModelFolder(modelDir);
   const tokenizer = Tokenizer.fromJSON(folder.tokenizerJSON);
   options.onProgress?.(`tokenizing ${files.length} files…`);
   const docs: Document[] = files.map((f) => ({ ids: tokenizer.encode(f.text), chars: f.text.length }));
-
-  const session = await createSession(buildScoreModel(folder.cfg, folder.weights), threads);
-  let fixed;
-  try {
-    fixed = summarize(await scoreDocuments({ session, stateSize: stateSize(folder.cfg), layers: folder.cfg.layers }, tokenizer.docStartId, docs));
-  } finally {
-    await session.release();
-  }
-
-  const learner = DynamicLearner.create(folder.cfg, folder.weights, tokenizer.docStartId, options.dynamic, threads);
+  const learner = DynamicLearner.create(folder.cfg, folder.weights, tokenizer.docStartId, options.dynamic, options.threads ?? 2);
+  let chars = 0;
+  let tokens = 0;
+  const figures = (nats: number): Figures => {
+    const s = summarize({ files: docs.length, chars, tokens, nats });
+    return { bitsPerChar: s.bitsPerChar, perplexity: s.perplexity };
+  };
+  let fixed = 0;
+  let fixedCached = 0;
   let nats = 0;
+  let natsCached = 0;
   let steps = 0;
   let learnCpu = 0;
   try {
+    // Before any learning the learner's weights are the model's.
+    ({ nats: fixed, chars, tokens } = await learner.score(docs));
+    if (cache) fixedCached = (await learner.score(docs, cache)).nats;
     for (let i = 0; i < docs.length; i++) {
       nats += (await learner.score([docs[i]])).nats;
+      if (cache) natsCached += (await learner.score([docs[i]], cache)).nats;
       const cpu = process.cpuUsage();
       steps += (await learner.learn(docs[i].ids)).steps;
       const used = process.cpuUsage(cpu);
@@ -52,11 +62,11 @@ export async function evaluateDynamic(modelDir: string, files: readonly CorpusFi
   } finally {
     await learner.dispose();
   }
-  const s = summarize({ files: docs.length, chars: fixed.chars, tokens: fixed.tokens, nats });
-  const kb = s.chars / 1024;
+  const kb = chars / 1024;
   return {
-    files: s.files, chars: s.chars, tokens: s.tokens, bitsPerChar: s.bitsPerChar, perplexity: s.perplexity,
-    static: { bitsPerChar: fixed.bitsPerChar, perplexity: fixed.perplexity },
+    files: docs.length, chars, tokens, ...figures(nats),
+    static: figures(fixed),
+    ...(cache ? { withCache: { ...figures(natsCached), static: figures(fixedCached), cache } } : {}),
     learning: { ...learner.options, steps, stepsPerKB: steps / kb, cpuSecondsPerKB: learnCpu / kb },
     seconds: (Date.now() - started) / 1000,
   };

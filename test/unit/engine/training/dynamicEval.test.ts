@@ -4,6 +4,7 @@ import { loadModelFolder } from '../../../../src/engine/model';
 import { Tokenizer } from '../../../../src/engine/tokenizer';
 import { decayToward, DynamicLearner } from '../../../../src/engine/training/dynamicEval';
 import { evaluateDynamic } from '../../../../src/engine/training/evaluateDynamic';
+import { evaluateFolder } from '../../../../src/engine/training/evaluateFolder';
 import { readCorpus } from '../../../../src/engine/training/corpus';
 import { corpusDir, sampleFiles, tinyModelDir } from '../../helpers/tinyModel';
 
@@ -73,5 +74,15 @@ describe('dynamic evaluation', function () {
     // The first file is scored before anything is learned: with one file the two scores agree.
     const one = await evaluateDynamic(dir, some.slice(0, 1), { threads: 1 });
     assert.ok(Math.abs(one.bitsPerChar - one.static.bitsPerChar) < 1e-4, `${one.bitsPerChar} vs ${one.static.bitsPerChar}`);
+    const withCache = one.withCache!;
+    assert.ok(Math.abs(withCache.bitsPerChar - withCache.static.bitsPerChar) < 1e-4, `${withCache.bitsPerChar} vs ${withCache.static.bitsPerChar}`);
+    // The cache's score is the network's mixed with the cache: different, and the same as plain eval's.
+    assert.ok(Math.abs(withCache.static.bitsPerChar - one.static.bitsPerChar) > 1e-3);
+    const scored = await evaluateFolder(dir, some.slice(0, 1), { threads: 1 });
+    assert.ok(Math.abs(scored.bitsPerChar - withCache.static.bitsPerChar) < 1e-4, `eval ${scored.bitsPerChar} vs ${withCache.static.bitsPerChar}`);
+    // Both ways over the six files: learning helps with the cache too.
+    assert.ok(result.withCache!.bitsPerChar < result.withCache!.static.bitsPerChar);
+    const off = await evaluateDynamic(dir, some.slice(0, 1), { cache: null, threads: 1 });
+    assert.equal(off.withCache, undefined);
   });
 });
