@@ -6,7 +6,6 @@ import { registerCompletionProvider } from './vscode/completionProvider';
 import { CompletionSource } from './vscode/completionSource';
 import { createInlineCompletionProvider } from './vscode/inlineCompletionProvider';
 import { Learning } from './vscode/learning';
-import { LanguageWordFilter } from './vscode/languageWordFilter';
 import { describeModel, ModelManager } from './vscode/modelManager';
 import { PerplexityStatusBar } from './vscode/perplexityStatusBar';
 import { registerPrefetch } from './vscode/prefetch';
@@ -38,8 +37,7 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
   const source = new CompletionSource(client, log);
   const statusBar = new PerplexityStatusBar(client, models);
   const surprisal = new SurprisalHighlighter(statusBar);
-  const languageWords = new LanguageWordFilter(context.asAbsolutePath(path.join('media', 'languageWords')), log);
-  const inlineProvider = createInlineCompletionProvider(source, languageWords);
+  const inlineProvider = createInlineCompletionProvider(source);
   const learnedFile = context.storageUri ? path.join(context.storageUri.fsPath, 'learned.bin') : undefined;
   const learning = new Learning(client, models, context.asAbsolutePath(path.join('dist', 'learner.js')), learnedFile, log);
   learning.onDidChange((line) => (statusBar.learning = line));
@@ -62,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): RecurrentApi {
     surprisal,
     learning,
     projectMemory,
-    registerCompletionProvider(source, languageWords),
+    registerCompletionProvider(source),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, inlineProvider),
     registerTrainCommands(models, context.asAbsolutePath(path.join('dist', 'trainer.js')), log, learnedFile),
     vscode.commands.registerCommand('recurrent.resetToBaseModel', async () => {

@@ -1,12 +1,11 @@
 // The suggest list: the model's words in the model's order, with their probability, placed among
-// the language service's items by mergePolicy and kept to the file's language by LanguageWordFilter.
+// the language service's items by mergePolicy (the engine keeps them to the file's language).
 import * as vscode from 'vscode';
 import { CompletionSource, typedRange } from './completionSource';
-import { allowingProjectWords, LanguageWordFilter } from './languageWordFilter';
 import { placeWords } from './mergePolicy';
 import { isServed, readSettings } from './settings';
 
-export function registerCompletionProvider(source: CompletionSource, filter: LanguageWordFilter): vscode.Disposable {
+export function registerCompletionProvider(source: CompletionSource): vscode.Disposable {
   const provider: vscode.CompletionItemProvider = {
     async provideCompletionItems(document, position, token) {
       const settings = readSettings(document);
@@ -16,8 +15,7 @@ export function registerCompletionProvider(source: CompletionSource, filter: Lan
       if (!result) return new vscode.CompletionList([], true);
       // The answer is for this position: every item continues the word typed before it.
       const range = typedRange(position, result);
-      const allows = settings.languageWordsOnly ? await filter.allowsAt(document, position) : undefined;
-      const items = placeWords(result.items, settings.confidentProbability, allows && allowingProjectWords(result, allows)).map((item) => {
+      const items = placeWords(result.items, settings.confidentProbability).map((item) => {
         // The description shows on every row (the detail only on the focused one).
         const detail = `${formatProbability(item.probability)} · Recurrent`;
         const c = new vscode.CompletionItem({ label: item.word, description: detail }, vscode.CompletionItemKind.Text);

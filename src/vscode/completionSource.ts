@@ -65,17 +65,6 @@ export class CompletionSource {
   }
 }
 
-/**
- * Reads ahead at `position` unless a request is still waiting for its answer: a read-ahead must
- * never overtake (and so blank) a completion the editor asked for.
- */
-export async function readAhead(source: CompletionSource, document: vscode.TextDocument, position: vscode.Position): Promise<void> {
-  if (source.busy) return;
-  await source.get(document, position, neverCancelled);
-}
-
-const neverCancelled: vscode.CancellationToken = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) };
-
 /** The range of the word typed before `position`, which an item of `result` replaces. */
 export function typedRange(position: vscode.Position, result: CompletionResult): vscode.Range {
   return new vscode.Range(position.translate(0, -result.typed.length), position);

@@ -20,14 +20,9 @@ export interface PlacedWord extends RankedWord {
 const ABOVE = ' ';
 const BELOW = '\uffff';
 
-/**
- * The words to list, in the model's order, each with its sortText: `allows` drops words the file's
- * language cannot contain here (undefined keeps all); words of at least `confidentProbability` go
- * first.
- */
-export function placeWords(words: readonly RankedWord[], confidentProbability: number, allows?: (word: string) => boolean): PlacedWord[] {
-  const kept = allows ? words.filter((w) => allows(w.word)) : words;
-  return kept.map((w, rank) => {
+/** The words to list, in the model's order, each with its sortText: words of at least `confidentProbability` go first. */
+export function placeWords(words: readonly RankedWord[], confidentProbability: number): PlacedWord[] {
+  return words.map((w, rank) => {
     const confident = w.probability >= confidentProbability;
     return { ...w, sortText: (confident ? ABOVE : BELOW) + String(rank).padStart(4, '0'), preselect: rank === 0 && confident };
   });

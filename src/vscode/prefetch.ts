@@ -6,7 +6,7 @@
 // (CompletionSource joins requests for the same place), so nothing extra runs; and it never reads
 // ahead while a request waits, which it would overtake.
 import * as vscode from 'vscode';
-import { CompletionSource, readAhead } from './completionSource';
+import { CompletionSource } from './completionSource';
 import { isServed } from './settings';
 
 /** How long the cursor rests before the engine reads ahead. */
@@ -29,3 +29,14 @@ export function registerPrefetch(source: CompletionSource): vscode.Disposable {
     { dispose: () => clearTimeout(timer) },
   );
 }
+
+/**
+ * Reads ahead at `position` unless a request is still waiting for its answer: a read-ahead must
+ * never overtake (and so blank) a completion the editor asked for.
+ */
+async function readAhead(source: CompletionSource, document: vscode.TextDocument, position: vscode.Position): Promise<void> {
+  if (source.busy) return;
+  await source.get(document, position, neverCancelled);
+}
+
+const neverCancelled: vscode.CancellationToken = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) };

@@ -10,8 +10,6 @@ export interface Settings {
   readonly inlineEnable: boolean;
   /** Recurrent's words of at least this probability rank above the language service's items. */
   readonly confidentProbability: number;
-  /** In code, offer only words the file's language can contain (see LanguageWordFilter). */
-  readonly languageWordsOnly: boolean;
   readonly complete: CompleteOptions;
   readonly modelPath: string;
   readonly trainingExclude: readonly string[];
@@ -33,11 +31,11 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     skipLanguages: c.get<string[]>('skipLanguages', []),
     inlineEnable: c.get('inline.enable', true),
     confidentProbability: clamp(c.get('suggest.confidentProbability', CONFIDENT_PROBABILITY), 0, 1),
-    languageWordsOnly: c.get('suggest.languageWordsOnly', true),
     complete: {
       maxItems: clamp(c.get('maxItems', complete.maxItems), 1, 50),
       inlineMinProbability: clamp(c.get('inline.minProbability', complete.inlineMinProbability), 0, 1),
       inlineNextWords: c.get('inline.nextWords', complete.inlineNextWords),
+      languageWordsOnly: c.get('suggest.languageWordsOnly', complete.languageWordsOnly),
     },
     // A restricted workspace must not point the extension at files of its choosing.
     modelPath: vscode.workspace.isTrusted ? c.get('modelPath', '') : '',

@@ -63,7 +63,7 @@ describe('completion', () => {
     }
   });
 
-  it('shows the suggest widget\'s selected item as ghost text when both show', async () => {
+  it('with the suggest widget open, shows ghost text only while the selected row is the model\'s confident word', async () => {
     const api = await recurrent();
     const editor = await openFixture('src', 'inventory.ts');
     const document = editor.document;
@@ -76,6 +76,10 @@ describe('completion', () => {
     assert.equal(items.length, 1);
     assert.equal(items[0].insertText, 'quantity');
     assert.ok(items[0].range!.isEqual(range));
+    // Another row selected (the user moved down the list, or the service's item is first): no ghost text.
+    const other: vscode.InlineCompletionContext = { ...context, selectedCompletionInfo: { range, text: 'quantum' } };
+    const none = await api.inlineProvider.provideInlineCompletionItems(document, position, other, new vscode.CancellationTokenSource().token);
+    assert.equal(((Array.isArray(none) ? none : none?.items) ?? []).length, 0);
   });
 
   it('offers nothing for a language the settings skip', async () => {

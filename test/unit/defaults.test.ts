@@ -15,6 +15,7 @@ describe('defaults', () => {
     assert.equal(settingDefault('maxItems'), complete.maxItems);
     assert.equal(settingDefault('inline.minProbability'), complete.inlineMinProbability);
     assert.equal(settingDefault('inline.nextWords'), complete.inlineNextWords);
+    assert.equal(settingDefault('suggest.languageWordsOnly'), complete.languageWordsOnly);
     assert.equal(settingDefault('training.maxFileSizeKB'), defaultFileFilterOptions().maxFileBytes / 1024);
   });
 });

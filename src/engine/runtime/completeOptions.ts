@@ -4,5 +4,5 @@
 import { CompleteOptions } from './protocol';
 
 export function defaultCompleteOptions(): CompleteOptions {
-  return { maxItems: 8, inlineMinProbability: 0.5, inlineNextWords: false };
+  return { maxItems: 8, inlineMinProbability: 0.5, inlineNextWords: false, languageWordsOnly: true };
 }

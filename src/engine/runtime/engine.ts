@@ -14,6 +14,7 @@ import { defaultProjectMixing, ProjectMixing } from '../memory/projectCounts';
 import { defaultOpenDocumentsPriors, documentScope, nestAll, OpenDocumentsPriors, openDocumentsScope } from './cacheScopes';
 import { ProjectMemory } from './projectMemory';
 import { continueGhostText } from './ghostText';
+import { languageFilter, LanguageWordLists } from './languageFilter';
 import { mostSurprising } from './surprisal';
 import { defaultSearchOptions, SearchMemo, SearchOptions, searchWords } from './wordSearch';
 
@@ -35,6 +36,8 @@ export interface EngineOptions {
   readonly projectMixing: ProjectMixing;
   /** Resolves when no request waits (the worker's): the project memory works only then. */
   readonly idle: () => Promise<void>;
+  /** The folder of the languages' word lists (media/languageWords); none: no language filter. */
+  readonly languageWordsDir?: string;
 }
 
 export class Engine {
@@ -49,6 +52,7 @@ export class Engine {
   private roots: readonly { readonly uri: string; readonly name: string }[] = [];
   private notes: string[] = [];
   private projectMixing: ProjectMixing;
+  private readonly languageWords?: LanguageWordLists;
 
   constructor(options: Partial<EngineOptions> = {}) {
     const { beamWidth, maxSteps, maxDocumentWords, memoryWeight } = defaultSearchOptions();
@@ -58,6 +62,7 @@ export class Engine {
       ...options,
     };
     this.project = new ProjectMemory({ idle: this.options.idle, log: (line) => this.notes.push(line) });
+    this.languageWords = this.options.languageWordsDir === undefined ? undefined : new LanguageWordLists(this.options.languageWordsDir, (line) => this.notes.push(line));
     this.projectMixing = this.options.projectMixing;
   }
 
@@ -110,6 +115,8 @@ export class Engine {
     const others = this.otherDocumentCaches(doc);
     const project = this.project.memory;
     const path = this.projectPath(doc);
+    const seen = (word: string) => cache.count(word) > 0 || others.some((c) => c.count(word) > 0) || project.count(word) > 0;
+    const allows = options.languageWordsOnly && this.languageWords ? languageFilter(this.languageWords, state.language, state.text, seen) : undefined;
     const result = await searchWords(lm, ctx, {
       ...search,
       maxItems: options.maxItems,
@@ -120,14 +127,14 @@ export class Engine {
       ], wanted),
       memoryFor: memory && ((prefix) => memory.query(cache.history(), prefix, wanted)),
       memo: this.memo,
+      allows,
       signal,
     });
     const modelVersion = lm.version;
     const best = result.items[0];
     let inline = best && best.probability >= options.inlineMinProbability ? best.word.slice(ctx.typed.length) : '';
     if (inline && options.inlineNextWords) inline += await continueGhostText(lm, ctx, inline, options.inlineMinProbability);
-    const items = result.items.map((item) => (project.count(item.word) > 0 ? { ...item, inProject: true } : item));
-    return { typed: ctx.typed, items, inline, tokensFed: ctx.tokensFed, modelVersion };
+    return { typed: ctx.typed, items: result.items, inline, tokensFed: ctx.tokensFed, modelVersion };
   }
 
   /**

@@ -17,15 +17,15 @@ export interface CompleteOptions {
   readonly inlineMinProbability: number;
   /** Let ghost text run past the current word while the model stays this confident per token. */
   readonly inlineNextWords: boolean;
+  /** In code, only words the file's language or the user's own text contains (runtime/languageFilter). */
+  readonly languageWordsOnly: boolean;
 }
 
 export interface CompletionResult {
   /** The identifier already typed before the cursor of this request's own text: every item
    *  continues it, and the editor's ranges are it. */
   readonly typed: string;
-  /** `inProject`: the word occurs in the workspace's files (the project memory), so it is one of
-   *  the project's own names even where the file's language lists lack it. */
-  readonly items: { word: string; probability: number; inProject?: boolean }[];
+  readonly items: { word: string; probability: number }[];
   /** Ghost text to show after the cursor, or "". */
   readonly inline: string;
   /** Tokens the model had to read for this request (0 when only the search ran). */

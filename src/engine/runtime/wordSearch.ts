@@ -29,6 +29,8 @@ export interface SearchOptions {
   readonly maxDocumentWords: number;
   /** Kept across calls, it spares the model runs of paths the last search from the same context ran. */
   readonly memo?: SearchMemo;
+  /** Words that may be listed (runtime/languageFilter); the rest make room for the next ones. */
+  readonly allows?: (word: string) => boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -215,7 +217,8 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
     for (const w of memory.words) mixed.set(w.word, mixed.get(w.word) ?? 0);
     for (const [word, score] of mixed) mixed.set(word, score + memoryShare * memory.prob(word));
   }
-  const ranked = [...mixed.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const allows = options.allows;
+  const ranked = [...mixed.entries()].filter(([word]) => !allows || allows(word)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   return { typed, items: ranked.slice(0, options.maxItems).map(([word, score]) => ({ word, probability: score / z })) };
 }
 

@@ -3,6 +3,7 @@
 // queued. This is the one place that decides a completion is stale: one overtaken by a newer one for
 // the same document, or cancelled by its caller, only syncs its text (the next request's sync builds
 // on it) and is answered 'cancelled', so that every answer belongs to the text it was asked for.
+import * as path from 'node:path';
 import { Engine, EngineError } from './engine';
 import { PreparedWeights } from './languageModel';
 import { FromWorker, Request, ToWorker } from './protocol';
@@ -24,7 +25,8 @@ const running = new Map<number, Job>();
 let draining = false;
 /** Background work (the project memory) waits here while requests are served. */
 let idleWaiters: (() => void)[] = [];
-const engine = new Engine({ idle: whenIdle });
+// dist/worker.js beside media/, in the repository and in the package alike.
+const engine = new Engine({ idle: whenIdle, languageWordsDir: path.join(__dirname, '..', 'media', 'languageWords') });
 
 /** Resolves on a later turn of the event loop when no request is queued or running. */
 function whenIdle(): Promise<void> {

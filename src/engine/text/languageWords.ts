@@ -4,30 +4,29 @@
 // in its code (outside comments and strings) in the training text, less those far more typical of
 // another language; scripts/research/buildLanguageWords.ts writes them to media/languageWords/.
 
+import { Language, languageOfId, languageOfPath } from '../tokenizer/language';
+
 /** Languages whose code shares its words: a TypeScript file may use every JavaScript name. */
 export type CodeFamily = 'jsts' | 'python' | 'go' | 'rust' | 'java' | 'c';
 
 export const CODE_FAMILIES: readonly CodeFamily[] = ['jsts', 'python', 'go', 'rust', 'java', 'c'];
 
-const FAMILY_OF_LANGUAGE_ID: Record<string, CodeFamily> = {
-  typescript: 'jsts', typescriptreact: 'jsts', javascript: 'jsts', javascriptreact: 'jsts',
-  python: 'python', go: 'go', rust: 'rust', java: 'java', c: 'c', cpp: 'c',
-};
+// The model's languages already join TypeScript with JavaScript and C with C++ (tokenizer/language).
+const FAMILY_OF_LANGUAGE: Partial<Record<Language, CodeFamily>> = { typescript: 'jsts', python: 'python', go: 'go', rust: 'rust', java: 'java', c: 'c' };
 
-const FAMILY_OF_EXTENSION: Record<string, CodeFamily> = {
-  ts: 'jsts', mts: 'jsts', cts: 'jsts', tsx: 'jsts', js: 'jsts', mjs: 'jsts', cjs: 'jsts', jsx: 'jsts',
-  py: 'python', pyi: 'python', go: 'go', rs: 'rust', java: 'java', c: 'c', h: 'c', cc: 'c', cpp: 'c', hpp: 'c',
-};
+/** The family of a language; undefined for prose, data and languages we have no words of. */
+export function codeFamilyOf(language: Language): CodeFamily | undefined {
+  return FAMILY_OF_LANGUAGE[language];
+}
 
-/** The family of a VS Code language id; undefined for prose and for languages we have no words of. */
+/** The family of a VS Code language id. */
 export function codeFamilyOfLanguageId(languageId: string): CodeFamily | undefined {
-  return FAMILY_OF_LANGUAGE_ID[languageId];
+  return codeFamilyOf(languageOfId(languageId));
 }
 
 /** The family of a file by its extension (for the corpus, which has no language ids). */
 export function codeFamilyOfPath(path: string): CodeFamily | undefined {
-  const dot = path.lastIndexOf('.');
-  return dot < 0 ? undefined : FAMILY_OF_EXTENSION[path.slice(dot + 1).toLowerCase()];
+  return codeFamilyOf(languageOfPath(path));
 }
 
 /**
@@ -118,13 +117,4 @@ export function selectLanguageWords(counts: ReadonlyMap<CodeFamily, ReadonlyMap<
     selected.set(family, words.sort());
   }
   return selected;
-}
-
-/** Whether `word` occurs in `text` as a whole word (not inside a longer run of word characters). */
-export function containsWord(text: string, word: string): boolean {
-  const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}_$]/u.test(c);
-  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
-    if (!isWordChar(text[i - 1]) && !isWordChar(text[i + word.length])) return true;
-  }
-  return false;
 }

@@ -28,14 +28,4 @@ describe('vscode/mergePolicy', () => {
     assert.ok(placed.every((p) => !p.preselect));
     assert.deepEqual(vscodeOrder([...service, ...placed.map((p) => ({ label: p.word, sortText: p.sortText }))]).slice(0, 3), ['serviceLocal', 'serviceGlobal', 'zz']);
   });
-
-  it('drops words the language cannot contain and ranks the rest without gaps', () => {
-    const placed = placeWords([
-      { word: 'self', probability: 0.5 },
-      { word: 'super', probability: 0.4 },
-      { word: 'Catherine', probability: 0.05 },
-      { word: 'size', probability: 0.04 },
-    ], 0.3, (w) => w !== 'self' && w !== 'Catherine');
-    assert.deepEqual(placed.map((p) => [p.word, p.sortText, p.preselect]), [['super', ' 0000', true], ['size', '\uffff0001', false]]);
-  });
 });

@@ -10,6 +10,7 @@ import { buildCacheScoreModel, defaultNeuralCache, extendVocabulary, loadModelFo
 import { mulberry32 } from '../../../../src/engine/random';
 import { DocumentState } from '../../../../src/engine/runtime/documentState';
 import { Engine } from '../../../../src/engine/runtime/engine';
+import { defaultCompleteOptions } from '../../../../src/engine/runtime/completeOptions';
 import { LanguageModel } from '../../../../src/engine/runtime/languageModel';
 import { createSession } from '../../../../src/engine/onnx/ortSession';
 import { LANGUAGES, Tokenizer } from '../../../../src/engine/tokenizer';
@@ -18,7 +19,7 @@ import { evaluateFolder } from '../../../../src/engine/training/evaluateFolder';
 import { maxAbsDiff } from '../../helpers/arrays';
 import { sampleFiles, tinyModelDir } from '../../helpers/tinyModel';
 
-const completeOptions = { maxItems: 8, inlineMinProbability: 0.3, inlineNextWords: false };
+const completeOptions = { ...defaultCompleteOptions(), inlineMinProbability: 0.3 };
 
 describe('language tokens', function () {
   this.timeout(180_000);

@@ -1,0 +1,43 @@
+// "No row for a word the file's language cannot contain": in code, completion offers a word only if
+// the code of the file's language contains it (media/languageWords, see text/languageWords), or the
+// user's own text does: the document, another open one, or the workspace's files (the project
+// memory), which hold the project's own names. In comments and strings, in prose and in languages we
+// have no words of, every word may be offered. Applied before the list is cut to its length, so a
+// dropped word makes room for the next one.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { CodeFamily, codeFamilyOf, inCommentOrString } from '../text/languageWords';
+import type { Language } from '../tokenizer/language';
+
+export class LanguageWordLists {
+  private readonly sets = new Map<CodeFamily, ReadonlySet<string> | undefined>();
+
+  /** `dir` holds one `<family>.txt.gz` per family; `log` hears once of a list that cannot be read. */
+  constructor(private readonly dir: string, private readonly log: (message: string) => void) {}
+
+  /** The family's words, read at its first use (a few milliseconds, once); undefined if unreadable. */
+  words(family: CodeFamily): ReadonlySet<string> | undefined {
+    if (!this.sets.has(family)) {
+      const file = path.join(this.dir, `${family}.txt.gz`);
+      try {
+        this.sets.set(family, new Set(zlib.gunzipSync(fs.readFileSync(file)).toString('utf8').split('\n').filter(Boolean)));
+      } catch (e) {
+        this.log(`[completion] no word list for ${family} (${file}): ${(e as Error).message}; offering every word`);
+        this.sets.set(family, undefined);
+      }
+    }
+    return this.sets.get(family);
+  }
+}
+
+/**
+ * The test for words completing `textBefore` (the text before the cursor) in a `language` file, or
+ * undefined when any word may go there. `seen` tells whether the user's own text has the word.
+ */
+export function languageFilter(lists: LanguageWordLists, language: Language, textBefore: string, seen: (word: string) => boolean): ((word: string) => boolean) | undefined {
+  const family = codeFamilyOf(language);
+  if (!family || inCommentOrString(family, textBefore.slice(textBefore.lastIndexOf('\n') + 1))) return undefined;
+  const words = lists.words(family);
+  return words && ((word) => words.has(word) || seen(word));
+}

@@ -1,0 +1,72 @@
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { defaultCompleteOptions } from '../../../../src/engine/runtime/completeOptions';
+import { Engine } from '../../../../src/engine/runtime/engine';
+import { languageFilter, LanguageWordLists } from '../../../../src/engine/runtime/languageFilter';
+import { Language } from '../../../../src/engine/tokenizer/language';
+import { tinyModelDir } from '../../helpers/tinyModel';
+
+const dir = path.join(__dirname, '..', '..', '..', '..', 'media', 'languageWords');
+const sync = (text: string, language: Language) => ({ keep: 0, append: text, length: text.length, language });
+
+describe('language filter: in code, only words of the language or of the user\'s own text', function () {
+  this.timeout(60_000);
+
+  it('keeps the language\'s words and the user\'s, drops other languages\' keywords and prose; comments, strings and prose take every word', () => {
+    const lists = new LanguageWordLists(dir, () => assert.fail('a shipped list failed to load'));
+    const seen = (w: string) => w === 'zqxProjectName';
+    const allows = languageFilter(lists, 'typescript', 'class Shop {\n  constructor() {\n    s', seen)!;
+    assert.ok(allows('super') && allows('static') && allows('zqxProjectName'));
+    assert.ok(!allows('self') && !allows('struct') && !allows('Catherine'));
+    assert.equal(languageFilter(lists, 'typescript', 'let a = 1;\n// s', seen), undefined);
+    assert.equal(languageFilter(lists, 'typescript', 'const t = "s', seen), undefined);
+    assert.equal(languageFilter(lists, 'markdown', '# Shop\n\ns', seen), undefined);
+    assert.equal(languageFilter(lists, 'other', 's', seen), undefined);
+    assert.ok(!languageFilter(lists, 'rust', 'fn main() {\n    C', seen)!('Catherine'));
+  });
+
+  it('a missing list is logged once and filters nothing', () => {
+    const log: string[] = [];
+    const lists = new LanguageWordLists(path.join(dir, 'no-such-folder'), (m) => log.push(m));
+    assert.equal(languageFilter(lists, 'go', 'func main() {\n\tf', () => false), undefined);
+    assert.equal(languageFilter(lists, 'go', 'func main() {\n\tf', () => false), undefined);
+    assert.equal(log.length, 1);
+    assert.match(log[0], /no word list for go .*; offering every word/);
+  });
+
+  describe('in the engine', () => {
+    let filtered: Engine;
+    let plain: Engine;
+    before(async () => {
+      const model = await tinyModelDir();
+      filtered = new Engine({ languageWordsDir: dir });
+      plain = new Engine();
+      await Promise.all([filtered.load(model), plain.load(model)]);
+    });
+    after(() => Promise.all([filtered.dispose(), plain.dispose()]));
+
+    it('lists what the plain engine lists, less the dropped words, still as many as it can', async () => {
+      const lists = new LanguageWordLists(dir, () => undefined);
+      const jsts = lists.words('jsts')!;
+      // The document's own names are kept; the tiny model's other guesses are mostly not TypeScript's.
+      const text = 'const zqxLedgerTotal = 1;\nfunction report(shop) {\n  return shop.zqxLedgerTotal + s';
+      const options = { ...defaultCompleteOptions(), maxItems: 5 };
+      const wide = await plain.complete('file:///w/a.ts', sync(text, 'typescript'), { ...options, maxItems: 50 });
+      const got = await filtered.complete('file:///w/a.ts', sync(text, 'typescript'), options);
+      const expected = wide.items.filter((i) => jsts.has(i.word) || text.includes(i.word)).slice(0, 5).map((i) => i.word);
+      assert.ok(wide.items.some((i) => !jsts.has(i.word) && !text.includes(i.word)), 'the test needs a word to drop');
+      assert.deepEqual(got.items.map((i) => i.word), expected);
+      // Turned off, and in a comment, the engine lists as the plain one does.
+      const off = await filtered.complete('file:///w/a.ts', sync(text, 'typescript'), { ...options, languageWordsOnly: false });
+      assert.deepEqual(off.items.map((i) => i.word), wide.items.slice(0, 5).map((i) => i.word));
+    });
+
+    it('keeps a word only the project memory holds', async () => {
+      await filtered.projectRequest({ op: 'open', roots: [{ uri: 'file:///w', name: '' }] });
+      await filtered.projectRequest({ op: 'text', path: 'billing/ledger.ts', text: 'export function reconcileQuarterlyLedger() {}\n' });
+      const result = await filtered.complete('file:///w/billing/report.ts', sync('const totals = reconcileQua', 'typescript'), defaultCompleteOptions());
+      assert.equal(result.items[0]?.word, 'reconcileQuarterlyLedger');
+      await filtered.projectRequest({ op: 'clear' });
+    });
+  });
+});
