@@ -3,13 +3,13 @@
 // as `recurrent surprisal` does (the engine's score graph and runtime/surprisal's ranking, by word
 // and, to compare, by token) with and without the neural cache; a typo is found when one of the
 // file's top spans overlaps it.
-//   npx tsx scripts/research/typoSurprisal.ts [--files 50] [--top 10] [--max-chars 40000] $(scripts/research/projects.sh report | cut -f2)
+//   npx tsx scripts/research/typoSurprisal.ts [--files 50] [--top 10] [--max-chars 40000] [--pools 20,100] $(scripts/research/projects.sh report | cut -f2)
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { mulberry32 } from '../../src/engine/random';
 import { IncrementalEncoder } from '../../src/engine/tokenizer';
 import { LanguageModel } from '../../src/engine/runtime/languageModel';
-import { mostSurprising, SurprisalUnit } from '../../src/engine/runtime/surprisal';
+import { mostSurprising, SurprisalRanking } from '../../src/engine/runtime/surprisal';
 import { readCorpus } from '../../src/engine/training/corpus';
 import { scoreDocuments } from '../../src/engine/training/evaluate';
 
@@ -54,7 +54,8 @@ function seedOf(s: string): number {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { files: { type: 'string' }, top: { type: 'string' }, 'max-chars': { type: 'string' }, model: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { files: { type: 'string' }, top: { type: 'string' }, 'max-chars': { type: 'string' }, model: { type: 'string' }, pools: { type: 'string' } } });
+  const pools = (values.pools ?? '').split(',').filter(Boolean).map(Number);
   const wanted = Number(values.files ?? 50);
   const top = Number(values.top ?? 10);
   const maxChars = Number(values['max-chars'] ?? 40_000);
@@ -64,7 +65,9 @@ async function main(): Promise<void> {
   const files = [];
   for (let i = 0; files.length < wanted && perProject.some((l) => i < l.length); i++) for (const l of perProject) if (i < l.length && files.length < wanted) files.push(l[i]);
   const models = { network: await LanguageModel.load(modelDir, 1, null), cache: await LanguageModel.load(modelDir) };
-  const units: SurprisalUnit[] = ['word', 'token'];
+  // By bits (by word and by token), and with likely typos among the costliest `pool` spans first.
+  const rankings: Record<string, SurprisalRanking> = { 'by word': { unit: 'word', typoPool: 0 }, 'by token': { unit: 'token', typoPool: 0 } };
+  for (const pool of pools) rankings[`by word, typos of ${pool} first`] = { unit: 'word', typoPool: pool };
   const found: Record<string, number> = {};
   let n = 0;
   for (const f of files) {
@@ -77,9 +80,9 @@ async function main(): Promise<void> {
       const encoder = new IncrementalEncoder(lm.tokenizer, typo.text);
       let logProbs: Float32Array = new Float32Array();
       await scoreDocuments(lm.scoreGraph, lm.tokenizer.docStartId, [{ ids: encoder.ids, chars: typo.text.length }], { lanes: 1, chunk: 256, onTokenLogProbs: (_, lp) => (logProbs = lp) });
-      for (const unit of units) {
-        const rank = mostSurprising(encoder, logProbs, top, unit).findIndex((s) => s.start < typo.end && s.end > typo.start);
-        const key = `${name} by ${unit}`;
+      for (const [how, ranking] of Object.entries(rankings)) {
+        const rank = mostSurprising(encoder, logProbs, top, ranking).findIndex((s) => s.start < typo.end && s.end > typo.start);
+        const key = `${name} ${how}`;
         found[key] = (found[key] ?? 0) + (rank >= 0 ? 1 : 0);
         row.push(`${key} ${rank >= 0 ? `#${rank + 1}` : '-'}`);
       }

@@ -1,5 +1,5 @@
 // The surprisal view: highlights the tokens the model found most surprising in the active document,
-// graded by how many bits each cost, with the figure in the hover. Surprising code is where typos
+// graded by how many bits each cost, with the figure in the hover (and the word a likely typo misspells). Surprising code is where typos
 // and bugs often sit (Ray et al. 2016, "On the naturalness of buggy code").
 import * as vscode from 'vscode';
 import { SURPRISAL_HIGHLIGHTS } from '../engine/runtime/surprisal';
@@ -41,7 +41,8 @@ export class SurprisalHighlighter implements vscode.Disposable {
     for (const s of score.surprising) {
       const grade = hi > lo ? Math.min(grades.length - 1, Math.floor(((s.bits - lo) / (hi - lo)) * grades.length)) : grades.length - 1;
       const range = new vscode.Range(document.positionAt(s.start), document.positionAt(s.end));
-      byGrade[grade].push({ range, hoverMessage: `Recurrent: ${s.bits.toFixed(1)} bits of surprisal (p ≈ ${Math.pow(2, -s.bits).toPrecision(2)})` });
+      const typo = s.typoOf ? `; likely a typo of \`${s.typoOf}\`, which this file uses` : '';
+      byGrade[grade].push({ range, hoverMessage: `Recurrent: ${s.bits.toFixed(1)} bits of surprisal (p ≈ ${Math.pow(2, -s.bits).toPrecision(2)})${typo}` });
     }
     grades.forEach((g, i) => editor.setDecorations(g, byGrade[i]));
   }

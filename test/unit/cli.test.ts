@@ -66,21 +66,26 @@ describe('recurrent CLI', function () {
     assert.ok((cached.bitsPerChar as number) < 0.95 * plain.bitsPerChar, `with the cache ${cached.bitsPerChar}, alone ${plain.bitsPerChar}`);
   });
 
-  it('surprisal ranks a typo injected into a fixture among the top 5 spans', async () => {
+  it('surprisal ranks a typo injected into a fixture first, naming the word it misspells', async () => {
     const text = fs.readFileSync(path.resolve(__dirname, '../fixtures/workspace/src/inventory.ts'), 'utf8');
     const at = text.indexOf('return');
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'recurrent-typo-')), 'inventory.ts');
     fs.writeFileSync(file, text.slice(0, at) + 'retrun' + text.slice(at + 'return'.length));
     const r = await recurrent('surprisal', '--file', file, '--top', '5', '--json');
     hasKeys(r, ['bitsPerChar', 'spans']);
-    const spans = r.spans as { start: number; end: number; bits: number; text: string }[];
+    const spans = r.spans as { start: number; end: number; bits: number; text: string; typoOf?: string }[];
     assert.equal(spans.length, 5);
     for (const s of spans) {
       hasKeys(s, ['start', 'end', 'bits', 'text']);
       assert.equal(s.text, fs.readFileSync(file, 'utf8').slice(s.start, s.end));
     }
-    assert.ok(spans.every((s, i) => i === 0 || s.bits <= spans[i - 1].bits), 'most surprising first');
-    assert.ok(spans.some((s) => s.start < at + 6 && s.end > at), `the typo at ${at}: ${JSON.stringify(spans)}`);
+    // Likely typos first, then by bits; each most surprising first.
+    const typos = spans.filter((s) => s.typoOf);
+    assert.deepEqual(spans.slice(0, typos.length), typos);
+    for (const group of [typos, spans.slice(typos.length)]) assert.ok(group.every((s, i) => i === 0 || s.bits <= group[i - 1].bits), 'most surprising first');
+    // The file uses `return` elsewhere: `retrun` is one swap from it.
+    assert.ok(spans[0].start < at + 6 && spans[0].end > at, `the typo at ${at}: ${JSON.stringify(spans)}`);
+    assert.equal(spans[0].typoOf, 'return');
   });
 
   it('train fine-tunes and eval agrees that the held-out text got more predictable; the word memory goes along', async () => {

@@ -1,6 +1,7 @@
 // Messages between the extension host (or CLI) and the engine worker. Plain data only.
 import type { Language } from '../tokenizer/language';
 import type { ProjectMixing } from '../memory/projectCounts';
+import type { SurprisingSpan } from './surprisal';
 
 /** The new text before the cursor is `old.slice(0, keep) + append`, `length` units long. */
 export interface TextSync {
@@ -39,8 +40,8 @@ export interface ScoreResult {
   readonly tokens: number;
   readonly bitsPerChar: number;
   readonly perplexity: number;
-  /** The most surprising tokens: UTF-16 range and −log2 p, when asked for. */
-  readonly surprising?: { start: number; end: number; bits: number }[];
+  /** The most surprising spans (runtime/surprisal), when asked for. */
+  readonly surprising?: SurprisingSpan[];
 }
 
 export interface ModelInfo {
