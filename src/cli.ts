@@ -28,10 +28,12 @@ const usage = `usage: recurrent <command> [options]
   complete [--model DIR] --file F --offset N [--json]         completions at a cursor offset
   surprisal [--model DIR] --file F [--top N] [--no-cache] [--json]
                                                               the most surprising words, as the editor highlights them
-  simulate [--model DIR] [--max-words N] [--max-words-per-file N] [--ngram-train DIR] [--session] [--no-cache] [--json] PATH…
+  simulate [--model DIR] [--max-words N] [--max-words-per-file N] [--ngram-train DIR] [--session [--learn]] [--no-cache] [--json] PATH…
                                                               typing simulation against baselines; with
                                                               --session each PATH is a project whose files
                                                               are typed in path order, the earlier ones saved
+                                                              (--learn: also recurrent+learning, which learns
+                                                              from each saved file as the editor does)
   bench    [--model DIR] [--file F] [--keystrokes N] [--cpu-budget X] [--project-mb N] [--json]
                                                               latency, throughput, training and learning speed, project memory
 
@@ -130,6 +132,7 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
       maxWords: v['max-words'] ? positive(v['max-words'], '--max-words') : undefined,
       maxWordsPerFile: v['max-words-per-file'] ? positive(v['max-words-per-file'], '--max-words-per-file') : undefined,
       ngramTrain: typeof v['ngram-train'] === 'string' ? v['ngram-train'] : undefined,
+      learnerPath: v.learn ? path.join(__dirname, 'learner.js') : undefined,
     });
   },
 
@@ -211,7 +214,7 @@ async function main(argv: string[]): Promise<number> {
         'max-words': { type: 'string' }, 'max-words-per-file': { type: 'string' }, 'by-language': { type: 'boolean' }, 'ngram-train': { type: 'string' },
         'files-from': { type: 'string' }, keystrokes: { type: 'string' }, 'no-cache': { type: 'boolean' }, top: { type: 'string' },
         dynamic: { type: 'boolean' }, lr: { type: 'string' }, decay: { type: 'string' }, 'chunk-tokens': { type: 'string' }, passes: { type: 'string' }, 'cpu-budget': { type: 'string' },
-        session: { type: 'boolean' }, 'project-mb': { type: 'string' },
+        session: { type: 'boolean' }, learn: { type: 'boolean' }, 'project-mb': { type: 'string' },
       },
     });
     const result = await run(values, positionals);

@@ -123,6 +123,16 @@ describe('recurrent CLI', function () {
     }
   });
 
+  it('simulate --session --learn also types with recurrent+learning, which learns from each saved file', async () => {
+    const r = await recurrent('simulate', '--session', '--learn', '--model', model, '--max-words-per-file', '8', '--ngram-train', koa, '--json', path.join(corpusDir, 'express', 'lib'));
+    const systems = r.systems as Record<string, { keystrokesSaved: number; mrr: number[] }>;
+    const learning = systems['recurrent+learning'];
+    assert.ok(learning, Object.keys(systems).join(', '));
+    // The same engine on the same positions, differing only by the weights learned from the saved files.
+    assert.notDeepEqual([learning.keystrokesSaved, learning.mrr], [systems.recurrent.keystrokesSaved, systems.recurrent.mrr]);
+    assert.equal((r.static as { systems: Record<string, unknown> }).systems['recurrent+learning'], undefined);
+  });
+
   it('simulate --session types each project\'s files in order and reports the static figures beside', async () => {
     const r = await recurrent('simulate', '--session', '--model', model, '--max-words-per-file', '8', '--ngram-train', koa, '--json', path.join(corpusDir, 'express', 'lib'));
     assert.equal(r.mode, 'session');

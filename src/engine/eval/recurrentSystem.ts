@@ -4,17 +4,21 @@ import { CompleteOptions, CompletionResult } from '../runtime/protocol';
 import { Language, languageOfPath } from '../tokenizer/language';
 import type { CompletionSystem } from './completionSystem';
 import type { ProjectMixing } from '../memory/projectCounts';
+import type { SessionLearning } from './sessionLearning';
 
 /** The simulated project's root as a document id: its files' paths follow. */
 const ROOT = 'simulate://';
 
 export class RecurrentSystem implements CompletionSystem {
-  readonly name = 'recurrent';
+  readonly name: string;
   private doc = '';
   private language: Language = 'other';
   private last?: { text: string; result: Promise<CompletionResult | undefined> };
 
-  constructor(private readonly client: EngineClient, private readonly options: CompleteOptions, private readonly mixing?: Partial<ProjectMixing>) {}
+  /** With `learning`, its client learns from every saved file too (a session's `recurrent+learning`). */
+  constructor(private readonly client: EngineClient, private readonly options: CompleteOptions, private readonly mixing?: Partial<ProjectMixing>, private readonly learning?: SessionLearning) {
+    this.name = learning ? 'recurrent+learning' : 'recurrent';
+  }
 
   startFile(path: string): void {
     if (this.doc) this.client.close(this.doc);
@@ -24,12 +28,14 @@ export class RecurrentSystem implements CompletionSystem {
 
   /** Through the engine's project memory, kept in the worker's memory only. */
   async startProject(): Promise<void> {
+    await this.learning?.startProject();
     await this.client.project({ op: 'clear' });
     await this.client.project({ op: 'open', roots: [{ uri: ROOT, name: '' }], mixing: this.mixing });
   }
 
   async addProjectFile(path: string, text: string): Promise<void> {
     await this.client.project({ op: 'text', path, text });
+    await this.learning?.learn(text);
   }
 
   async rank(textBeforeCursor: string, _typed: string, limit: number): Promise<string[]> {

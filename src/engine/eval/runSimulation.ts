@@ -10,7 +10,9 @@ import { formatSimulationTable } from './formatSimulationTable';
 import { Frequency } from './frequency';
 import { NgramCache, NgramCacheOptions } from './ngramCache';
 import { NgramModel } from '../ngram/ngramModel';
+import type { CompletionSystem } from './completionSystem';
 import { RecurrentSystem } from './recurrentSystem';
+import { SessionLearning } from './sessionLearning';
 import { simulate, SimulationResult } from './simulate';
 import { VscodeWords } from './vscodeWords';
 
@@ -33,6 +35,8 @@ export interface SimulationRun {
   readonly ngramTrain?: string;
   /** false: the recurrent system without its neural cache. */
   readonly neuralCache?: boolean;
+  /** The learner (dist/learner.js): a session also types with `recurrent+learning` (eval/sessionLearning). */
+  readonly learnerPath?: string;
   readonly onProgress?: (message: string) => void;
 }
 
@@ -47,6 +51,7 @@ export async function runSimulation(run: SimulationRun): Promise<(SimulationResu
   say(`training the n-gram baseline on ${ngramTexts.length} files…`);
   const ngram = NgramModel.train(ngramTexts);
   const client = new EngineClient({ ...defaultEngineClientOptions(run.workerPath), neuralCache: run.neuralCache });
+  const cleanup: (() => Promise<void>)[] = [];
   try {
     await client.load(run.modelDir);
     const limit = 10;
@@ -57,10 +62,20 @@ export async function runSimulation(run: SimulationRun): Promise<(SimulationResu
     const result = await simulate(files, systems(), options);
     if (!run.session) return { ...result, table: formatSimulationTable(result) };
     say(`typing them again as a session: each file saved into its project once typed…`);
-    const session = await simulate(files, systems(), { ...options, session: true });
+    const sessionSystems: CompletionSystem[] = systems();
+    if (run.learnerPath) {
+      // Its own worker: the weights it learns must not reach the plain `recurrent`.
+      const learningClient = new EngineClient({ ...defaultEngineClientOptions(run.workerPath), neuralCache: run.neuralCache });
+      await learningClient.load(run.modelDir);
+      const learning = new SessionLearning(learningClient, run.learnerPath, run.modelDir);
+      cleanup.push(() => learning.dispose(), () => learningClient.dispose());
+      sessionSystems.splice(1, 0, new RecurrentSystem(learningClient, { ...defaultCompleteOptions(), maxItems: limit }, undefined, learning));
+    }
+    const session = await simulate(files, sessionSystems, { ...options, session: true });
     const both: SessionResult = { ...session, mode: 'session', static: { words: result.words, systems: result.systems } };
     return { ...both, table: `session (files 0…i−1 of each project saved while file i is typed):\n${formatSimulationTable(session)}\n\nstatic (the same positions without project files):\n${formatSimulationTable(result)}` };
   } finally {
+    for (const c of cleanup) await c();
     await client.dispose();
   }
 }
