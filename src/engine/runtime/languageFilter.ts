@@ -32,12 +32,12 @@ export class LanguageWordLists {
 }
 
 /**
- * The test for words completing `textBefore` (the text before the cursor) in a `language` file, or
- * undefined when any word may go there. `seen` tells whether the user's own text has the word.
+ * The test for words completing `lineBefore` (the cursor's line up to the cursor) in a `language`
+ * file, or undefined when any word may go there. `seen` tells whether the user's own text has the word.
  */
-export function languageFilter(lists: LanguageWordLists, language: Language, textBefore: string, seen: (word: string) => boolean): ((word: string) => boolean) | undefined {
+export function languageFilter(lists: LanguageWordLists, language: Language, lineBefore: string, seen: (word: string) => boolean): ((word: string) => boolean) | undefined {
   const family = codeFamilyOf(language);
-  if (!family || inCommentOrString(family, textBefore.slice(textBefore.lastIndexOf('\n') + 1))) return undefined;
+  if (!family || inCommentOrString(family, lineBefore)) return undefined;
   const words = lists.words(family);
   return words && ((word) => words.has(word) || seen(word));
 }

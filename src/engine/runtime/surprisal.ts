@@ -1,7 +1,7 @@
 // The surprisal ranking that the editor's highlights and `recurrent surprisal` share: the spans of
-// a scored text that cost the most bits, most surprising first, likely typos among them before the rest. A span is a word (the tokens of one
-// identifier run, whose bits add up: a misspelt `retrun` is `re`+`tr`+`un`, none of them alone very
-// surprising) or a single token of anything else.
+// a scored text that cost the most bits, most surprising first, with the likely typos among them
+// before the rest. A span is a word (the tokens of one identifier run, whose bits add up: a misspelt
+// `retrun` is `re`+`tr`+`un`, none of them alone very surprising) or a single token of anything else.
 import { IncrementalEncoder } from '../tokenizer';
 import { NearMisses } from '../text/nearMiss';
 

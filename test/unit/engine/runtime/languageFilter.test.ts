@@ -15,21 +15,21 @@ describe('language filter: in code, only words of the language or of the user\'s
   it('keeps the language\'s words and the user\'s, drops other languages\' keywords and prose; comments, strings and prose take every word', () => {
     const lists = new LanguageWordLists(dir, () => assert.fail('a shipped list failed to load'));
     const seen = (w: string) => w === 'zqxProjectName';
-    const allows = languageFilter(lists, 'typescript', 'class Shop {\n  constructor() {\n    s', seen)!;
+    const allows = languageFilter(lists, 'typescript', '    s', seen)!;
     assert.ok(allows('super') && allows('static') && allows('zqxProjectName'));
     assert.ok(!allows('self') && !allows('struct') && !allows('Catherine'));
-    assert.equal(languageFilter(lists, 'typescript', 'let a = 1;\n// s', seen), undefined);
+    assert.equal(languageFilter(lists, 'typescript', '// s', seen), undefined);
     assert.equal(languageFilter(lists, 'typescript', 'const t = "s', seen), undefined);
-    assert.equal(languageFilter(lists, 'markdown', '# Shop\n\ns', seen), undefined);
+    assert.equal(languageFilter(lists, 'markdown', 's', seen), undefined);
     assert.equal(languageFilter(lists, 'other', 's', seen), undefined);
-    assert.ok(!languageFilter(lists, 'rust', 'fn main() {\n    C', seen)!('Catherine'));
+    assert.ok(!languageFilter(lists, 'rust', '    C', seen)!('Catherine'));
   });
 
   it('a missing list is logged once and filters nothing', () => {
     const log: string[] = [];
     const lists = new LanguageWordLists(path.join(dir, 'no-such-folder'), (m) => log.push(m));
-    assert.equal(languageFilter(lists, 'go', 'func main() {\n\tf', () => false), undefined);
-    assert.equal(languageFilter(lists, 'go', 'func main() {\n\tf', () => false), undefined);
+    assert.equal(languageFilter(lists, 'go', '\tf', () => false), undefined);
+    assert.equal(languageFilter(lists, 'go', '\tf', () => false), undefined);
     assert.equal(log.length, 1);
     assert.match(log[0], /no word list for go .*; offering every word/);
   });
