@@ -3,7 +3,7 @@
 // highlights on the most surprising tokens that the toggle command turns on and off.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { perplexityItem, readPerplexity, surprisalHighlights, useWorkbench, waitForPerplexity } from './recurrent';
+import { perplexityItem, readPerplexity, removeWorkspaceFile, surprisalHighlights, useWorkbench, waitForPerplexity, writeWorkspaceFile } from './recurrent';
 import { openFile, poll, readHover, runCommand, screenshot, typeText } from './workbench';
 
 const TOGGLE = 'Recurrent: Toggle Surprisal Highlighting';
@@ -62,5 +62,40 @@ describe('perplexity and surprisal in the browser workbench', function () {
     await runCommand(page, TOGGLE);
     await poll(page, async () => (await surprisalHighlights(page)).length === 0, 15_000, 'the highlights to go');
     await screenshot(page, 'surprisal-highlights-off');
+  });
+
+  it('names the word a likely typo misspells in the hover of its highlight', async () => {
+    const text = [
+      'export function total(prices: number[]): number {',
+      '  let sum = 0;',
+      '  for (const price of prices) sum += price;',
+      '  if (sum < 0) return 0;',
+      '  retrun sum;',
+      '}',
+      '',
+    ].join('\n');
+    writeWorkspaceFile('src/total.ts', text);
+    await openFile(page, 'src/total.ts');
+    await waitForPerplexity(page);
+    await runCommand(page, TOGGLE);
+    try {
+      // The typo's text on screen, and a highlight under it.
+      const word = page.locator('.monaco-editor.focused .view-line span span', { hasText: /^\s*retrun$/ }).first();
+      const typo = await poll(page, async () => {
+        const at = await word.boundingBox();
+        if (!at) return undefined;
+        const center = { x: at.x + at.width / 2, y: at.y + at.height / 2 };
+        const boxes = await surprisalHighlights(page);
+        return boxes.some((b) => center.x > b.x && center.x < b.x + b.width && center.y > b.y && center.y < b.y + b.height) ? center : undefined;
+      }, 30_000, 'a highlight on the typo');
+      await screenshot(page, 'surprisal-typo-highlighted');
+      const hover = await readHover(page, typo);
+      assert.match(hover, /bits of surprisal .*; likely a typo of `?return`?, which this file uses/);
+      await screenshot(page, 'surprisal-typo-hover');
+      await page.mouse.move(5, 5);
+    } finally {
+      await runCommand(page, TOGGLE);
+      removeWorkspaceFile('src/total.ts');
+    }
   });
 });

@@ -26,7 +26,7 @@ export class SessionLearning {
     const file = path.join(this.dir, `learned-${this.projects++}.bin`);
     const learner = new LearningClient(this.learnerPath, { modelDir: this.modelDir, file, cpuBudget: 1 }, (m) => this.next?.reject(new Error(m)));
     learner.onDidLearn((l) => {
-      if (l.version > this.version) this.next?.resolve(l);
+      if (l.kind === 'learned') this.next?.resolve(l);
     });
     this.learner = learner;
   }
@@ -38,6 +38,8 @@ export class SessionLearning {
     this.learner.learn(text);
     const l = await learned;
     this.next = undefined;
+    // The same version: the text was too short to learn from.
+    if (l.version === this.version) return;
     this.version = l.version;
     await this.client.useWeights(l.file);
   }

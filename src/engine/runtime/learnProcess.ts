@@ -94,7 +94,11 @@ async function drain(): Promise<void> {
       const cpu = cpuSeconds();
       const before = await s.learner.score([doc]);
       const learned = await s.learner.learn(doc.ids, () => budget!.pace());
-      if (learned.steps === 0) continue;
+      if (learned.steps === 0) {
+        // Too short to learn from: answered all the same (the same version), so every text gets one.
+        send({ kind: 'learned', version: s.version, stats: s.stats, file: s.start.file, rssBytes: process.memoryUsage().rss });
+        continue;
+      }
       await budget!.pace();
       const after = await s.learner.score([doc]);
       s.version++;

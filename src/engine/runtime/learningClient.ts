@@ -32,20 +32,21 @@ export type ToLearner =
   | { readonly kind: 'learn'; readonly text: string }
   | { readonly kind: 'budget'; readonly cpuBudget: number };
 
-export type FromLearner =
-  | ({ readonly kind: 'ready' } & Learned)
-  | ({ readonly kind: 'learned' } & Learned)
-  | { readonly kind: 'failed'; readonly message: string };
+/** 'ready' once started (with what it goes on from); 'learned' once for every text, with the same
+ *  version when the text was too short to learn from. */
+export type Announced = { readonly kind: 'ready' | 'learned' } & Learned;
+
+export type FromLearner = Announced | { readonly kind: 'failed'; readonly message: string };
 
 export class LearningClient {
   private child?: ChildProcess;
-  private readonly listeners: ((l: Learned) => void)[] = [];
+  private readonly listeners: ((l: Announced) => void)[] = [];
   private disposed = false;
 
   constructor(private readonly learnerPath: string, private start: LearnerStart, private readonly log: (message: string) => void = () => undefined) {}
 
-  /** Called when the learner has started (with what it goes on from) and after each text it learned. */
-  onDidLearn(listener: (l: Learned) => void): void {
+  /** Called when the learner has started (with what it goes on from) and after each text. */
+  onDidLearn(listener: (l: Announced) => void): void {
     this.listeners.push(listener);
   }
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { defaultCompleteOptions } from '../../../src/engine/runtime/completeOptions';
 import { Engine } from '../../../src/engine/runtime/engine';
 import { defaultEngineClientOptions, EngineClient } from '../../../src/engine/runtime/engineClient';
-import { Learned, LearningClient } from '../../../src/engine/runtime/learningClient';
+import { Announced, LearningClient } from '../../../src/engine/runtime/learningClient';
 import { CompletionResult } from '../../../src/engine/runtime/protocol';
 import { loadModelFolder } from '../../../src/engine/model';
 import { Tokenizer } from '../../../src/engine/tokenizer';
@@ -34,10 +34,10 @@ describe('robustness: learning while the user works', function () {
     await Promise.all(learners.splice(0).map((l) => l.dispose()));
   });
 
-  function newLearner(dir: string, file: string, cpuBudget: number): { learner: LearningClient; events: Learned[] } {
+  function newLearner(dir: string, file: string, cpuBudget: number): { learner: LearningClient; events: Announced[] } {
     const learner = new LearningClient(distFile('learner.js'), { modelDir: dir, file, cpuBudget });
     learners.push(learner);
-    const events: Learned[] = [];
+    const events: Announced[] = [];
     learner.onDidLearn((l) => events.push(l));
     return { learner, events };
   }
@@ -86,6 +86,20 @@ describe('robustness: learning while the user works', function () {
     } finally {
       await engine.dispose();
     }
+  });
+
+  it('answers every text: one too short to learn from with the version it already has', async () => {
+    const file = path.join(tempDir('short'), 'learned.bin');
+    const { learner, events } = newLearner(modelDir, file, 1);
+    learner.open();
+    await until(() => events.length > 0, 30_000, 'the learner to start');
+    learner.learn('x = 1');
+    await until(() => events.length > 1, 30_000, 'the short text answered');
+    assert.deepEqual([events[1].kind, events[1].version], ['learned', 0]);
+    learner.learn(texts[1]);
+    learner.learn('y');
+    await until(() => events.length > 3, 30_000, 'both texts answered');
+    assert.deepEqual(events.slice(2).map((e) => [e.kind, e.version]), [['learned', 1], ['learned', 1]]);
   });
 
   it('a weight swap while the user types never answers with a mix of old and new weights', async () => {
