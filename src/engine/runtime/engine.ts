@@ -116,7 +116,7 @@ export class Engine {
     const project = this.project.memory;
     const path = this.projectPath(doc);
     const seen = (word: string) => cache.count(word) > 0 || others.some((c) => c.count(word) > 0) || project.count(word) > 0;
-    const allows = options.languageWordsOnly && this.languageWords ? languageFilter(this.languageWords, state.language, state.lineBeforeCursor, seen) : undefined;
+    const allows = options.languageWordsOnly && this.languageWords ? languageFilter(this.languageWords, state.language, state.lineBeforeCursor, options.maxItems, seen) : undefined;
     const result = await searchWords(lm, ctx, {
       ...search,
       maxItems: options.maxItems,

@@ -2,8 +2,9 @@
 // the code of the file's language contains it (media/languageWords, see text/languageWords), or the
 // user's own text does: the document, another open one, or the workspace's files (the project
 // memory), which hold the project's own names. In comments and strings, in prose and in languages we
-// have no words of, every word may be offered. Applied before the list is cut to its length, so a
-// dropped word makes room for the next one.
+// have no words of, every word may be offered. A word of the language dropped from the list makes
+// room for the next one; a word only the user's text has must rank among the list's length before
+// anything is dropped: deeper down such words are mostly the comments' and the docs' prose.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
@@ -31,13 +32,17 @@ export class LanguageWordLists {
   }
 }
 
+/** Whether a word at `rank` of the ranking (0: best; before any is dropped) may be listed. */
+export type WordTest = (word: string, rank: number) => boolean;
+
 /**
  * The test for words completing `lineBefore` (the cursor's line up to the cursor) in a `language`
- * file, or undefined when any word may go there. `seen` tells whether the user's own text has the word.
+ * file whose list is `length` long, or undefined when any word may go there. `seen` tells whether
+ * the user's own text has the word.
  */
-export function languageFilter(lists: LanguageWordLists, language: Language, lineBefore: string, seen: (word: string) => boolean): ((word: string) => boolean) | undefined {
+export function languageFilter(lists: LanguageWordLists, language: Language, lineBefore: string, length: number, seen: (word: string) => boolean): WordTest | undefined {
   const family = codeFamilyOf(language);
   if (!family || inCommentOrString(family, lineBefore)) return undefined;
   const words = lists.words(family);
-  return words && ((word) => words.has(word) || seen(word));
+  return words && ((word, rank) => words.has(word) || (rank < length && seen(word)));
 }

@@ -9,6 +9,7 @@ import { defaultCompleteOptions } from './completeOptions';
 import { CacheQuery } from './documentCache';
 import { WordMemoryQuery } from '../ngram/wordMemory';
 import { CompletionContext } from './documentState';
+import type { WordTest } from './languageFilter';
 import { LanguageModel, Prediction, SEARCH_TOP_K } from './languageModel';
 import { IDENTIFIER, isIdentifierByte } from '../text/identifier';
 import { TopK } from '../topK';
@@ -30,7 +31,7 @@ export interface SearchOptions {
   /** Kept across calls, it spares the model runs of paths the last search from the same context ran. */
   readonly memo?: SearchMemo;
   /** Words that may be listed (runtime/languageFilter); the rest make room for the next ones. */
-  readonly allows?: (word: string) => boolean;
+  readonly allows?: WordTest;
   readonly signal?: AbortSignal;
 }
 
@@ -218,7 +219,7 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
     for (const [word, score] of mixed) mixed.set(word, score + memoryShare * memory.prob(word));
   }
   const allows = options.allows;
-  const ranked = [...mixed.entries()].filter(([word]) => !allows || allows(word)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const ranked = [...mixed.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).filter(([word], rank) => !allows || allows(word, rank));
   return { typed, items: ranked.slice(0, options.maxItems).map(([word, score]) => ({ word, probability: score / z })) };
 }
 

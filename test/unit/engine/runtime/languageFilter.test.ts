@@ -14,22 +14,25 @@ describe('language filter: in code, only words of the language or of the user\'s
 
   it('keeps the language\'s words and the user\'s, drops other languages\' keywords and prose; comments, strings and prose take every word', () => {
     const lists = new LanguageWordLists(dir, () => assert.fail('a shipped list failed to load'));
-    const seen = (w: string) => w === 'zqxProjectName';
-    const allows = languageFilter(lists, 'typescript', '    s', seen)!;
-    assert.ok(allows('super') && allows('static') && allows('zqxProjectName'));
-    assert.ok(!allows('self') && !allows('struct') && !allows('Catherine'));
-    assert.equal(languageFilter(lists, 'typescript', '// s', seen), undefined);
-    assert.equal(languageFilter(lists, 'typescript', 'const t = "s', seen), undefined);
-    assert.equal(languageFilter(lists, 'markdown', 's', seen), undefined);
-    assert.equal(languageFilter(lists, 'other', 's', seen), undefined);
-    assert.ok(!languageFilter(lists, 'rust', '    C', seen)!('Catherine'));
+    const seen = (w: string) => w === 'zqxProjectName' || w === 'whether';
+    const allows = languageFilter(lists, 'typescript', '    s', 8, seen)!;
+    assert.ok(allows('super', 0) && allows('static', 1) && allows('zqxProjectName', 2));
+    assert.ok(!allows('self', 0) && !allows('struct', 1) && !allows('Catherine', 2));
+    // Below the list's length, a word only the user's text has (a comment's, say) no longer counts;
+    // the language's words still make room for the dropped ones.
+    assert.ok(!allows('zqxProjectName', 8) && !allows('whether', 12) && allows('super', 12));
+    assert.equal(languageFilter(lists, 'typescript', '// s', 8, seen), undefined);
+    assert.equal(languageFilter(lists, 'typescript', 'const t = "s', 8, seen), undefined);
+    assert.equal(languageFilter(lists, 'markdown', 's', 8, seen), undefined);
+    assert.equal(languageFilter(lists, 'other', 's', 8, seen), undefined);
+    assert.ok(!languageFilter(lists, 'rust', '    C', 8, seen)!('Catherine', 0));
   });
 
   it('a missing list is logged once and filters nothing', () => {
     const log: string[] = [];
     const lists = new LanguageWordLists(path.join(dir, 'no-such-folder'), (m) => log.push(m));
-    assert.equal(languageFilter(lists, 'go', '\tf', () => false), undefined);
-    assert.equal(languageFilter(lists, 'go', '\tf', () => false), undefined);
+    assert.equal(languageFilter(lists, 'go', '\tf', 8, () => false), undefined);
+    assert.equal(languageFilter(lists, 'go', '\tf', 8, () => false), undefined);
     assert.equal(log.length, 1);
     assert.match(log[0], /no word list for go .*; offering every word/);
   });
@@ -53,8 +56,9 @@ describe('language filter: in code, only words of the language or of the user\'s
       const options = { ...defaultCompleteOptions(), maxItems: 5 };
       const wide = await plain.complete('file:///w/a.ts', sync(text, 'typescript'), { ...options, maxItems: 50 });
       const got = await filtered.complete('file:///w/a.ts', sync(text, 'typescript'), options);
-      const expected = wide.items.filter((i) => jsts.has(i.word) || text.includes(i.word)).slice(0, 5).map((i) => i.word);
-      assert.ok(wide.items.some((i) => !jsts.has(i.word) && !text.includes(i.word)), 'the test needs a word to drop');
+      // Of the plain engine's ranking: the language's words, and the document's own within the first 5.
+      const expected = wide.items.filter((i, rank) => jsts.has(i.word) || (rank < 5 && text.includes(i.word))).slice(0, 5).map((i) => i.word);
+      assert.ok(wide.items.slice(0, 5).some((i) => !jsts.has(i.word) && !text.includes(i.word)), 'the test needs a word to drop');
       assert.deepEqual(got.items.map((i) => i.word), expected);
       // Turned off, and in a comment, the engine lists as the plain one does.
       const off = await filtered.complete('file:///w/a.ts', sync(text, 'typescript'), { ...options, languageWordsOnly: false });
