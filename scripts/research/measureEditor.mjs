@@ -7,6 +7,7 @@
 // off). Run on demand, not by npm test:
 //   npx tsx scripts/research/measureEditor.mjs --set tune|report [--per-language 40] [--passes merged,service,ours]
 //     [--languages typescript,python,go,rust,markdown,plaintext] [--vsix FILE] [--out runs/editor-….jsonl]
+//   npx tsx scripts/research/measureEditor.mjs --summarize runs/editor-….jsonl     (the tables again, from the observations)
 // Prints a table per pass and writes every observation as a JSON line.
 import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -29,6 +30,8 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     seed: { type: 'string', default: '15' },
     settings: { type: 'string', default: '{}' },
+    // Print the tables of an earlier run's observations (its --out file) without measuring.
+    summarize: { type: 'string' },
   },
 });
 const perLanguage = Number(args['per-language']);
@@ -340,6 +343,39 @@ function printTable(pass, rows) {
     lines.push(`| ${language} | ${kind} | ${typed} | ${g.length} | ${pct(shown, g.length)} | ${pct(g.filter((r) => r.rank === 0).length, g.length)} | ${pct(g.filter((r) => r.rank >= 0 && r.rank < 5).length, g.length)} | ${oursTop5.toFixed(1)} | ${pct(ghost, g.length)} | ${pct(g.filter((r) => r.ghostRight).length, ghost)} | ${g.filter((r) => r.ghostPastWord).length}, ${g.filter((r) => r.ghostPastWord && r.ghostAllRight).length} | ${pct(g.filter((r) => r.firstRowMs !== undefined && r.firstRowMs <= 1500).length, g.length)} |`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
+  printStrayWords(rows);
 }
 
-await main();
+/** Recurrent's rows in code that are words of neither the language's code (media/languageWords) nor
+ *  the code (outside comments and strings) of the measured files of that language: prose, or other
+ *  languages' keywords. */
+function printStrayWords(rows) {
+  const codeWords = new Map();
+  let ours = 0;
+  const stray = [];
+  for (const r of rows) {
+    const family = codeFamilyOfLanguageId(r.language);
+    if (!family) continue;
+    if (!codeWords.has(r.language)) {
+      const words = new Set(gunzipSync(readFileSync(join(repoRoot, 'media', 'languageWords', `${family}.txt.gz`))).toString('utf8').split('\n'));
+      for (const source of new Set(rows.filter((x) => x.language === r.language).map((x) => x.source))) {
+        const text = readText(source);
+        const mask = commentAndStringMask(family, text);
+        for (const m of text.matchAll(WORD)) if (!mask[m.index]) words.add(m[0]);
+      }
+      codeWords.set(r.language, words);
+    }
+    for (const row of r.rows.filter((x) => x.ours)) {
+      ours++;
+      if (!codeWords.get(r.language).has(row.label)) stray.push(`${r.language}: ${row.label}`);
+    }
+  }
+  process.stdout.write(`Recurrent's rows in code that are words of neither the language's code nor the measured files' code: ${stray.length} of ${ours}${stray.length ? ` (${[...new Set(stray)].slice(0, 40).join(', ')})` : ''}\n`);
+}
+
+if (args.summarize) {
+  const rows = readFileSync(args.summarize, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((r) => r.kind);
+  for (const pass of new Set(rows.map((r) => r.pass))) printTable(pass, rows.filter((r) => r.pass === pass));
+} else {
+  await main();
+}
