@@ -242,7 +242,8 @@ export class Engine {
     let checkpointBytes = 0;
     for (const d of this.documents.values()) checkpointBytes += d.checkpointBytes;
     const heap = v8.getHeapStatistics();
-    return { documents: this.documents.size, checkpointBytes, rssBytes: process.memoryUsage().rss, heapUsedBytes: heap.used_heap_size, heapLimitBytes: heap.heap_size_limit };
+    const cpu = process.cpuUsage();
+    return { documents: this.documents.size, checkpointBytes, rssBytes: process.memoryUsage().rss, cpuSeconds: (cpu.user + cpu.system) / 1e6, heapUsedBytes: heap.used_heap_size, heapLimitBytes: heap.heap_size_limit };
   }
 
   async dispose(): Promise<void> {
