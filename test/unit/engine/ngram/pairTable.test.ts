@@ -5,7 +5,11 @@ describe('ngram/pairTable', () => {
   it('interns pairs as dense ids across growth, and finds them again', () => {
     const t = new PairTable(4);
     const key = (i: number) => [(i * 7919) % 50021, i % 3] as const;
-    for (let i = 0; i < 60000; i++) assert.equal(t.intern(...key(i)), i);
+    for (let i = 0; i < 60000; i++) {
+      assert.equal(t.intern(...key(i)), i);
+      // Also while a full slot array moves into a larger one.
+      assert.equal(t.find(...key(i >> 1)), i >> 1);
+    }
     assert.equal(t.size, 60000);
     for (let i = 0; i < 60000; i += 7) {
       assert.equal(t.intern(...key(i)), i);
