@@ -14,6 +14,7 @@
 import { CHUNK_MASK, ChunkedInts } from '../ngram/chunkedInts';
 import { PairTable } from '../ngram/pairTable';
 import { PrefixIndex } from './prefixIndex';
+import { encodeTokenIds } from './tokenIds';
 import { scanTokens } from '../text/tokenScanner';
 import { isCompletionWord } from '../text/words';
 
@@ -97,10 +98,19 @@ class PairCounts {
   }
 }
 
-/** One file's contribution: its folder and its token ids, so that its counts can come out again. */
+/** One file's contribution: its folder and its token ids (memory/tokenIds), so that its counts can come out again. */
 export interface FileCounts {
   readonly folder: number;
-  readonly tokens: Int32Array;
+  readonly tokens: Uint8Array;
+  /** Ids in `tokens`. */
+  readonly count: number;
+}
+
+/** How far counting a file in slices has got (see countSlice): the byte to read next and the two ids before it. */
+export class CountCursor {
+  at = 0;
+  u = -1;
+  v = -1;
 }
 
 /** The mixture's side of one query: P(w) = weight(w) + modelWeight·P_model(w), as text/cacheMixture. */
@@ -211,16 +221,15 @@ export class ProjectCounts {
   }
 
   /** Counts the token ids (of this memory's vocabulary) as the file at `path`, replacing what it had. */
-  setTokens(path: string, tokens: Int32Array): void {
+  setTokens(path: string, ids: Int32Array): void {
     this.remove(path);
-    const file = this.attach(path, tokens);
-    this.countRange(file, 1, 0, tokens.length);
+    this.countSlice(this.attach(path, encodeTokenIds(ids), ids.length), 1, new CountCursor(), Infinity);
   }
 
   /** Takes the file's counts out; false when it was not counted. */
   remove(path: string): boolean {
     const file = this.detach(path);
-    if (file) this.countRange(file, -1, 0, file.tokens.length);
+    if (file) this.countSlice(file, -1, new CountCursor(), Infinity);
     return Boolean(file);
   }
 
@@ -229,17 +238,18 @@ export class ProjectCounts {
     const file = this.files.get(from);
     if (!file) return;
     this.remove(from);
-    this.setTokens(to, file.tokens);
+    this.remove(to);
+    this.countSlice(this.attach(to, file.tokens, file.count), 1, new CountCursor(), Infinity);
   }
 
-  /** Makes `path` a file of the memory with these tokens, not counted yet (see countRange). */
-  attach(path: string, tokens: Int32Array): FileCounts {
-    const file = { folder: this.folder(folderOf(path)), tokens };
+  /** Makes `path` a file of the memory with these token ids (memory/tokenIds), not counted yet (see countSlice). */
+  attach(path: string, tokens: Uint8Array, count: number): FileCounts {
+    const file = { folder: this.folder(folderOf(path)), tokens, count };
     this.files.set(path, file);
     return file;
   }
 
-  /** Forgets `path` without taking its counts out (see countRange). */
+  /** Forgets `path` without taking its counts out (see countSlice). */
   detach(path: string): FileCounts | undefined {
     const file = this.files.get(path);
     this.files.delete(path);
@@ -247,15 +257,24 @@ export class ProjectCounts {
   }
 
   /**
-   * Adds (delta 1) or takes out (−1) the counts of a file's tokens [from, to): the n-grams that end
-   * in them. Done range by range in order, a large file can be counted in slices between requests.
+   * Adds (delta 1) or takes out (−1) the counts of the next `max` tokens of a file from `cursor`
+   * (the n-grams that end in them) and moves the cursor on; true when the file is done. Done slice
+   * by slice in order, a large file can be counted between requests.
    */
-  countRange(file: FileCounts, delta: 1 | -1, from: number, to: number): void {
+  countSlice(file: FileCounts, delta: 1 | -1, cursor: CountCursor, max: number): boolean {
     const { tokens, folder } = file;
-    let previous = from >= 1 ? tokens[from - 1] : -1;
-    let pair = from >= 2 ? this.bigram.find(tokens[from - 2], previous) : -1;
-    for (let i = from; i < to; i++) {
-      const w = tokens[i];
+    let { at, u, v } = cursor;
+    let pair = u >= 0 ? this.bigram.find(u, v) : -1;
+    for (let n = 0; n < max && at < tokens.length; n++) {
+      // A varint (memory/tokenIds), read inline: this is the loop of counting.
+      let w = 0;
+      let byte: number;
+      let shift = 0;
+      do {
+        byte = tokens[at++];
+        w |= (byte & 0x7f) << shift;
+        shift += 7;
+      } while (byte & 0x80);
       const completion = this.completion[w] === 1;
       this.unigram.add(w, delta);
       this.all += delta;
@@ -263,12 +282,17 @@ export class ProjectCounts {
         this.allWords += delta;
         this.folderWords.add(folder, w, delta, true);
       }
-      const next = previous >= 0 ? this.bigram.add(previous, w, delta, completion) : -1;
+      const next = v >= 0 ? this.bigram.add(v, w, delta, completion) : -1;
       if (pair >= 0) this.trigram.add(pair, w, delta, completion);
       pair = next;
-      previous = w;
+      u = v;
+      v = w;
     }
+    cursor.at = at;
+    cursor.u = u;
+    cursor.v = v;
     this.frequent = undefined;
+    return at >= tokens.length;
   }
 
   /** The id of a token, added to the vocabulary if new. */
