@@ -117,7 +117,7 @@ export class Engine {
         documentScope(cache, typed, this.options.cachePriors, wanted),
         openDocumentsScope(others, typed, this.options.openDocuments, wanted),
         project.query(cache.history(), typed, path, wanted, this.projectMixing),
-      ], wanted),
+      ], wanted, 2),
       memoryFor: memory && ((prefix) => memory.query(cache.history(), prefix, wanted)),
       memo: this.memo,
       signal,
