@@ -25,24 +25,22 @@ const MAX_WALK = 1024;
 const RANGE_SCAN = 256;
 
 /** A count table over dense pair ids (ngram/PairTable) with per-context follower lists and sums.
- *  Interleaved so that one add touches few cache lines: per pair [count, next + 1], per context
- *  [head + 1, total, completion-word total, distinct followers with a positive count]. */
+ *  Interleaved so that one add touches few cache lines: per pair [count, next + 1] beside its
+ *  keys, per context [head + 1, total, completion-word total, distinct followers with a positive count]. */
 class PairCounts {
-  readonly table = new PairTable(1 << 12);
-  private readonly pairs = new ChunkedInts();
+  readonly table = new PairTable(1 << 12, 2);
   private readonly contexts = new ChunkedInts();
 
   /** Adds `delta` to (context, word); returns the pair's id. */
   add(context: number, word: number, delta: number, completion: boolean): number {
     const before = this.table.size;
     const id = this.table.intern(context, word);
-    // A context's 4 fields and a pair's 2 share a chunk (ngram/ChunkedInts).
+    // A context's 4 fields share a chunk (ngram/ChunkedInts).
     this.contexts.ensure(context * 4 + 3);
     const ctx = this.contexts.chunkOf(context * 4);
     const c = (context * 4) & CHUNK_MASK;
-    if (id === before) this.pairs.ensure(id * 2 + 1);
-    const pairs = this.pairs.chunkOf(id * 2);
-    const p = (id * 2) & CHUNK_MASK;
+    const pairs = this.table.record(id);
+    const p = this.table.recordAt(id);
     if (id === before) {
       // A new pair heads its context's list.
       pairs[p + 1] = ctx[c];
@@ -61,7 +59,7 @@ class PairCounts {
   get(context: number, word: number): number {
     if (context < 0) return 0;
     const id = this.table.find(context, word);
-    return id < 0 ? 0 : this.pairs.get(id * 2);
+    return id < 0 ? 0 : this.table.record(id)[this.table.recordAt(id)];
   }
 
   /** Id of (context, word), or -1. */
@@ -84,10 +82,10 @@ class PairCounts {
 
   /** Calls `visit` with the words of `context` whose count is positive and their counts, newest first, at most MAX_WALK of them. */
   forEachCount(context: number, visit: (word: number, count: number) => void): void {
-    const pairs = this.pairs;
+    const t = this.table;
     let walked = 0;
-    for (let id = this.context(context, 0) - 1; id >= 0 && walked < MAX_WALK; id = pairs.get(id * 2 + 1) - 1, walked++) {
-      const c = pairs.get(id * 2);
+    for (let id = this.context(context, 0) - 1; id >= 0 && walked < MAX_WALK; id = t.record(id)[t.recordAt(id) + 1] - 1, walked++) {
+      const c = t.record(id)[t.recordAt(id)];
       if (c > 0) visit(this.table.b(id), c);
     }
   }

@@ -26,14 +26,14 @@ export function decodeTokenIds(bytes: Uint8Array, count: number): Int32Array | u
   let at = 0;
   for (let i = 0; i < count; i++) {
     let id = 0;
-    let byte = 0;
     for (let shift = 0; ; shift += 7) {
-      if (at >= bytes.length || shift > 28) return undefined;
-      byte = bytes[at++];
-      id += (byte & 0x7f) * 2 ** shift;
+      if (at >= bytes.length) return undefined;
+      const byte = bytes[at++];
+      // The fifth byte may hold 3 bits only (31 in all), and must be the last.
+      if (shift === 28 && byte >= 8) return undefined;
+      id |= (byte & 0x7f) << shift;
       if (byte < 0x80) break;
     }
-    if (id > 0x7fffffff) return undefined;
     ids[i] = id;
   }
   return at === bytes.length ? ids : undefined;

@@ -12,18 +12,23 @@ const MAX_LOAD = 0.7;
 /** Entries moved from the old slot array per insert while it grows: done long before the new one fills. */
 const MOVE_PER_INSERT = 64;
 
-/** Interns (a, b) pairs as dense ids; `a(id)`/`b(id)` give them back. */
+/** Interns (a, b) pairs as dense ids; `a(id)`/`b(id)` give them back. With `values` 2, each id
+ *  also has two int32 of the caller's beside its keys (see record): a counter that updates them
+ *  after an intern then touches the memory the intern just read. */
 export class PairTable {
   private slots: Int32Array;
   /** While growing: the previous slot array, which still holds ids [moved, moveEnd). */
   private old?: Int32Array;
   private moved = 0;
   private moveEnd = 0;
-  /** Per id: a, b. */
+  /** Per id: a, b, and the values. */
   private readonly keys = new ChunkedInts();
+  /** log2 of the entries per id (2 or 4: a record never straddles two chunks). */
+  private readonly shift: number;
   private count = 0;
 
-  constructor(expected = 1024) {
+  constructor(expected = 1024, values: 0 | 2 = 0) {
+    this.shift = values ? 2 : 1;
     let cap = 1024;
     while (cap * MAX_LOAD < expected) cap *= 2;
     this.slots = new Int32Array(cap);
@@ -35,11 +40,20 @@ export class PairTable {
   }
 
   a(id: number): number {
-    return this.keys.get(2 * id);
+    return this.keys.get(id << this.shift);
   }
 
   b(id: number): number {
-    return this.keys.get(2 * id + 1);
+    return this.keys.get((id << this.shift) + 1);
+  }
+
+  /** The chunk that holds the values of `id` at recordAt(id) and recordAt(id) + 1. */
+  record(id: number): Int32Array {
+    return this.keys.chunkOf(id << this.shift);
+  }
+
+  recordAt(id: number): number {
+    return ((id << this.shift) & CHUNK_MASK) + 2;
   }
 
   /** Id of (a, b), adding it if new (then the id equals the previous `size`). */
@@ -53,8 +67,8 @@ export class PairTable {
     for (; ; s = (s + 1) & mask) {
       const found = slots[s] - 1;
       if (found < 0) break;
-      const chunk = keys.chunkOf(2 * found);
-      const at = (2 * found) & CHUNK_MASK;
+      const chunk = keys.chunkOf(found << this.shift);
+      const at = (found << this.shift) & CHUNK_MASK;
       if (chunk[at] === a && chunk[at + 1] === b) return found;
     }
     if (this.old) {
@@ -62,9 +76,10 @@ export class PairTable {
       if (moving >= 0) return moving;
     }
     const id = this.count++;
-    keys.ensure(2 * id + 1);
-    keys.set(2 * id, a);
-    keys.set(2 * id + 1, b);
+    const at = id << this.shift;
+    keys.ensure(at + (1 << this.shift) - 1);
+    keys.set(at, a);
+    keys.set(at + 1, b);
     slots[s] = id + 1;
     if (this.old) this.move();
     else if (this.count > this.slots.length * MAX_LOAD) this.grow();
@@ -84,8 +99,8 @@ export class PairTable {
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const id = slots[s] - 1;
       if (id < 0) return -1;
-      const chunk = keys.chunkOf(2 * id);
-      const at = (2 * id) & CHUNK_MASK;
+      const chunk = keys.chunkOf(id << this.shift);
+      const at = (id << this.shift) & CHUNK_MASK;
       if (chunk[at] === a && chunk[at + 1] === b) return id;
     }
   }

@@ -18,4 +18,17 @@ describe('ngram/pairTable', () => {
     }
     assert.equal(t.find(50021, 0), -1);
   });
+
+  it('keeps two values per id beside its keys, across growth', () => {
+    const t = new PairTable(4, 2);
+    for (let i = 0; i < 60000; i++) {
+      const id = t.intern(i % 977, i);
+      t.record(id)[t.recordAt(id)] = i * 3;
+      t.record(id)[t.recordAt(id) + 1] = i + 7;
+    }
+    for (let i = 0; i < 60000; i += 11) {
+      const id = t.find(i % 977, i);
+      assert.deepEqual([t.a(id), t.b(id), t.record(id)[t.recordAt(id)], t.record(id)[t.recordAt(id) + 1]], [i % 977, i, i * 3, i + 7]);
+    }
+  });
 });
