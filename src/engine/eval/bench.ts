@@ -264,7 +264,7 @@ function formatBench(r: Omit<BenchResult, 'table'>): string {
     `without the neural cache  completion p50 ${f(r.neuralCache.without.completionMs.p50)} ms p99 ${f(r.neuralCache.without.completionMs.p99)} ms; worker ${f(r.neuralCache.without.rssMB, 0)} MB`,
     `while training            completion p50 ${f(r.loadedCompletionMs.p50)} ms p99 ${f(r.loadedCompletionMs.p99)} ms; event-loop lag p99 ${f(r.eventLoopLagMs.p99)} ms (max ${f(r.eventLoopLagMs.max)})`,
     `while learning (${f(r.learning.cpuBudget * 100, 0)}% core)  completion p50 ${f(r.learning.completionMs.p50)} ms p99 ${f(r.learning.completionMs.p99)} ms; ${f(r.learning.cpuSecondsPerKB, 3)} CPU s/KB learned (${f(r.learning.kbLearned, 1)} KB, ${r.learning.swaps} weight swaps); learner ${f(r.learning.rssMB, 0)} MB`,
-    `project memory            ${r.projectMemory.files} files, ${f(r.projectMemory.MB, 1)} MB indexed in ${f(r.projectMemory.seconds, 1)} s = ${f(r.projectMemory.indexMBps, 1)} MB/s; worker ${f(r.projectMemory.rssMB, 0)} MB`,
+    `project memory            ${r.projectMemory.files} files, ${f(r.projectMemory.MB, 1)} MB indexed in ${f(r.projectMemory.seconds, 1)} s = ${f(r.projectMemory.indexMBps, 1)} MB/s (${f(r.projectMemory.indexMBpsCpu, 1)} MB per worker CPU-second); worker ${f(r.projectMemory.rssMB, 0)} MB`,
     `  while indexing          completion p50 ${f(r.projectMemory.completionMs.p50)} ms p99 ${f(r.projectMemory.completionMs.p99)} ms; event-loop lag p99 ${f(r.projectMemory.eventLoopLagMs.p99)} ms`,
     `  with it loaded          completion p50 ${f(r.projectMemory.afterCompletionMs.p50)} ms p99 ${f(r.projectMemory.afterCompletionMs.p99)} ms; file ${f(r.projectMemory.fileMB, 1)} MB, loaded in ${f(r.projectMemory.loadSeconds, 1)} s`,
   ].join('\n');

@@ -11,56 +11,41 @@
 // above the rest of the project (Hellendoorn & Devanbu 2017's nested cache): a completion word's
 //   P1(w) = (Ncw / N)·[(1 − φ)·c(w) / Ncw + φ·cFolder(w) / NcwFolder],
 // Ncw the completion-word tokens, so the folder's own identifiers rank above the project's.
+import { CHUNK_MASK, ChunkedInts } from '../ngram/chunkedInts';
 import { PairTable } from '../ngram/pairTable';
+import { PrefixIndex } from './prefixIndex';
+import { encodeTokenIds } from './tokenIds';
 import { scanTokens } from '../text/tokenScanner';
 import { isCompletionWord } from '../text/words';
 
 /** Follower lists longer than this are read only this far (for candidates, and for the sums under a prefix). */
 const MAX_WALK = 1024;
-/** Prefix ranges up to this many words are scored word by word; larger ones (a letter or two typed
+/** Prefixes of up to this many words are scored word by word; larger ones (a letter or two typed
  *  in a big project) read the contexts' followers instead, which bounds a keystroke's cost. */
 const RANGE_SCAN = 256;
 
-/** A growable Int32Array (typed arrays cannot grow in place). */
-class Ints {
-  data: Int32Array;
-  constructor(size = 1024) {
-    this.data = new Int32Array(size);
-  }
-  /** Makes index i valid (new entries are 0). */
-  ensure(i: number): void {
-    if (i < this.data.length) return;
-    let n = this.data.length;
-    while (n <= i) n *= 2;
-    const next = new Int32Array(n);
-    next.set(this.data);
-    this.data = next;
-  }
-}
-
 /** A count table over dense pair ids (ngram/PairTable) with per-context follower lists and sums.
- *  Interleaved so that one add touches few cache lines: per pair [count, next + 1], per context
- *  [head + 1, total, completion-word total, distinct followers with a positive count]. */
+ *  Interleaved so that one add touches few cache lines: per pair [count, next + 1] beside its
+ *  keys, per context [head + 1, total, completion-word total, distinct followers with a positive count]. */
 class PairCounts {
-  readonly table = new PairTable(1 << 12);
-  private readonly pairs = new Ints(2048);
-  private readonly contexts = new Ints(4096);
+  readonly table = new PairTable(1 << 12, 2);
+  private readonly contexts = new ChunkedInts();
 
   /** Adds `delta` to (context, word); returns the pair's id. */
   add(context: number, word: number, delta: number, completion: boolean): number {
     const before = this.table.size;
     const id = this.table.intern(context, word);
-    const c = context * 4;
-    if (c + 3 >= this.contexts.data.length) this.contexts.ensure(c + 3);
-    const ctx = this.contexts.data;
-    const p = id * 2;
+    // A context's 4 fields share a chunk (ngram/ChunkedInts).
+    this.contexts.ensure(context * 4 + 3);
+    const ctx = this.contexts.chunkOf(context * 4);
+    const c = (context * 4) & CHUNK_MASK;
+    const pairs = this.table.record(id);
+    const p = this.table.recordAt(id);
     if (id === before) {
-      if (p + 1 >= this.pairs.data.length) this.pairs.ensure(p + 1);
       // A new pair heads its context's list.
-      this.pairs.data[p + 1] = ctx[c];
+      pairs[p + 1] = ctx[c];
       ctx[c] = id + 1;
     }
-    const pairs = this.pairs.data;
     const old = pairs[p];
     pairs[p] = old + delta;
     if (old === 0 && delta > 0) ctx[c + 3]++;
@@ -74,7 +59,7 @@ class PairCounts {
   get(context: number, word: number): number {
     if (context < 0) return 0;
     const id = this.table.find(context, word);
-    return id < 0 ? 0 : this.pairs.data[id * 2];
+    return id < 0 ? 0 : this.table.record(id)[this.table.recordAt(id)];
   }
 
   /** Id of (context, word), or -1. */
@@ -97,24 +82,33 @@ class PairCounts {
 
   /** Calls `visit` with the words of `context` whose count is positive and their counts, newest first, at most MAX_WALK of them. */
   forEachCount(context: number, visit: (word: number, count: number) => void): void {
-    const pairs = this.pairs.data;
+    const t = this.table;
     let walked = 0;
-    for (let id = this.context(context, 0) - 1; id >= 0 && walked < MAX_WALK; id = pairs[id * 2 + 1] - 1, walked++) {
-      const c = pairs[id * 2];
+    for (let id = this.context(context, 0) - 1; id >= 0 && walked < MAX_WALK; id = t.record(id)[t.recordAt(id) + 1] - 1, walked++) {
+      const c = t.record(id)[t.recordAt(id)];
       if (c > 0) visit(this.table.b(id), c);
     }
   }
 
   private context(context: number, field: number): number {
     const at = context * 4 + field;
-    return context >= 0 && at < this.contexts.data.length ? this.contexts.data[at] : 0;
+    return context >= 0 && at < this.contexts.capacity ? this.contexts.get(at) : 0;
   }
 }
 
-/** One file's contribution: its folder and its token ids, so that its counts can come out again. */
+/** One file's contribution: its folder and its token ids (memory/tokenIds), so that its counts can come out again. */
 export interface FileCounts {
   readonly folder: number;
-  readonly tokens: Int32Array;
+  readonly tokens: Uint8Array;
+  /** Ids in `tokens`. */
+  readonly count: number;
+}
+
+/** How far counting a file in slices has got (see countSlice): the byte to read next and the two ids before it. */
+export class CountCursor {
+  at = 0;
+  u = -1;
+  v = -1;
 }
 
 /** The mixture's side of one query: P(w) = weight(w) + modelWeight·P_model(w), as text/cacheMixture. */
@@ -150,11 +144,9 @@ export class ProjectCounts {
   private readonly tokens: string[] = [];
   private readonly ids = new Map<string, number>();
   private readonly completion: number[] = [];
-  /** Token ids in UTF-16 order of their strings, for prefix ranges; new ids wait in `unsorted`
-   *  until a query merges them in (one sort of the few new ones, one pass over the rest). */
-  private sorted = new Int32Array(0);
-  private unsorted: number[] = [];
-  private readonly unigram = new Ints();
+  /** The completion words' ids by their first units, for the words under a typed prefix. */
+  private readonly prefixes = new PrefixIndex();
+  private readonly unigram = new ChunkedInts();
   private readonly bigram = new PairCounts();
   /** Trigrams: context = the bigram's pair id. */
   private readonly trigram = new PairCounts();
@@ -176,7 +168,7 @@ export class ProjectCounts {
   /** Distinct completion words with a positive count. */
   get wordCount(): number {
     let n = 0;
-    for (let id = 0; id < this.tokens.length; id++) if (this.completion[id] && this.unigram.data[id] > 0) n++;
+    for (let id = 0; id < this.tokens.length; id++) if (this.completion[id] && this.unigram.get(id) > 0) n++;
     return n;
   }
 
@@ -227,16 +219,15 @@ export class ProjectCounts {
   }
 
   /** Counts the token ids (of this memory's vocabulary) as the file at `path`, replacing what it had. */
-  setTokens(path: string, tokens: Int32Array): void {
+  setTokens(path: string, ids: Int32Array): void {
     this.remove(path);
-    const file = this.attach(path, tokens);
-    this.countRange(file, 1, 0, tokens.length);
+    this.countSlice(this.attach(path, encodeTokenIds(ids), ids.length), 1, new CountCursor(), Infinity);
   }
 
   /** Takes the file's counts out; false when it was not counted. */
   remove(path: string): boolean {
     const file = this.detach(path);
-    if (file) this.countRange(file, -1, 0, file.tokens.length);
+    if (file) this.countSlice(file, -1, new CountCursor(), Infinity);
     return Boolean(file);
   }
 
@@ -245,17 +236,18 @@ export class ProjectCounts {
     const file = this.files.get(from);
     if (!file) return;
     this.remove(from);
-    this.setTokens(to, file.tokens);
+    this.remove(to);
+    this.countSlice(this.attach(to, file.tokens, file.count), 1, new CountCursor(), Infinity);
   }
 
-  /** Makes `path` a file of the memory with these tokens, not counted yet (see countRange). */
-  attach(path: string, tokens: Int32Array): FileCounts {
-    const file = { folder: this.folder(folderOf(path)), tokens };
+  /** Makes `path` a file of the memory with these token ids (memory/tokenIds), not counted yet (see countSlice). */
+  attach(path: string, tokens: Uint8Array, count: number): FileCounts {
+    const file = { folder: this.folder(folderOf(path)), tokens, count };
     this.files.set(path, file);
     return file;
   }
 
-  /** Forgets `path` without taking its counts out (see countRange). */
+  /** Forgets `path` without taking its counts out (see countSlice). */
   detach(path: string): FileCounts | undefined {
     const file = this.files.get(path);
     this.files.delete(path);
@@ -263,28 +255,42 @@ export class ProjectCounts {
   }
 
   /**
-   * Adds (delta 1) or takes out (−1) the counts of a file's tokens [from, to): the n-grams that end
-   * in them. Done range by range in order, a large file can be counted in slices between requests.
+   * Adds (delta 1) or takes out (−1) the counts of the next `max` tokens of a file from `cursor`
+   * (the n-grams that end in them) and moves the cursor on; true when the file is done. Done slice
+   * by slice in order, a large file can be counted between requests.
    */
-  countRange(file: FileCounts, delta: 1 | -1, from: number, to: number): void {
+  countSlice(file: FileCounts, delta: 1 | -1, cursor: CountCursor, max: number): boolean {
     const { tokens, folder } = file;
-    let previous = from >= 1 ? tokens[from - 1] : -1;
-    let pair = from >= 2 ? this.bigram.find(tokens[from - 2], previous) : -1;
-    for (let i = from; i < to; i++) {
-      const w = tokens[i];
+    let { at, u, v } = cursor;
+    let pair = u >= 0 ? this.bigram.find(u, v) : -1;
+    for (let n = 0; n < max && at < tokens.length; n++) {
+      // A varint (memory/tokenIds), read inline: this is the loop of counting.
+      let w = 0;
+      let byte: number;
+      let shift = 0;
+      do {
+        byte = tokens[at++];
+        w |= (byte & 0x7f) << shift;
+        shift += 7;
+      } while (byte & 0x80);
       const completion = this.completion[w] === 1;
-      this.unigram.data[w] += delta;
+      this.unigram.add(w, delta);
       this.all += delta;
       if (completion) {
         this.allWords += delta;
         this.folderWords.add(folder, w, delta, true);
       }
-      const next = previous >= 0 ? this.bigram.add(previous, w, delta, completion) : -1;
+      const next = v >= 0 ? this.bigram.add(v, w, delta, completion) : -1;
       if (pair >= 0) this.trigram.add(pair, w, delta, completion);
       pair = next;
-      previous = w;
+      u = v;
+      v = w;
     }
+    cursor.at = at;
+    cursor.u = u;
+    cursor.v = v;
     this.frequent = undefined;
+    return at >= tokens.length;
   }
 
   /** The id of a token, added to the vocabulary if new. */
@@ -294,23 +300,24 @@ export class ProjectCounts {
     id = this.tokens.length;
     this.tokens.push(token);
     this.ids.set(token, id);
-    this.completion.push(isCompletionWord(token) ? 1 : 0);
+    const completion = isCompletionWord(token);
+    this.completion.push(completion ? 1 : 0);
     this.unigram.ensure(id);
-    this.unsorted.push(id);
+    if (completion) this.prefixes.add(id, token);
     return id;
   }
 
   /** Count of a token in the whole project (0 when unknown). */
   count(token: string): number {
     const id = this.ids.get(token);
-    return id === undefined ? 0 : this.unigram.data[id];
+    return id === undefined ? 0 : this.unigram.get(id);
   }
 
   /** Count of the bigram and trigram ending in `token` (tests compare them with a recount). */
   ngramCount(tokens: readonly string[]): number {
     const ids = tokens.map((t) => this.ids.get(t) ?? -1);
     if (ids.some((id) => id < 0)) return 0;
-    if (ids.length === 1) return this.unigram.data[ids[0]];
+    if (ids.length === 1) return this.unigram.get(ids[0]);
     if (ids.length === 2) return this.bigram.get(ids[0], ids[1]);
     return this.trigram.get(this.bigram.find(ids[0], ids[1]), ids[2]);
   }
@@ -352,7 +359,7 @@ export class ProjectCounts {
     const u1 = Ncw > 0 ? ((1 - phi) / N) : 0;
     const f1 = phi > 0 ? (phi * Ncw) / (N * folderTotal) : 0;
     const score = (id: number) => {
-      const p1 = u1 * this.unigram.data[id] + (f1 ? f1 * f.get(folder, id) : 0);
+      const p1 = u1 * this.unigram.get(id) + (f1 ? f1 * f.get(folder, id) : 0);
       return share * (a3 * t.get(uv, id) + g3 * (a2 * b.get(v, id) + g2 * p1));
     };
     const self = this.ids.get(typed) ?? -1;
@@ -364,10 +371,9 @@ export class ProjectCounts {
     let s1 = 0;
     let sf = 0;
     const candidates = new Set<number>();
-    const [lo, hi] = typed === '' ? [0, 0] : this.prefixRange(typed);
-    // Inside the prefix range every word starts with `typed`.
-    const inRangeWord = (id: number) => id !== self && this.completion[id] === 1;
-    if (typed === '' || hi - lo > RANGE_SCAN) {
+    // Every word of the range is a completion word that starts with `typed`.
+    const range = typed === '' ? [] : this.prefixes.withPrefix(typed, this.tokens);
+    if (typed === '' || range.length > RANGE_SCAN) {
       // Many words: each context's followers give their best few by their own count (no lookups),
       // and the sums come from the same walks; only those candidates are scored.
       if (typed === '') {
@@ -378,11 +384,10 @@ export class ProjectCounts {
         for (const id of this.frequentWords(limit)) candidates.add(id);
       } else {
         const best = new BestIds(limit);
-        for (let i = lo; i < hi; i++) {
-          const id = this.sorted[i];
-          if (!inRangeWord(id)) continue;
-          s1 += this.unigram.data[id];
-          best.offer(id, this.unigram.data[id]);
+        for (const id of range) {
+          if (id === self) continue;
+          s1 += this.unigram.get(id);
+          best.offer(id, this.unigram.get(id));
         }
         for (const id of best.ids) candidates.add(id);
       }
@@ -400,10 +405,9 @@ export class ProjectCounts {
       }
     } else {
       const best = new BestIds(limit);
-      for (let i = lo; i < hi; i++) {
-        const id = this.sorted[i];
-        if (!inRangeWord(id)) continue;
-        const c = this.unigram.data[id];
+      for (const id of range) {
+        if (id === self) continue;
+        const c = this.unigram.get(id);
         if (c === 0) continue;
         s1 += c;
         // Within a small prefix range every count is looked up: exact sums, and the range is what is scored.
@@ -441,51 +445,10 @@ export class ProjectCounts {
   private frequentWords(limit: number): number[] {
     if (!this.frequent || this.frequent.length < limit) {
       const best = new BestIds(Math.max(limit, 64));
-      for (let id = 0; id < this.tokens.length; id++) if (this.completion[id] && this.unigram.data[id] > 0) best.offer(id, this.unigram.data[id]);
+      for (let id = 0; id < this.tokens.length; id++) if (this.completion[id] && this.unigram.get(id) > 0) best.offer(id, this.unigram.get(id));
       this.frequent = best.ids;
     }
     return this.frequent;
-  }
-
-  /** Positions [lo, hi) in `sorted` of the tokens that start with `prefix`. */
-  private prefixRange(prefix: string): [number, number] {
-    this.mergeUnsorted();
-    const lo = this.lowerBound(prefix);
-    let hi = lo;
-    let end = this.sorted.length;
-    while (hi < end) {
-      const mid = (hi + end) >>> 1;
-      if (this.tokens[this.sorted[mid]].startsWith(prefix)) hi = mid + 1;
-      else end = mid;
-    }
-    return [lo, hi];
-  }
-
-  private mergeUnsorted(): void {
-    if (!this.unsorted.length) return;
-    const tokens = this.tokens;
-    const added = this.unsorted.sort((a, b) => (tokens[a] < tokens[b] ? -1 : 1));
-    this.unsorted = [];
-    const old = this.sorted;
-    const merged = new Int32Array(old.length + added.length);
-    let i = 0;
-    let j = 0;
-    let k = 0;
-    while (i < old.length && j < added.length) merged[k++] = tokens[old[i]] < tokens[added[j]] ? old[i++] : added[j++];
-    while (i < old.length) merged[k++] = old[i++];
-    while (j < added.length) merged[k++] = added[j++];
-    this.sorted = merged;
-  }
-
-  private lowerBound(token: string): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.tokens[this.sorted[mid]] < token) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 }
 

@@ -1,17 +1,20 @@
 // The project memory on disk: "RPM1", the format version (u32), the byte length of a UTF-8 JSON
-// header (u32) {words, chars, files: [{path, mtimeMs, size, tokens}]}, then at a multiple of 4
+// header (u32) {words, chars, files: [{path, mtimeMs, size, tokens, bytes}]}, then at a multiple of 4
 // bytes the vocabulary's UTF-16 lengths (u32 × words) and its UTF-16 units (u16 × chars, lossless
 // for any string, and no JSON of 100,000s of strings to stringify or parse in one go), each file's
-// token ids (i32, little endian) in the header's order, and a CRC-32 of everything before it. Token ids rather than counts: loading recounts them (no workspace file is read again),
+// token ids (`tokens` of them in `bytes` bytes, varints: memory/tokenIds) in the header's order,
+// and a CRC-32 of everything before it. Token ids rather than counts: loading recounts them (no workspace file is read again),
 // and a file's own ids are what takes its counts out when it changes. Written to a temp file and
 // renamed over the old one, so two windows on one workspace, or a kill halfway, never leave a torn
 // file; a truncated or corrupt one is rejected whole.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from '../ngram/crc32';
+import { decodeTokenIds } from './tokenIds';
 
 const MAGIC = 'RPM1';
-export const PROJECT_MEMORY_VERSION = 1;
+/** 2: token ids as varints (1: int32). */
+export const PROJECT_MEMORY_VERSION = 2;
 /** Bytes checked or written between two yields to the caller (a few milliseconds of work). */
 const CHUNK = 1 << 20;
 
@@ -23,7 +26,9 @@ export interface FileStamp {
 
 export interface StoredFile extends FileStamp {
   readonly path: string;
-  readonly tokens: Int32Array;
+  /** Token ids as varints (memory/tokenIds), `count` of them. */
+  readonly tokens: Uint8Array;
+  readonly count: number;
 }
 
 export interface StoredMemory {
@@ -34,7 +39,7 @@ export interface StoredMemory {
 interface Header {
   words: number;
   chars: number;
-  files: { path: string; mtimeMs: number; size: number; tokens: number }[];
+  files: { path: string; mtimeMs: number; size: number; tokens: number; bytes: number }[];
 }
 
 /** Writes `memory` to `file` atomically; `between` runs between chunks (let the caller serve requests). */
@@ -52,7 +57,7 @@ export async function writeProjectMemory(file: string, memory: StoredMemory, bet
   const header: Header = {
     words: vocabulary.length,
     chars,
-    files: memory.files.map((f) => ({ path: f.path, mtimeMs: f.mtimeMs, size: f.size, tokens: f.tokens.length })),
+    files: memory.files.map((f) => ({ path: f.path, mtimeMs: f.mtimeMs, size: f.size, tokens: f.count, bytes: f.tokens.length })),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const head = new Uint8Array(align(12 + json.length));
@@ -62,7 +67,7 @@ export async function writeProjectMemory(file: string, memory: StoredMemory, bet
   view.setUint32(8, json.length, true);
   head.set(json, 12);
   const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const parts: Uint8Array[] = [head, bytesOf(lengths), bytesOf(units), ...memory.files.map((f) => new Uint8Array(f.tokens.buffer, f.tokens.byteOffset, f.tokens.byteLength))];
+  const parts: Uint8Array[] = [head, bytesOf(lengths), bytesOf(units), ...memory.files.map((f) => f.tokens)];
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   // A name of its own per writer: two windows writing at once each rename a whole file.
   const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -141,12 +146,14 @@ export async function readProjectMemory(file: string, between: () => Promise<voi
   }
   const files: StoredFile[] = [];
   for (const f of header.files) {
-    if (typeof f.path !== 'string' || !Number.isInteger(f.tokens) || f.tokens < 0 || at + f.tokens * 4 > end) fail('token arrays past the end');
-    // Copied out: the read buffer's own offset need not be a multiple of 4.
-    const tokens = new Int32Array(bytes.slice(at, at + f.tokens * 4).buffer);
-    at += f.tokens * 4;
-    for (let i = 0; i < tokens.length; i++) if (tokens[i] < 0 || tokens[i] >= V) fail(`token id ${tokens[i]} outside the vocabulary`);
-    files.push({ path: f.path, mtimeMs: f.mtimeMs, size: f.size, tokens });
+    if (typeof f.path !== 'string' || !Number.isInteger(f.tokens) || f.tokens < 0 || !Number.isInteger(f.bytes) || f.bytes < 0 || at + f.bytes > end) fail('token arrays past the end');
+    // Copied out, so that the file's buffer is not kept alive by the smallest of them.
+    const tokens = bytes.slice(at, at + f.bytes);
+    at += f.bytes;
+    const ids = decodeTokenIds(tokens, f.tokens) ?? fail(`bad token ids of ${f.path}`);
+    for (let i = 0; i < ids.length; i++) if (ids[i] >= V) fail(`token id ${ids[i]} outside the vocabulary`);
+    files.push({ path: f.path, mtimeMs: f.mtimeMs, size: f.size, tokens, count: f.tokens });
+    if ((files.length & 255) === 0) await between();
   }
   if (at !== end) fail('trailing bytes');
   return { vocabulary, files };

@@ -1,22 +1,37 @@
 // An open-addressing hash table from pairs of non-negative int32 to dense ids (0, 1, 2, … in
 // insertion order), in typed arrays: counting tens of millions of n-grams in a JS Map would
-// take gigabytes.
+// take gigabytes. It grows without a pause: the keys live in chunks (ngram/ChunkedInts), and a
+// full slot array moves into one twice its size 64 entries per insert, not all at once (a
+// rehash of 3 M pairs stalled the project memory's keystrokes for 150–400 ms).
 
-const EMPTY = -1;
+import { CHUNK_MASK, ChunkedInts } from './chunkedInts';
 
-/** Interns (a, b) pairs as dense ids; `a(id)`/`b(id)` give them back. */
+/** Slots hold id + 1, so that a new slot array needs no fill (0 is empty). */
+const EMPTY = 0;
+const MAX_LOAD = 0.7;
+/** Entries moved from the old slot array per insert while it grows: done long before the new one fills. */
+const MOVE_PER_INSERT = 64;
+
+/** Interns (a, b) pairs as dense ids; `a(id)`/`b(id)` give them back. With `values` 2, each id
+ *  also has two int32 of the caller's beside its keys (see record): a counter that updates them
+ *  after an intern then touches the memory the intern just read. */
 export class PairTable {
   private slots: Int32Array;
-  private keysA: Int32Array;
-  private keysB: Int32Array;
+  /** While growing: the previous slot array, which still holds ids [moved, moveEnd). */
+  private old?: Int32Array;
+  private moved = 0;
+  private moveEnd = 0;
+  /** Per id: a, b, and the values. */
+  private readonly keys = new ChunkedInts();
+  /** log2 of the entries per id (2 or 4: a record never straddles two chunks). */
+  private readonly shift: number;
   private count = 0;
 
-  constructor(expected = 1024) {
+  constructor(expected = 1024, values: 0 | 2 = 0) {
+    this.shift = values ? 2 : 1;
     let cap = 1024;
-    while (cap * 0.7 < expected) cap *= 2;
-    this.slots = new Int32Array(cap).fill(EMPTY);
-    this.keysA = new Int32Array(Math.max(16, expected));
-    this.keysB = new Int32Array(Math.max(16, expected));
+    while (cap * MAX_LOAD < expected) cap *= 2;
+    this.slots = new Int32Array(cap);
   }
 
   /** Number of distinct pairs. */
@@ -25,61 +40,93 @@ export class PairTable {
   }
 
   a(id: number): number {
-    return this.keysA[id];
+    return this.keys.get(id << this.shift);
   }
 
   b(id: number): number {
-    return this.keysB[id];
+    return this.keys.get((id << this.shift) + 1);
+  }
+
+  /** The chunk that holds the values of `id` at recordAt(id) and recordAt(id) + 1. */
+  record(id: number): Int32Array {
+    return this.keys.chunkOf(id << this.shift);
+  }
+
+  recordAt(id: number): number {
+    return ((id << this.shift) & CHUNK_MASK) + 2;
   }
 
   /** Id of (a, b), adding it if new (then the id equals the previous `size`). */
   intern(a: number, b: number): number {
-    const mask = this.slots.length - 1;
-    for (let s = hash(a, b) & mask; ; s = (s + 1) & mask) {
-      const id = this.slots[s];
-      if (id === EMPTY) {
-        const created = this.count++;
-        if (created === this.keysA.length) this.growKeys();
-        this.keysA[created] = a;
-        this.keysB[created] = b;
-        this.slots[s] = created;
-        if (this.count > this.slots.length * 0.7) this.rehash();
-        return created;
-      }
-      if (this.keysA[id] === a && this.keysB[id] === b) return id;
+    const h = hash(a, b);
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    const keys = this.keys;
+    // One probe finds the pair or the empty slot it goes in (as lookup, inlined: the hot loop of counting).
+    let s = h & mask;
+    for (; ; s = (s + 1) & mask) {
+      const found = slots[s] - 1;
+      if (found < 0) break;
+      const chunk = keys.chunkOf(found << this.shift);
+      const at = (found << this.shift) & CHUNK_MASK;
+      if (chunk[at] === a && chunk[at + 1] === b) return found;
     }
+    if (this.old) {
+      const moving = this.lookup(this.old, h, a, b);
+      if (moving >= 0) return moving;
+    }
+    const id = this.count++;
+    const at = id << this.shift;
+    keys.ensure(at + (1 << this.shift) - 1);
+    keys.set(at, a);
+    keys.set(at + 1, b);
+    slots[s] = id + 1;
+    if (this.old) this.move();
+    else if (this.count > this.slots.length * MAX_LOAD) this.grow();
+    return id;
   }
 
   /** Id of (a, b), or -1. */
   find(a: number, b: number): number {
-    const mask = this.slots.length - 1;
-    for (let s = hash(a, b) & mask; ; s = (s + 1) & mask) {
-      const id = this.slots[s];
-      if (id === EMPTY) return -1;
-      if (this.keysA[id] === a && this.keysB[id] === b) return id;
-    }
+    const h = hash(a, b);
+    const found = this.lookup(this.slots, h, a, b);
+    return found >= 0 || !this.old ? found : this.lookup(this.old, h, a, b);
   }
 
-  private growKeys(): void {
-    const n = this.keysA.length * 2;
-    const a = new Int32Array(n);
-    a.set(this.keysA);
-    this.keysA = a;
-    const b = new Int32Array(n);
-    b.set(this.keysB);
-    this.keysB = b;
-  }
-
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2).fill(EMPTY);
+  private lookup(slots: Int32Array, h: number, a: number, b: number): number {
     const mask = slots.length - 1;
-    for (let id = 0; id < this.count; id++) {
-      let s = hash(this.keysA[id], this.keysB[id]) & mask;
-      while (slots[s] !== EMPTY) s = (s + 1) & mask;
-      slots[s] = id;
+    const keys = this.keys;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const id = slots[s] - 1;
+      if (id < 0) return -1;
+      const chunk = keys.chunkOf(id << this.shift);
+      const at = (id << this.shift) & CHUNK_MASK;
+      if (chunk[at] === a && chunk[at + 1] === b) return id;
     }
-    this.slots = slots;
   }
+
+  private grow(): void {
+    this.old = this.slots;
+    this.slots = new Int32Array(this.old.length * 2);
+    this.moved = 0;
+    // Ids from here on go straight into the new slots.
+    this.moveEnd = this.count;
+    this.move();
+  }
+
+  private move(): void {
+    const end = Math.min(this.moveEnd, this.moved + MOVE_PER_INSERT);
+    for (let id = this.moved; id < end; id++) place(this.slots, hash(this.a(id), this.b(id)), id);
+    this.moved = end;
+    if (end === this.moveEnd) this.old = undefined;
+  }
+}
+
+function place(slots: Int32Array, h: number, id: number): void {
+  const mask = slots.length - 1;
+  let s = h & mask;
+  while (slots[s] !== EMPTY) s = (s + 1) & mask;
+  slots[s] = id + 1;
 }
 
 function hash(a: number, b: number): number {

@@ -80,7 +80,8 @@ export function nestScopes(outer: MemoryAnswer, inner: MemoryAnswer, limit: numb
   return { words: ranked.map(([word, w]) => ({ word, weight: w })), total: outer.total + m * inner.total, modelWeight: m * inner.modelWeight, weight };
 }
 
-/** The scopes, innermost first, as the word search takes a cache. */
-export function nestAll(scopes: readonly MemoryAnswer[], limit: number): CacheQuery {
-  return scopes.reduce((outer, inner) => nestScopes(outer, inner, limit));
+/** The scopes, innermost first, as the word search takes a cache; the words of the first `exactScopes` are the ones the model scores exactly. */
+export function nestAll(scopes: readonly MemoryAnswer[], limit: number, exactScopes = scopes.length): CacheQuery {
+  const nest = (some: readonly MemoryAnswer[]) => some.reduce((outer, inner) => nestScopes(outer, inner, limit));
+  return { ...nest(scopes), exactWords: nest(scopes.slice(0, exactScopes)).words.map((w) => w.word) };
 }

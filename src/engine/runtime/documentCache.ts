@@ -31,6 +31,10 @@ export interface CacheQuery {
   /** Sum of the weights of every cached word that continues the typed word. */
   readonly total: number;
   readonly modelWeight: number;
+  /** The words the model scores exactly when the search missed them (default: `words`); the
+   *  engine's nested scopes leave the project memory's out, since scoring them too cost each
+   *  keystroke a model run of 8 more rows. */
+  readonly exactWords?: readonly string[];
 }
 
 /** The cache's side of the mixture at the cursor: P(w) = weight(w) + weights.model·P_model(w). */

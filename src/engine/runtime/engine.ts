@@ -124,7 +124,7 @@ export class Engine {
         documentScope(cache, typed, this.options.cachePriors, wanted),
         openDocumentsScope(others, typed, this.options.openDocuments, wanted),
         project.query(cache.history(), typed, path, wanted, this.projectMixing),
-      ], wanted),
+      ], wanted, 2),
       memoryFor: memory && ((prefix) => memory.query(cache.history(), prefix, wanted)),
       memo: this.memo,
       allows,
@@ -249,7 +249,8 @@ export class Engine {
     let checkpointBytes = 0;
     for (const d of this.documents.values()) checkpointBytes += d.checkpointBytes;
     const heap = v8.getHeapStatistics();
-    return { documents: this.documents.size, checkpointBytes, rssBytes: process.memoryUsage().rss, heapUsedBytes: heap.used_heap_size, heapLimitBytes: heap.heap_size_limit };
+    const cpu = process.cpuUsage();
+    return { documents: this.documents.size, checkpointBytes, rssBytes: process.memoryUsage().rss, cpuSeconds: (cpu.user + cpu.system) / 1e6, heapUsedBytes: heap.used_heap_size, heapLimitBytes: heap.heap_size_limit };
   }
 
   async dispose(): Promise<void> {

@@ -5,7 +5,8 @@
 // few milliseconds between the worker's requests, so typing never waits for more than one slice.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ProjectCounts } from '../memory/projectCounts';
+import { CountCursor, ProjectCounts } from '../memory/projectCounts';
+import { decodeTokenIds, encodeTokenIds } from '../memory/tokenIds';
 import { FileStamp, readProjectMemory, writeProjectMemory } from '../memory/projectMemoryFile';
 import { decodeTrainable, defaultFileFilterOptions } from '../training/fileFilter';
 import type { ProjectFile, ProjectStatus } from './protocol';
@@ -248,14 +249,12 @@ export class ProjectMemory {
     this.stamps.set(file.path, { mtimeMs: file.mtimeMs, size: file.size });
   }
 
-  /** Counts a file in slices. */
-  private async count(path: string, tokens: Int32Array, generation: number): Promise<void> {
-    const entry = this.counts.attach(path, tokens);
+  /** Counts a file's token ids in slices. */
+  private async count(path: string, ids: Int32Array, generation: number): Promise<void> {
+    const entry = this.counts.attach(path, encodeTokenIds(ids), ids.length);
     this.dirty = true;
-    for (let at = 0; at < tokens.length && generation === this.generation; at += COUNT_TOKENS) {
-      this.counts.countRange(entry, 1, at, Math.min(tokens.length, at + COUNT_TOKENS));
-      await this.pause();
-    }
+    const cursor = new CountCursor();
+    while (generation === this.generation && !this.counts.countSlice(entry, 1, cursor, COUNT_TOKENS)) await this.pause();
   }
 
   /** Takes a file's counts out in slices (nothing when it was not counted). */
@@ -263,10 +262,8 @@ export class ProjectMemory {
     const entry = this.counts.detach(path);
     if (!entry) return;
     this.dirty = true;
-    for (let at = 0; at < entry.tokens.length && generation === this.generation; at += COUNT_TOKENS) {
-      this.counts.countRange(entry, -1, at, Math.min(entry.tokens.length, at + COUNT_TOKENS));
-      await this.pause();
-    }
+    const cursor = new CountCursor();
+    while (generation === this.generation && !this.counts.countSlice(entry, -1, cursor, COUNT_TOKENS)) await this.pause();
   }
 
   private skip(reason: string): void {
@@ -280,7 +277,8 @@ export class ProjectMemory {
       // Tokens no file uses any more are dropped: ids are renumbered as the files are recounted.
       const remap = new Int32Array(stored.vocabulary.length).fill(-1);
       for (const f of stored.files) {
-        const tokens = f.tokens;
+        // Checked by readProjectMemory.
+        const tokens = decodeTokenIds(f.tokens, f.count)!;
         for (let i = 0; i < tokens.length; i++) {
           let id = remap[tokens[i]];
           if (id < 0) id = remap[tokens[i]] = this.counts.intern(stored.vocabulary[tokens[i]]);
@@ -307,9 +305,12 @@ export class ProjectMemory {
 
   private async save(file: string, generation: number): Promise<void> {
     this.state = 'saving';
-    const files = [...this.counts.paths()].map((path) => ({ path, ...this.stamps.get(path)!, tokens: this.counts.file(path)!.tokens }));
+    const files = [...this.counts.paths()].map((path) => {
+      const { tokens, count } = this.counts.file(path)!;
+      return { path, ...this.stamps.get(path)!, tokens, count };
+    });
     // Skipped files are remembered too (no tokens), so an unchanged one is not read at every start.
-    for (const [path, stamp] of this.stamps) if (!this.counts.has(path)) files.push({ path, ...stamp, tokens: new Int32Array(0) });
+    for (const [path, stamp] of this.stamps) if (!this.counts.has(path)) files.push({ path, ...stamp, tokens: new Uint8Array(0), count: 0 });
     const vocabulary = Array.from({ length: this.counts.vocabularySize }, (_, id) => this.counts.token(id));
     this.dirty = false;
     try {

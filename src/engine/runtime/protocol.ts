@@ -106,6 +106,8 @@ export interface Stats {
   readonly checkpointBytes: number;
   /** Resident memory of the engine's process (the worker's, when it runs in one). */
   readonly rssBytes: number;
+  /** CPU time the engine's process has used (user and system), which drifts less than wall time on a shared machine. */
+  readonly cpuSeconds: number;
   /** The engine's JS heap: in use, and the most it may grow to. */
   readonly heapUsedBytes: number;
   readonly heapLimitBytes: number;

@@ -203,7 +203,7 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
   // are not. The memory's P(the word starts with the head) puts the model back in joint units.
   const headMass = mu && ctx.headWord ? options.memoryFor!(ctx.headWord).total : 1;
   const memory = mu ? options.memoryFor!(typed) : { words: [], total: 0, prob: () => 0 };
-  await scoreDocumentWords(lm, ctx, memo, typedPiece, cache.words.map((w) => w.word), found, options);
+  await scoreDocumentWords(lm, ctx, memo, typedPiece, cache.exactWords ?? cache.words.map((w) => w.word), found, options);
   let modelTotal = lostLogp;
   for (const lp of found.values()) modelTotal = logAdd(modelTotal, lp);
   // Everything in units of the model's joint mass of the words that continue what is typed.

@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeProjectMemory } from '../../../../src/engine/memory/projectMemoryFile';
+import { encodeTokenIds } from '../../../../src/engine/memory/tokenIds';
 import { ProjectMemory } from '../../../../src/engine/runtime/projectMemory';
 
 async function main(): Promise<void> {
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
     const seed = Number(arg);
     for (let i = 0; i < Number(count); i++) {
       const tokens = Int32Array.from({ length: 50_000 + seed * 1000 + i }, (_, k) => (k * (seed + 1)) % 3);
-      await writeProjectMemory(file, { vocabulary: ['a', 'b', `writer${seed}`], files: [{ path: `w${seed}-${i}.js`, mtimeMs: i, size: tokens.length, tokens }] });
+      await writeProjectMemory(file, { vocabulary: ['a', 'b', `writer${seed}`], files: [{ path: `w${seed}-${i}.js`, mtimeMs: i, size: tokens.length, tokens: encodeTokenIds(tokens), count: tokens.length }] });
     }
     return;
   }

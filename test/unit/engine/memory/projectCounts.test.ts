@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { defaultProjectMixing, folderOf, ProjectCounts } from '../../../../src/engine/memory/projectCounts';
+import { CountCursor, defaultProjectMixing, folderOf, ProjectCounts } from '../../../../src/engine/memory/projectCounts';
+import { encodeTokenIds } from '../../../../src/engine/memory/tokenIds';
 import { lexTokens } from '../../../../src/engine/text/incrementalLexer';
 import { isCompletionWord } from '../../../../src/engine/text/words';
 import { sampleFiles } from '../../helpers/tinyModel';
@@ -73,9 +74,12 @@ describe('ProjectCounts', () => {
     const ranges = new ProjectCounts();
     const text = corpus[1].text;
     whole.setText('a/x.js', text);
-    const tokens = ranges.lex(text);
-    const file = ranges.attach('a/x.js', tokens);
-    for (let at = 0; at < tokens.length; at += 7) ranges.countRange(file, 1, at, Math.min(tokens.length, at + 7));
+    const ids = ranges.lex(text);
+    const file = ranges.attach('a/x.js', encodeTokenIds(ids), ids.length);
+    const cursor = new CountCursor();
+    let slices = 1;
+    while (!ranges.countSlice(file, 1, cursor, 7)) slices++;
+    assert.equal(slices, Math.ceil(ids.length / 7));
     for (const t of new Set(lexTokens(text))) assert.equal(ranges.count(t), whole.count(t));
     const t = lexTokens(text);
     for (let i = 2; i < t.length; i += 13) assert.equal(ranges.ngramCount(t.slice(i - 2, i + 1)), whole.ngramCount(t.slice(i - 2, i + 1)));

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readProjectMemory, writeProjectMemory } from '../../../../src/engine/memory/projectMemoryFile';
+import { encodeTokenIds } from '../../../../src/engine/memory/tokenIds';
 
 describe('project memory file', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recurrent-memory-file-'));
@@ -10,8 +11,8 @@ describe('project memory file', () => {
   const memory = {
     vocabulary: ['alpha', '\n', '\ud800', '\0', 'é漢😀', 'x'],
     files: [
-      { path: 'a/b.js', mtimeMs: 1234.5, size: 10, tokens: Int32Array.of(0, 1, 2, 3, 4, 5) },
-      { path: 'skipped.min.js', mtimeMs: 1, size: 2, tokens: new Int32Array(0) },
+      { path: 'a/b.js', mtimeMs: 1234.5, size: 10, tokens: encodeTokenIds([0, 1, 2, 3, 4, 5]), count: 6 },
+      { path: 'skipped.min.js', mtimeMs: 1, size: 2, tokens: new Uint8Array(0), count: 0 },
     ],
   };
 
@@ -25,9 +26,9 @@ describe('project memory file', () => {
     await writeProjectMemory(file, memory);
     const bytes = fs.readFileSync(file);
     const version = Buffer.from(bytes);
-    version.writeUInt32LE(2, 4);
+    version.writeUInt32LE(3, 4);
     fs.writeFileSync(file, version);
-    await assert.rejects(readProjectMemory(file), /memory\.bin is unusable \(format version 2/);
+    await assert.rejects(readProjectMemory(file), /memory\.bin is unusable \(format version 3/);
     fs.writeFileSync(file, Buffer.concat([Buffer.from('XXXX'), bytes.subarray(4)]));
     await assert.rejects(readProjectMemory(file), /bad signature/);
     for (let cut = 0; cut < bytes.length; cut += 7) {

@@ -51,5 +51,8 @@ describe('cache scopes: the document, the other open documents, the project memo
     assert.ok(Math.abs(sum - nested.total) < 1e-12, `${sum} vs ${nested.total}`);
     assert.ok(Math.abs(nested.modelWeight - outer.modelWeight * inner.modelWeight) < 1e-15);
     assert.deepEqual(nested.words.map((w) => w.word).sort(), ['alpha', 'alphabet', 'alpine']);
+    // The model scores every scope's words exactly, or only the first scopes' when told.
+    assert.deepEqual([...nested.exactWords!].sort(), ['alpha', 'alphabet', 'alpine']);
+    assert.deepEqual([...nestAll([outer, inner], 10, 1).exactWords!].sort(), ['alpha', 'alphabet']);
   });
 });

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readProjectMemory, writeProjectMemory } from '../../../../src/engine/memory/projectMemoryFile';
 import { ProjectCounts } from '../../../../src/engine/memory/projectCounts';
+import { encodeTokenIds } from '../../../../src/engine/memory/tokenIds';
 import { ProjectFile } from '../../../../src/engine/runtime/protocol';
 import { ProjectMemory } from '../../../../src/engine/runtime/projectMemory';
 import { sampleFiles } from '../../helpers/tinyModel';
@@ -186,7 +187,7 @@ describe('ProjectMemory (the worker\'s project memory)', () => {
 
   it('an indexing killed halfway leaves the previous memory usable', async () => {
     const file = path.join(tempDir(), 'memory.bin');
-    const previous = { vocabulary: ['previousWord', ';'], files: [{ path: 'a.js', mtimeMs: 1, size: 3, tokens: Int32Array.of(0, 1, 0) }] };
+    const previous = { vocabulary: ['previousWord', ';'], files: [{ path: 'a.js', mtimeMs: 1, size: 3, tokens: encodeTokenIds([0, 1, 0]), count: 3 }] };
     await writeProjectMemory(file, previous);
     const big = tempDir();
     for (const f of sampleFiles()) {
