@@ -33,7 +33,7 @@ describe('system packages (scripts/test/systemPackages.mjs)', () => {
     else process.env.CHROMIUM_PATH = savedChromium;
   });
 
-  it('lists what .ci/run used to install: chromium for the tests, the rest for code-server', () => {
+  it('lists what the tests need: chromium for the browser, the rest for code-server', () => {
     assert.deepEqual([...m.TEST_PACKAGES].sort(), ['chromium', 'g++', 'libkrb5-dev', 'make', 'python3', 'ripgrep']);
     assert.ok(!m.CODE_SERVER_PACKAGES.includes('chromium'));
   });
