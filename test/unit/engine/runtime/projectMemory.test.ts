@@ -54,6 +54,15 @@ function memoryWith(log: string[] = []): ProjectMemory {
   return new ProjectMemory({ idle: () => new Promise((r) => setImmediate(r)), log: (m) => log.push(m) });
 }
 
+/** A memory on `file` that has read `files` and saved what it counted. */
+async function indexed(file: string, files: ProjectFile[], log: string[] = []): Promise<ProjectMemory> {
+  const memory = memoryWith(log);
+  memory.open(file);
+  memory.index(files);
+  await memory.settled();
+  return memory;
+}
+
 /** The counts of these files counted from scratch. */
 function fromScratch(dir: string, paths: string[]): ProjectCounts {
   const counts = new ProjectCounts();
@@ -64,10 +73,7 @@ function fromScratch(dir: string, paths: string[]): ProjectCounts {
 describe('ProjectMemory (the worker\'s project memory)', () => {
   it('counts the workspace\'s text files, never secrets, binaries, minified, generated or oversized ones', async () => {
     const dir = workspace();
-    const memory = memoryWith();
-    memory.open(path.join(tempDir(), 'memory.bin'));
-    memory.index(list(dir));
-    await memory.settled();
+    const memory = await indexed(path.join(tempDir(), 'memory.bin'), list(dir));
     const counts = memory.memory;
     for (const w of ['secretTokenFromEnv', 'secretTokenFromKey', 'secretTokenFromPem', 'minifiedOnlyWord', 'generatedOnlyWord', 'binaryOnlyWord', 'hugeOnlyWord']) assert.equal(counts.count(w), 0, w);
     const files = sources();
@@ -81,10 +87,7 @@ describe('ProjectMemory (the worker\'s project memory)', () => {
   it('is saved and loaded without reading the workspace again; a changed or deleted file is recounted exactly', async () => {
     const dir = workspace();
     const file = path.join(tempDir(), 'memory.bin');
-    const first = memoryWith();
-    first.open(file);
-    first.index(list(dir));
-    await first.settled();
+    const first = await indexed(file, list(dir));
     assert.ok(fs.existsSync(file));
     const listed = list(dir);
     // Unchanged stamps: the next start reads nothing but the memory file (the sources are gone).
@@ -92,10 +95,7 @@ describe('ProjectMemory (the worker\'s project memory)', () => {
     const saved = new Map(paths.map((p) => [p, fs.readFileSync(path.join(dir, p), 'utf8')]));
     for (const p of paths) fs.writeFileSync(path.join(dir, p), 'overwritten but with the same stamp');
     for (const f of listed) fs.utimesSync(f.fsPath, new Date(f.mtimeMs), new Date(f.mtimeMs));
-    const second = memoryWith();
-    second.open(file);
-    second.index(listed);
-    await second.settled();
+    const second = await indexed(file, listed);
     assert.equal(second.memory.fileCount, paths.length);
     assert.equal(second.memory.tokenCount, first.memory.tokenCount);
     assert.equal(second.memory.count('overwritten'), 0);
@@ -104,10 +104,7 @@ describe('ProjectMemory (the worker\'s project memory)', () => {
     const [changed, deleted] = paths;
     fs.writeFileSync(path.join(dir, changed), 'export function freshlySavedName() { return freshlySavedName; }\n');
     fs.rmSync(path.join(dir, deleted));
-    const third = memoryWith();
-    third.open(file);
-    third.index(list(dir));
-    await third.settled();
+    const third = await indexed(file, list(dir));
     const now = paths.filter((p) => p !== deleted);
     const expected = fromScratch(dir, now);
     assert.equal(third.memory.fileCount, now.length);
@@ -123,10 +120,7 @@ describe('ProjectMemory (the worker\'s project memory)', () => {
   it('opened again on the same file, keeps what it counted while the new listing is read', async () => {
     const dir = workspace();
     const file = path.join(tempDir(), 'memory.bin');
-    const memory = memoryWith();
-    memory.open(file);
-    memory.index(list(dir));
-    await memory.settled();
+    const memory = await indexed(file, list(dir));
     const tokens = memory.memory.tokenCount;
     memory.open(file);
     assert.equal(memory.status().state, 'ready');
@@ -143,10 +137,7 @@ describe('ProjectMemory (the worker\'s project memory)', () => {
     it(`a ${damage} memory file is rebuilt from the workspace with one log line`, async () => {
       const dir = workspace();
       const file = path.join(tempDir(), 'memory.bin');
-      const first = memoryWith();
-      first.open(file);
-      first.index(list(dir));
-      await first.settled();
+      const first = await indexed(file, list(dir));
       const bytes = fs.readFileSync(file);
       if (damage === 'truncated') fs.writeFileSync(file, bytes.subarray(0, bytes.length >> 1));
       else {
@@ -155,10 +146,7 @@ describe('ProjectMemory (the worker\'s project memory)', () => {
       }
       await assert.rejects(readProjectMemory(file), /unusable/);
       const log: string[] = [];
-      const second = memoryWith(log);
-      second.open(file);
-      second.index(list(dir));
-      await second.settled();
+      const second = await indexed(file, list(dir), log);
       assert.equal(log.length, 1, log.join('\n'));
       assert.match(log[0], /unusable \((checksum mismatch|token arrays past the end|header past the end)\).*rebuilding/);
       assert.equal(second.memory.tokenCount, first.memory.tokenCount);
@@ -218,10 +206,7 @@ describe('ProjectMemory (the worker\'s project memory)', () => {
   it('clear() forgets the counts and deletes the file', async () => {
     const dir = workspace();
     const file = path.join(tempDir(), 'memory.bin');
-    const memory = memoryWith();
-    memory.open(file);
-    memory.index(list(dir));
-    await memory.settled();
+    const memory = await indexed(file, list(dir));
     await memory.clear();
     assert.equal(memory.memory.fileCount, 0);
     assert.equal(fs.existsSync(file), false);
