@@ -32,8 +32,8 @@ const usage = `usage: recurrent <command> [options]
                                                               typing simulation against baselines; with
                                                               --session each PATH is a project whose files
                                                               are typed in path order, the earlier ones saved
-                                                              (--learn: also recurrent+learning, which learns
-                                                              from each saved file as the editor does)
+                                                              (--learn [--lr X] [--decay X]: also recurrent+learning,
+                                                              which learns from each saved file as the editor does)
   bench    [--model DIR] [--file F] [--keystrokes N] [--cpu-budget X] [--project-mb N] [--json]
                                                               latency, throughput, training and learning speed, project memory
 
@@ -133,6 +133,10 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
       maxWordsPerFile: v['max-words-per-file'] ? positive(v['max-words-per-file'], '--max-words-per-file') : undefined,
       ngramTrain: typeof v['ngram-train'] === 'string' ? v['ngram-train'] : undefined,
       learnerPath: v.learn ? path.join(__dirname, 'learner.js') : undefined,
+      learning: {
+        ...(v.lr !== undefined ? { lr: nonNegative(v.lr, '--lr') } : {}),
+        ...(v.decay !== undefined ? { decay: nonNegative(v.decay, '--decay') } : {}),
+      },
     });
   },
 

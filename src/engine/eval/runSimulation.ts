@@ -13,6 +13,7 @@ import { NgramModel } from '../ngram/ngramModel';
 import type { CompletionSystem } from './completionSystem';
 import { RecurrentSystem } from './recurrentSystem';
 import { SessionLearning } from './sessionLearning';
+import type { DynamicEvalOptions } from '../training/dynamicEval';
 import { simulate, SimulationResult } from './simulate';
 import { VscodeWords } from './vscodeWords';
 
@@ -37,6 +38,8 @@ export interface SimulationRun {
   readonly neuralCache?: boolean;
   /** The learner (dist/learner.js): a session also types with `recurrent+learning` (eval/sessionLearning). */
   readonly learnerPath?: string;
+  /** Its settings (the editor's defaults where absent; the tuning scripts vary them). */
+  readonly learning?: Partial<DynamicEvalOptions>;
   readonly onProgress?: (message: string) => void;
 }
 
@@ -67,7 +70,7 @@ export async function runSimulation(run: SimulationRun): Promise<(SimulationResu
       // Its own worker: the weights it learns must not reach the plain `recurrent`.
       const learningClient = new EngineClient({ ...defaultEngineClientOptions(run.workerPath), neuralCache: run.neuralCache });
       await learningClient.load(run.modelDir);
-      const learning = new SessionLearning(learningClient, run.learnerPath, run.modelDir);
+      const learning = new SessionLearning(learningClient, run.learnerPath, run.modelDir, run.learning);
       cleanup.push(() => learning.dispose(), () => learningClient.dispose());
       sessionSystems.splice(1, 0, new RecurrentSystem(learningClient, { ...defaultCompleteOptions(), maxItems: limit }, undefined, learning));
     }

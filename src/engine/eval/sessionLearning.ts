@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EngineClient } from '../runtime/engineClient';
 import { Learned, LearningClient } from '../runtime/learningClient';
+import type { DynamicEvalOptions } from '../training/dynamicEval';
 
 export class SessionLearning {
   private learner?: LearningClient;
@@ -16,7 +17,7 @@ export class SessionLearning {
   private version = 0;
   private next?: { resolve: (l: Learned) => void; reject: (e: Error) => void };
 
-  constructor(private readonly client: EngineClient, private readonly learnerPath: string, private readonly modelDir: string) {}
+  constructor(private readonly client: EngineClient, private readonly learnerPath: string, private readonly modelDir: string, private readonly options?: Partial<DynamicEvalOptions>) {}
 
   async startProject(): Promise<void> {
     await this.learner?.dispose();
@@ -24,7 +25,7 @@ export class SessionLearning {
     await this.client.load(this.modelDir);
     this.version = 0;
     const file = path.join(this.dir, `learned-${this.projects++}.bin`);
-    const learner = new LearningClient(this.learnerPath, { modelDir: this.modelDir, file, cpuBudget: 1 }, (m) => this.next?.reject(new Error(m)));
+    const learner = new LearningClient(this.learnerPath, { modelDir: this.modelDir, file, cpuBudget: 1, options: this.options }, (m) => this.next?.reject(new Error(m)));
     learner.onDidLearn((l) => {
       if (l.kind === 'learned') this.next?.resolve(l);
     });
