@@ -7,33 +7,10 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { simulate } from '../../src/engine/eval';
-import type { CompletionSystem } from '../../src/engine/eval';
-import { commonPrefixLength } from '../../src/engine/runtime/commonPrefixLength';
-import { defaultCompleteOptions } from '../../src/engine/runtime/completeOptions';
+import { InProcessSystem } from '../../src/engine/eval/inProcessSystem';
 import { Engine } from '../../src/engine/runtime/engine';
 import { defaultSearchOptions } from '../../src/engine/runtime/wordSearch';
 import { CachePriors } from '../../src/engine/text/cacheMixture';
-
-/** The engine in this process (no worker: the search is what is tuned, not the transport). */
-class EngineSystem implements CompletionSystem {
-  readonly name = 'recurrent';
-  private doc = 0;
-  private text = '';
-  constructor(private readonly engine: Engine) {}
-
-  startFile(): void {
-    this.engine.close(`tune:${this.doc}`);
-    this.doc++;
-    this.text = '';
-  }
-
-  async rank(before: string, _typed: string, limit: number): Promise<string[]> {
-    const keep = commonPrefixLength(this.text, before);
-    const result = await this.engine.complete(`tune:${this.doc}`, { keep, append: before.slice(keep), length: before.length }, { ...defaultCompleteOptions(), maxItems: limit });
-    this.text = before;
-    return result.items.map((i) => i.word);
-  }
-}
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -60,7 +37,7 @@ async function main(): Promise<void> {
         const priors: CachePriors = { unigramPrior, bigramPrior };
         const engine = new Engine({ cachePriors: priors, search: { beamWidth, maxSteps, maxDocumentWords, memoryWeight } });
         await engine.load(values.model!);
-        const r = await simulate(files, [new EngineSystem(engine)], { maxWordsPerFile: Number(values['max-words-per-file']) });
+        const r = await simulate(files, [new InProcessSystem(engine)], { maxWordsPerFile: Number(values['max-words-per-file']) });
         await engine.dispose();
         const m = r.systems.recurrent;
         const pct = (x: number) => (100 * x).toFixed(1);

@@ -8,43 +8,10 @@
 //   npx tsx scripts/research/tuneProject.ts --ngram --project-unigram 400,1600,6400 $(scripts/research/projects.sh tune | cut -f2)
 import { parseArgs } from 'node:util';
 import { NgramCache, simulate } from '../../src/engine/eval';
-import type { CompletionSystem } from '../../src/engine/eval';
 import { NgramModel } from '../../src/engine/ngram/ngramModel';
-import { commonPrefixLength } from '../../src/engine/runtime/commonPrefixLength';
-import { defaultCompleteOptions } from '../../src/engine/runtime/completeOptions';
+import { InProcessSystem } from '../../src/engine/eval/inProcessSystem';
 import { Engine } from '../../src/engine/runtime/engine';
 import { readCorpus, splitByFile } from '../../src/engine/training/corpus';
-import { ProjectMixing } from '../../src/engine/memory/projectCounts';
-
-/** The engine in this process, its project memory fed the session's saved files. */
-class EngineSystem implements CompletionSystem {
-  readonly name = 'recurrent';
-  private doc = '';
-  private text = '';
-  constructor(private readonly engine: Engine, private readonly mixing: Partial<ProjectMixing>) {}
-
-  startFile(path: string): void {
-    this.engine.close(this.doc);
-    this.doc = `tune:///${path}`;
-    this.text = '';
-  }
-
-  async startProject(): Promise<void> {
-    await this.engine.projectRequest({ op: 'clear' });
-    await this.engine.projectRequest({ op: 'open', roots: [{ uri: 'tune://', name: '' }], mixing: this.mixing });
-  }
-
-  async addProjectFile(path: string, text: string): Promise<void> {
-    await this.engine.projectRequest({ op: 'text', path, text });
-  }
-
-  async rank(before: string, _typed: string, limit: number): Promise<string[]> {
-    const keep = commonPrefixLength(this.text, before);
-    const result = await this.engine.complete(this.doc, { keep, append: before.slice(keep), length: before.length }, { ...defaultCompleteOptions(), maxItems: limit });
-    this.text = before;
-    return result.items.map((i) => i.word);
-  }
-}
 
 const numbers = (s: string) => s.split(',').map(Number);
 const pct = (x: number) => (100 * x).toFixed(1);
@@ -84,11 +51,11 @@ async function main(): Promise<void> {
   }
   const engine = new Engine();
   await engine.load(values.model);
-  if (values.static) report('static:', await simulate(files, [new EngineSystem(engine, {})], { maxWordsPerFile }));
+  if (values.static) report('static:', await simulate(files, [new InProcessSystem(engine, {})], { maxWordsPerFile }));
   for (const maxShare of numbers(values.share)) {
     for (const prior of numbers(values.prior)) {
       for (const folderShare of numbers(values.folder)) {
-        const r = await simulate(files, [new EngineSystem(engine, { maxShare, prior, folderShare })], { maxWordsPerFile, session: true });
+        const r = await simulate(files, [new InProcessSystem(engine, { maxShare, prior, folderShare })], { maxWordsPerFile, session: true });
         report(`share ${maxShare} prior ${prior} folder ${folderShare}:`, r);
       }
     }

@@ -4,7 +4,7 @@
 // in it, then ends that process only, never the editor's.
 import { ChildProcess } from 'node:child_process';
 import { commonPrefixLength } from './commonPrefixLength';
-import { forkChild, stderrTail } from './forkChild';
+import { forkChild, killChild, stderrTail } from './forkChild';
 import { CompleteOptions, CompletionResult, FromWorker, ModelInfo, ProjectOp, ProjectStatus, Request, ResultOf, ScoreResult, Stats, ToWorker } from './protocol';
 import type { Language } from '../tokenizer/language';
 
@@ -146,11 +146,7 @@ export class EngineClient {
     this.failAll(new Error('the engine was shut down'));
     const worker = this.worker;
     this.worker = undefined;
-    if (worker && worker.exitCode === null && worker.signalCode === null) {
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
-      worker.kill('SIGKILL');
-      await exited;
-    }
+    await killChild(worker);
   }
 
   private request<K extends Request['kind']>(request: Extract<Request, { kind: K }>, signal?: AbortSignal): Promise<ResultOf[K]> {

@@ -16,3 +16,11 @@ export function stderrTail(child: ChildProcess): () => string {
   child.stderr?.on('data', (d) => (tail = (tail + d).slice(-4000)));
   return () => tail.trim().split('\n').pop() ?? '';
 }
+
+/** Kills a child that still runs and resolves once it has exited. */
+export async function killChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}

@@ -6,7 +6,7 @@
 import { ChildProcess } from 'node:child_process';
 import { DynamicEvalOptions } from '../training/dynamicEval';
 import { LearningStats } from '../training/learnedWeights';
-import { forkChild, stderrTail } from './forkChild';
+import { forkChild, killChild, stderrTail } from './forkChild';
 
 export interface LearnerStart {
   /** The model folder whose weights the learning starts from (and decays back to). */
@@ -74,11 +74,7 @@ export class LearningClient {
     this.disposed = true;
     const child = this.child;
     this.child = undefined;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
-    }
+    await killChild(child);
   }
 
   private send(m: ToLearner): void {
