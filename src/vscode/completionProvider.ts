@@ -1,7 +1,7 @@
 // The suggest list: the model's words in the model's order, with their probability, placed among
 // the language service's items by mergePolicy (the engine keeps them to the file's language).
 import * as vscode from 'vscode';
-import { CompletionSource, typedRange } from './completionSource';
+import { CompletionSource } from './completionSource';
 import { placeWords } from './mergePolicy';
 import { isServed, readSettings } from './settings';
 
@@ -10,11 +10,10 @@ export function registerCompletionProvider(source: CompletionSource): vscode.Dis
     async provideCompletionItems(document, position, token) {
       const settings = readSettings(document);
       if (!isServed(document, settings)) return undefined;
-      const result = await source.get(document, position, token);
-      // Overtaken or cancelled: an incomplete empty list, so that the editor asks again as typing goes on.
-      if (!result) return new vscode.CompletionList([], true);
-      // The answer is for this position: every item continues the word typed before it.
-      const range = typedRange(position, result);
+      const answer = await source.list(document, position, token);
+      // Cancelled or failed: an incomplete empty list, so that the editor asks again as typing goes on.
+      if (!answer) return new vscode.CompletionList([], true);
+      const { result, range } = answer;
       const items = placeWords(result.items, settings.confidentProbability).map((item) => {
         // The description shows on every row (the detail only on the focused one).
         const detail = `${formatProbability(item.probability)} · Recurrent`;

@@ -1,6 +1,7 @@
 // One engine request per keystroke, shared by the suggest list and the ghost text: both providers
 // ask for the same document and position, and the second one joins the first's request. Whether an
-// answer is stale is decided by the engine's worker alone: an answer here is always for its position.
+// answer is stale is decided by the engine's worker alone: an answer of `get` is always for its
+// position; only the suggest list may take a later keystroke's (`list`).
 import * as vscode from 'vscode';
 import { EngineClient } from '../engine/runtime/engineClient';
 import { CompletionResult } from '../engine/runtime/protocol';
@@ -9,6 +10,8 @@ import { readSettings } from './settings';
 
 interface Shared {
   readonly key: string;
+  readonly uri: string;
+  readonly position: vscode.Position;
   readonly result: Promise<CompletionResult | undefined>;
   readonly abort: AbortController;
   /** Callers still waiting whose editor has not cancelled them. */
@@ -33,7 +36,34 @@ export class CompletionSource {
    * every caller that shares it is.
    */
   async get(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<CompletionResult | undefined> {
+    return token.isCancellationRequested ? undefined : this.join(this.request(document, position), token);
+  }
+
+  /**
+   * The suggest list's items at `position` and the range they replace. When the engine dropped this
+   * keystroke's request for a newer one in the same word, the newer one's: VS Code waits for a
+   * pending list while the user types on and then filters it by the word at the cursor, so without
+   * them no list would open until the next keystroke.
+   */
+  async list(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<{ result: CompletionResult; range: vscode.Range } | undefined> {
     if (token.isCancellationRequested) return undefined;
+    let seen = this.request(document, position);
+    const result = await this.join(seen, token);
+    if (result) return { result, range: typedRange(position, result) };
+    while (!token.isCancellationRequested) {
+      const newer = this.last;
+      if (!newer || newer === seen || newer.uri !== seen.uri || newer.position.line !== position.line || newer.position.character <= position.character) return undefined;
+      seen = newer;
+      const later = await this.join(newer, token);
+      if (!later) continue;
+      const start = newer.position.character - later.typed.length;
+      return start <= position.character ? { result: later, range: new vscode.Range(position.line, start, position.line, position.character) } : undefined;
+    }
+    return undefined;
+  }
+
+  /** The engine request for this keystroke: the one in flight when it is for the same text and position. */
+  private request(document: vscode.TextDocument, position: vscode.Position): Shared {
     const key = `${document.uri.toString()}@${document.version}:${document.offsetAt(position)}`;
     if (this.last?.key !== key || this.last.abort.signal.aborted) {
       const text = document.getText(new vscode.Range(new vscode.Position(0, 0), position));
@@ -44,9 +74,13 @@ export class CompletionSource {
       });
       this.pending++;
       void result.finally(() => this.pending--);
-      this.last = { key, result, abort, waiting: 0 };
+      this.last = { key, uri: document.uri.toString(), position, result, abort, waiting: 0 };
     }
-    const shared = this.last;
+    return this.last;
+  }
+
+  /** Waits for `shared`'s answer as one more of its callers. */
+  private async join(shared: Shared, token: vscode.CancellationToken): Promise<CompletionResult | undefined> {
     shared.waiting++;
     let waiting = true;
     const leave = (cancelled: boolean) => {

@@ -130,7 +130,7 @@ describe('completion', () => {
         const where = `at ${position.character} after ${JSON.stringify(line)}`;
         const items = ours(await list);
         if (items.length) answered++;
-        // Empty, where asking alone gives words: the request was overtaken (the text before the position is still the same).
+        // Empty, where asking alone gives words: the request was overtaken by one in another word (the text before the position is still the same).
         else if (ours(await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position)).length) overtaken++;
         for (const item of items) {
           const range = item.range as vscode.Range;
@@ -151,6 +151,32 @@ describe('completion', () => {
       assert.ok(overtaken > 0, 'no request was overtaken: the test did not type faster than the engine');
     } finally {
       await vscode.workspace.getConfiguration('recurrent').update('inline.minProbability', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
+  it('a list whose keystroke a newer one in the same word overtook shows the newer one\'s words', async () => {
+    // VS Code keeps a pending list and filters it as the user types on: an empty answer for an
+    // overtaken keystroke would leave no list at all until the next one.
+    const document = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'We print the priority of each process, then the private part.\n' });
+    await vscode.window.showTextDocument(document);
+    try {
+      let followed = 0;
+      for (let round = 0; round < 6 && !followed; round++) {
+        const line = document.lineCount - 1;
+        await vscode.window.activeTextEditor!.edit((b) => b.insert(new vscode.Position(line, 0), 'pri'));
+        // 'p', 'pr' and 'pri' asked in one burst: the worker answers the last and drops the others.
+        const lists = [1, 2, 3].map((c) => vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(line, c)));
+        const first = ours(await lists[0]);
+        assert.ok(first.length > 0, `round ${round}: no words at the first keystroke`);
+        for (const item of first) assert.deepEqual((item.range as vscode.Range).start, new vscode.Position(line, 0));
+        // Words for 'p' alone would not all continue 'pri' (process, part…): these are the last keystroke's.
+        if (first.every((i) => (typeof i.label === 'string' ? i.label : i.label.label).startsWith('pri'))) followed++;
+        await Promise.all(lists);
+        await vscode.window.activeTextEditor!.edit((b) => b.insert(new vscode.Position(line, 3), '\n'));
+      }
+      assert.ok(followed > 0, 'no burst was overtaken: the test did not ask faster than the engine answers');
+    } finally {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
   });

@@ -30,7 +30,8 @@ function checkSuiteList(): void {
 /** Runs the suite; VS Code reports a rejection as a failed test run. */
 export async function run(): Promise<void> {
   checkSuiteList();
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  // RECURRENT_TEST_GREP runs only the tests whose titles match it (while working on one).
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', grep: process.env.RECURRENT_TEST_GREP });
   for (const [file, load] of Object.entries(suiteFiles)) {
     mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, file, mocha);
     load();
