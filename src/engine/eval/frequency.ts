@@ -2,9 +2,8 @@
 // recently seen first), filtered by the typed prefix; also answers at k = 0. In a session the
 // counts of the project's files so far are added to the document's.
 
-import type { CompletionSystem } from './completionSystem';
-import { DocumentWords, TypedDocumentWords, type WordEntry } from '../text/documentWords';
-import { findWords } from '../text/words';
+import { DocumentWordsSystem } from './completionSystem';
+import type { WordEntry } from '../text/documentWords';
 import { TopK } from '../topK';
 
 /** True when `a` ranks before `b`: more occurrences, then more recent. */
@@ -13,22 +12,8 @@ function before(a: WordEntry, b: WordEntry): boolean {
 }
 
 /** Document word counts as a ranker. The typed text itself is never suggested. */
-export class Frequency implements CompletionSystem {
+export class Frequency extends DocumentWordsSystem {
   readonly name = 'frequency';
-  private readonly words = new TypedDocumentWords();
-  private project = new DocumentWords();
-
-  startFile(_path: string): void {
-    this.words.reset();
-  }
-
-  startProject(): void {
-    this.project = new DocumentWords();
-  }
-
-  addProjectFile(_path: string, text: string): void {
-    for (const { word } of findWords(text)) this.project.add(word);
-  }
 
   rank(textBeforeCursor: string, typed: string, limit: number): string[] {
     this.words.update(textBeforeCursor);

@@ -12,27 +12,11 @@
 // (simulate --session) the words of the project's files so far join the document's, as VS Code's
 // `editor.wordBasedSuggestions: allDocuments` offers the words of every open document.
 
-import type { CompletionSystem } from './completionSystem';
-import { DocumentWords, TypedDocumentWords } from '../text/documentWords';
-import { findWords } from '../text/words';
+import { DocumentWordsSystem } from './completionSystem';
 
 /** VS Code's word-based suggestions over the text before the cursor. */
-export class VscodeWords implements CompletionSystem {
+export class VscodeWords extends DocumentWordsSystem {
   readonly name = 'vscode-words';
-  private readonly words = new TypedDocumentWords();
-  private project = new DocumentWords();
-
-  startFile(_path: string): void {
-    this.words.reset();
-  }
-
-  startProject(): void {
-    this.project = new DocumentWords();
-  }
-
-  addProjectFile(_path: string, text: string): void {
-    for (const { word } of findWords(text)) this.project.add(word);
-  }
 
   rank(textBeforeCursor: string, typed: string, limit: number): string[] {
     if (typed === '') return [];
