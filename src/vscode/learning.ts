@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { EngineClient } from '../engine/runtime/engineClient';
 import { Learned, LearningClient } from '../engine/runtime/learningClient';
+import { languageOfDocument } from '../engine/tokenizer/language';
 import { decodeTrainable, skipReasonForPath } from '../engine/training/fileFilter';
 import { modelIdentity, readLearnedHeader } from '../engine/training/learnedWeights';
 import { ActiveModel, ModelManager } from './modelManager';
@@ -174,7 +175,7 @@ export class Learning implements vscode.Disposable {
     const text = changedText(before, now);
     // The filters of Train on Workspace: never learn a secret, a bundle or generated text.
     if (!text || 'skip' in decodeTrainable(d.uri.path, new TextEncoder().encode(text), { maxFileBytes: maxChars * 4 })) return;
-    this.learner.learn(text);
+    this.learner.learn(text, languageOfDocument(d.languageId, d.fileName));
   }
 
   dispose(): void {

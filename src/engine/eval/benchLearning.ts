@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { defaultCompleteOptions } from '../runtime/completeOptions';
 import { EngineClient } from '../runtime/engineClient';
 import { Learned, LearningClient } from '../runtime/learningClient';
+import { languageOfPath } from '../tokenizer';
 import { readCorpus } from '../training/corpus';
 
 export interface LearningBench {
@@ -36,7 +37,7 @@ export async function typingWhileLearning(client: EngineClient, o: { modelDir: s
     while (!events.length) await new Promise((r) => setTimeout(r, 50));
     // Texts of 2-4 KB, as saves send them, so that several versions come while the user types.
     for (const f of readCorpus([path.join(o.corpusDir, 'express'), path.join(o.corpusDir, 'koa')]).files) {
-      for (let at = 0; at < f.text.length; at += 3000) learner.learn(f.text.slice(at, at + 3000));
+      for (let at = 0; at < f.text.length; at += 3000) learner.learn(f.text.slice(at, at + 3000), languageOfPath(f.path));
     }
     const docs = ['a', 'b', 'c'];
     const base = Math.max(1, text.length - 1000);

@@ -35,7 +35,7 @@ export class RecurrentSystem implements CompletionSystem {
 
   async addProjectFile(path: string, text: string): Promise<void> {
     await this.client.project({ op: 'text', path, text });
-    await this.learning?.learn(text);
+    await this.learning?.learn(path, text);
   }
 
   async rank(textBeforeCursor: string, _typed: string, limit: number): Promise<string[]> {

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EngineClient } from '../runtime/engineClient';
 import { Learned, LearningClient } from '../runtime/learningClient';
+import { languageOfPath } from '../tokenizer';
 import type { DynamicEvalOptions } from '../training/dynamicEval';
 
 export class SessionLearning {
@@ -33,10 +34,10 @@ export class SessionLearning {
   }
 
   /** Learns from a saved file and completes with the weights learned from it. */
-  async learn(text: string): Promise<void> {
+  async learn(filePath: string, text: string): Promise<void> {
     if (!this.learner || !text.length) return;
     const learned = new Promise<Learned>((resolve, reject) => (this.next = { resolve, reject }));
-    this.learner.learn(text);
+    this.learner.learn(text, languageOfPath(filePath));
     const l = await learned;
     this.next = undefined;
     // The same version: the text was too short to learn from.

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { loadModelFolder } from '../model';
-import { Tokenizer } from '../tokenizer';
+import { Language, Tokenizer } from '../tokenizer';
 import { DynamicLearner } from '../training/dynamicEval';
 import { LearningStats, modelIdentity, noLearning, readLearnedWeights, writeLearnedWeights } from '../training/learnedWeights';
 import { CpuBudget, cpuSeconds } from './cpuBudget';
@@ -38,7 +38,7 @@ interface Session {
 
 let session: Promise<Session> | undefined;
 let budget: CpuBudget | undefined;
-const queue: string[] = [];
+const queue: { text: string; language?: Language }[] = [];
 let draining = false;
 idle();
 
@@ -54,7 +54,7 @@ process.on('message', (m: ToLearner) => {
   } else if (m.kind === 'budget') {
     if (budget) budget.budget = m.cpuBudget;
   } else {
-    queue.push(m.text);
+    queue.push({ text: m.text, language: m.language });
     void drain();
   }
 });
@@ -86,14 +86,14 @@ async function drain(): Promise<void> {
   draining = true;
   try {
     const s = await session;
-    let text: string | undefined;
-    while ((text = queue.shift()) !== undefined) {
+    let next: (typeof queue)[number] | undefined;
+    while ((next = queue.shift()) !== undefined) {
       clearTimeout(idleTimer);
-      const doc = { ids: s.tokenizer.encode(text), chars: text.length };
+      const doc = { ids: s.tokenizer.encode(next.text), chars: next.text.length, start: s.tokenizer.documentStart(next.language) };
       await budget!.pace();
       const cpu = cpuSeconds();
       const before = await s.learner.score([doc]);
-      const learned = await s.learner.learn(doc.ids, () => budget!.pace());
+      const learned = await s.learner.learn(doc, () => budget!.pace());
       if (learned.steps === 0) {
         // Too short to learn from: answered all the same (the same version), so every text gets one.
         send({ kind: 'learned', version: s.version, stats: s.stats, file: s.start.file, rssBytes: process.memoryUsage().rss });

@@ -4,6 +4,7 @@
 // that dies, or ends after a minute with nothing to learn, is started again by the next text; the
 // last file it wrote is the last good weights.
 import { ChildProcess } from 'node:child_process';
+import type { Language } from '../tokenizer';
 import { DynamicEvalOptions } from '../training/dynamicEval';
 import { LearningStats } from '../training/learnedWeights';
 import { forkChild, killChild, stderrTail } from './forkChild';
@@ -29,7 +30,7 @@ export interface Learned {
 
 export type ToLearner =
   | { readonly kind: 'start'; readonly start: LearnerStart }
-  | { readonly kind: 'learn'; readonly text: string }
+  | { readonly kind: 'learn'; readonly text: string; readonly language?: Language }
   | { readonly kind: 'budget'; readonly cpuBudget: number };
 
 /** 'ready' once started (with what it goes on from); 'learned' once for every text, with the same
@@ -55,8 +56,9 @@ export class LearningClient {
     this.ensureChild();
   }
 
-  learn(text: string): void {
-    if (text.length) this.send({ kind: 'learn', text });
+  /** Learns from `text` of a document in `language` (read after that language's start tokens, as completion reads it). */
+  learn(text: string, language?: Language): void {
+    if (text.length) this.send({ kind: 'learn', text, language });
   }
 
   set cpuBudget(cpuBudget: number) {

@@ -107,17 +107,19 @@ export class DynamicLearner {
   }
 
   /**
-   * Takes gradient steps on the text `ids` (read from <|doc|>, the state carried from chunk to
-   * chunk): `passes` passes, one step per chunk. `between` is awaited before every step (the
+   * Takes gradient steps on the text `doc.ids`, read after its start tokens (Tokenizer.documentStart,
+   * as training reads a document; <|doc|> alone when absent), the state carried from chunk to
+   * chunk: `passes` passes, one step per chunk. `between` is awaited before every step (the
    * learning process sleeps there to keep its CPU budget). A step whose loss is not finite is
    * dropped and ends the learning, so the weights stay the last good ones.
    */
-  async learn(ids: ArrayLike<number>, between?: () => Promise<void>, signal?: AbortSignal): Promise<Learned> {
+  async learn(doc: Pick<Document, 'ids' | 'start'>, between?: () => Promise<void>, signal?: AbortSignal): Promise<Learned> {
     const o = this.options;
-    const stream = new Int32Array(ids.length + 1);
-    stream[0] = this.docStartId;
-    stream.set(Array.from(ids), 1);
-    const predicted = ids.length;
+    const start = doc.start ?? [this.docStartId];
+    const stream = new Int32Array(start.length + doc.ids.length);
+    stream.set(start);
+    stream.set(Array.from(doc.ids), start.length);
+    const predicted = stream.length - 1;
     const chunks: { at: number; length: number }[] = [];
     for (let at = 0; at < predicted; at += o.chunkTokens) {
       const length = Math.min(o.chunkTokens, predicted - at);

@@ -4,7 +4,7 @@
 // completion's scores use it), every file is scored both ways, so one run gives the network alone,
 // the cache alone, dynamic evaluation alone and both together, on the same files.
 import { defaultNeuralCache, loadModelFolder, NeuralCacheOptions } from '../model';
-import { Tokenizer } from '../tokenizer';
+import { languageOfPath, Tokenizer } from '../tokenizer';
 import { CorpusFile } from './corpus';
 import { DynamicEvalOptions, DynamicLearner } from './dynamicEval';
 import { Document, summarize } from './evaluate';
@@ -32,7 +32,7 @@ export async function evaluateDynamic(modelDir: string, files: readonly CorpusFi
   const folder = loadModelFolder(modelDir);
   const tokenizer = Tokenizer.fromJSON(folder.tokenizerJSON);
   options.onProgress?.(`tokenizing ${files.length} files…`);
-  const docs: Document[] = files.map((f) => ({ ids: tokenizer.encode(f.text), chars: f.text.length }));
+  const docs: Document[] = files.map((f) => ({ ids: tokenizer.encode(f.text), chars: f.text.length, start: tokenizer.documentStart(languageOfPath(f.path)) }));
   const learner = DynamicLearner.create(folder.cfg, folder.weights, tokenizer.docStartId, options.dynamic, options.threads ?? 2);
   let chars = 0;
   let tokens = 0;
@@ -54,7 +54,7 @@ export async function evaluateDynamic(modelDir: string, files: readonly CorpusFi
       nats += (await learner.score([docs[i]])).nats;
       if (cache) natsCached += (await learner.score([docs[i]], cache)).nats;
       const cpu = process.cpuUsage();
-      steps += (await learner.learn(docs[i].ids)).steps;
+      steps += (await learner.learn(docs[i])).steps;
       const used = process.cpuUsage(cpu);
       learnCpu += (used.user + used.system) / 1e6;
       if ((i + 1) % 10 === 0 || i + 1 === docs.length) options.onProgress?.(`${i + 1}/${docs.length} files, ${steps} steps, ${(nats / Math.LN2 / docs.slice(0, i + 1).reduce((a, d) => a + d.chars, 0)).toFixed(3)} bits/char so far`);

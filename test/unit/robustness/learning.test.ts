@@ -112,7 +112,7 @@ describe('robustness: learning while the user works', function () {
       return { version, learner, file: path.join(dir, `v${version}.bin`) };
     });
     for (const f of files) {
-      await f.learner.learn(tokenizer.encode(texts[f.version + 1].slice(0, 6000)));
+      await f.learner.learn({ ids: tokenizer.encode(texts[f.version + 1].slice(0, 6000)) });
       writeLearnedWeights(f.file, { cfg: folder.cfg, base: modelIdentity(modelDir, folder.meta), version: f.version, stats: noLearning }, f.learner.weights);
       await f.learner.dispose();
     }

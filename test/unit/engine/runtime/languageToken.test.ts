@@ -1,7 +1,7 @@
 // The language token end to end: a model folder without language tokens scores and completes exactly
 // as before whatever language it is told; one extended with them (model/extendVocabulary, as
 // scripts/research/addLanguageTokens.ts does) round-trips and reads <|doc|> <|lang:…|> before the text in
-// scoring, `recurrent eval` and completion alike.
+// scoring, `recurrent eval`, completion and learning alike.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,6 +15,7 @@ import { LanguageModel } from '../../../../src/engine/runtime/languageModel';
 import { createSession } from '../../../../src/engine/onnx/ortSession';
 import { LANGUAGES, Tokenizer } from '../../../../src/engine/tokenizer';
 import { scoreDocuments, scoreGraphOf } from '../../../../src/engine/training/evaluate';
+import { DynamicLearner } from '../../../../src/engine/training/dynamicEval';
 import { evaluateFolder } from '../../../../src/engine/training/evaluateFolder';
 import { maxAbsDiff } from '../../helpers/arrays';
 import { sampleFiles, tinyModelDir } from '../../helpers/tinyModel';
@@ -127,5 +128,24 @@ describe('language tokens', function () {
     } finally {
       await lm.dispose();
     }
+  });
+
+  it('learning while the user works reads a text after its language token, as training does', async () => {
+    const folder = loadModelFolder(langDir);
+    const tokenizer = Tokenizer.fromJSON(folder.tokenizerJSON);
+    const ids = tokenizer.encode(text);
+    const learnedFrom = async (start?: readonly number[]) => {
+      const learner = DynamicLearner.create(folder.cfg, folder.weights, tokenizer.docStartId, { lr: 1e-2, decay: 0 });
+      try {
+        assert.ok((await learner.learn({ ids, start })).steps > 0);
+        return learner.weights.get('l0.W')!.data.slice();
+      } finally {
+        await learner.dispose();
+      }
+    };
+    const python = await learnedFrom(tokenizer.documentStart('python'));
+    // Told another language, the same text teaches other weights; told none, it is read after <|doc|> alone.
+    assert.ok(maxAbsDiff(python, await learnedFrom(tokenizer.documentStart('go'))) > 0);
+    assert.deepEqual(await learnedFrom(undefined), await learnedFrom([tokenizer.docStartId]));
   });
 });

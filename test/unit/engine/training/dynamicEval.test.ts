@@ -27,7 +27,7 @@ describe('dynamic evaluation', function () {
     try {
       const text = doc(files[3].text.slice(0, 4000));
       const before = (await learner.score([text])).nats;
-      const learned = await learner.learn(text.ids);
+      const learned = await learner.learn(text);
       assert.ok(learned.steps >= Math.floor(text.ids.length / 64), `${learned.steps} steps for ${text.ids.length} tokens`);
       const after = (await learner.score([text])).nats;
       assert.ok(after < 0.9 * before, `${before} nats before, ${after} after`);
@@ -42,12 +42,12 @@ describe('dynamic evaluation', function () {
     const { folder, tokenizer, doc } = await setup();
     const first = DynamicLearner.create(folder.cfg, folder.weights, tokenizer.docStartId, { lr: 3e-3, decay: 0 });
     const text = doc(files[3].text.slice(0, 4000));
-    await first.learn(text.ids);
+    await first.learn(text);
     const moved = first.distanceFromStart();
     // The same start, the learned weights, no learning rate: every step is the decay alone.
     const resting = DynamicLearner.create(folder.cfg, folder.weights, tokenizer.docStartId, { lr: 0, decay: 0.1 }, 1, first.weights);
     try {
-      const { steps } = await resting.learn(doc(files[4].text.slice(0, 2000)).ids);
+      const { steps } = await resting.learn(doc(files[4].text.slice(0, 2000)));
       assert.ok(steps >= 5);
       const expected = moved * 0.9 ** steps;
       assert.ok(Math.abs(resting.distanceFromStart() - expected) < 1e-3 * moved, `${resting.distanceFromStart()} vs ${expected}`);

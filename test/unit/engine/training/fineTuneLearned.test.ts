@@ -18,7 +18,7 @@ describe('Train on Workspace after learning while the user worked', function () 
     const tokenizer = Tokenizer.fromJSON(folder.tokenizerJSON);
     const files = sampleFiles().slice(0, 4);
     const learner = DynamicLearner.create(folder.cfg, folder.weights, tokenizer.docStartId, { lr: 3e-3 });
-    await learner.learn(tokenizer.encode(files[2].text));
+    await learner.learn({ ids: tokenizer.encode(files[2].text) });
     const file = path.join(tempDir('learned'), 'learned.bin');
     const write = (base: string) => writeLearnedWeights(file, { cfg: folder.cfg, base, version: 1, stats: noLearning }, learner.weights);
     const options = { epochs: 1, maxMinutes: 0.05, batch: 2, steps: 16 };
