@@ -132,6 +132,11 @@ export class DocumentCache {
     return this.words.count(word);
   }
 
+  /** Whether the text read ends inside a comment or a string (false in a document of no code family). */
+  endsInCommentOrString(): boolean {
+    return this.code?.endsInCommentOrString(this.lexer.consumed) ?? false;
+  }
+
   /** Occurrences of `word` in the code of the text read (0 in a document of no code family). */
   codeCount(word: string): number {
     return this.codeWords.get(word) ?? 0;

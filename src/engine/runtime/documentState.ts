@@ -97,13 +97,6 @@ export class DocumentState {
     return this.prefix + this.encoder.text;
   }
 
-  /** The cursor's line up to the cursor, without joining the whole text (which would copy it). */
-  get lineBeforeCursor(): string {
-    const window = this.encoder.text;
-    const i = window.lastIndexOf('\n');
-    return i >= 0 ? window.slice(i + 1) : this.prefix.slice(this.prefix.lastIndexOf('\n') + 1) + window;
-  }
-
   get length(): number {
     return this.prefix.length + this.encoder.text.length;
   }

@@ -118,7 +118,7 @@ export class Engine {
     const path = this.projectPath(doc);
     const seenInCode = (word: string, family: CodeFamily) =>
       cache.codeCount(word) > 0 || others.some((c) => c.family === family && c.codeCount(word) > 0) || project.codeCount(family, word) > 0;
-    const allows = options.languageWordsOnly && this.languageWords ? languageFilter(this.languageWords, state.language, state.lineBeforeCursor, options.maxItems, seenInCode) : undefined;
+    const allows = options.languageWordsOnly && this.languageWords ? languageFilter(this.languageWords, state.language, cache.endsInCommentOrString(), options.maxItems, seenInCode) : undefined;
     const result = await searchWords(lm, ctx, {
       ...search,
       maxItems: options.maxItems,

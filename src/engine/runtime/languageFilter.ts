@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { CodeFamily, codeFamilyOf, inCommentOrString } from '../text/languageWords';
+import { CodeFamily, codeFamilyOf } from '../text/languageWords';
 import type { Language } from '../tokenizer/language';
 
 export class LanguageWordLists {
@@ -38,13 +38,13 @@ export class LanguageWordLists {
 export type WordTest = (word: string, rank: number) => boolean;
 
 /**
- * The test for words completing `lineBefore` (the cursor's line up to the cursor) in a `language`
- * file whose list is `length` long, or undefined when any word may go there. `seenInCode` tells
- * whether the user's own code of the family has the word.
+ * The test for words completing a `language` file's text at a cursor in code, or in a comment or a
+ * string (`inCommentOrString`: DocumentCache.endsInCommentOrString), for a list `length` long; undefined
+ * when any word may go there. `seenInCode` tells whether the user's own code of the family has the word.
  */
-export function languageFilter(lists: LanguageWordLists, language: Language, lineBefore: string, length: number, seenInCode: (word: string, family: CodeFamily) => boolean): WordTest | undefined {
+export function languageFilter(lists: LanguageWordLists, language: Language, inCommentOrString: boolean, length: number, seenInCode: (word: string, family: CodeFamily) => boolean): WordTest | undefined {
   const family = codeFamilyOf(language);
-  if (!family || inCommentOrString(family, lineBefore)) return undefined;
+  if (!family || inCommentOrString) return undefined;
   const words = lists.words(family);
   return words && ((word, rank) => words.has(word) || (rank < length && seenInCode(word, family)));
 }

@@ -121,26 +121,33 @@ export class CodePositions {
 
   /** Whether the unit at `offset` (no lower than the offsets asked before) is code. */
   inCode(offset: number): boolean {
+    this.scanLinesBefore(offset);
+    if (!this.line) {
+      const end = this.text.indexOf('\n', this.lineStart);
+      this.line = scanCommentsAndStrings(this.family, this.text.slice(this.lineStart, end < 0 ? this.text.length : end + 1), this.open).mask;
+    }
+    return this.line[offset - this.lineStart] !== 1;
+  }
+
+  /**
+   * Whether the text ends inside a comment or a string (the cursor, at its end, is in one: a line
+   * of a docstring or a block comment too); `final`: an offset no lower than those asked before,
+   * up to which the text will not change (the document cache's lexer's consumed length).
+   */
+  endsInCommentOrString(final: number): boolean {
+    this.scanLinesBefore(final);
+    return scanCommentsAndStrings(this.family, this.text.slice(this.lineStart), this.open).open !== '';
+  }
+
+  /** Scans for good the lines that end before `offset`. */
+  private scanLinesBefore(offset: number): void {
     const text = this.text;
     for (let end = text.indexOf('\n', this.lineStart); end >= 0 && end < offset; end = text.indexOf('\n', this.lineStart)) {
       this.open = scanCommentsAndStrings(this.family, text.slice(this.lineStart, end + 1), this.open).open;
       this.lineStart = end + 1;
       this.line = undefined;
     }
-    if (!this.line) {
-      const end = text.indexOf('\n', this.lineStart);
-      this.line = scanCommentsAndStrings(this.family, text.slice(this.lineStart, end < 0 ? text.length : end + 1), this.open).mask;
-    }
-    return this.line[offset - this.lineStart] !== 1;
   }
-}
-
-/** True when the end of `linePrefix` (the current line up to the cursor) is in a comment or a string,
- *  or the line continues a block comment (` * …`). */
-export function inCommentOrString(family: CodeFamily, linePrefix: string): boolean {
-  if (family !== 'python' && /^\s*\*/.test(linePrefix)) return true;
-  if (!linePrefix) return false;
-  return commentAndStringMask(family, linePrefix)[linePrefix.length - 1] === 1;
 }
 
 const CODE_WORD = /(?<![\p{L}\p{N}_$])[\p{L}_$][\p{L}\p{N}_$]+/gu;

@@ -15,24 +15,23 @@ describe('language filter: in code, only words of the language or of the user\'s
   it('keeps the language\'s words and the user\'s, drops other languages\' keywords and prose; comments, strings and prose take every word', () => {
     const lists = new LanguageWordLists(dir, () => assert.fail('a shipped list failed to load'));
     const seen = (w: string) => w === 'zqxProjectName' || w === 'whether';
-    const allows = languageFilter(lists, 'typescript', '    s', 8, seen)!;
+    const allows = languageFilter(lists, 'typescript', false, 8, seen)!;
     assert.ok(allows('super', 0) && allows('static', 1) && allows('zqxProjectName', 2));
     assert.ok(!allows('self', 0) && !allows('struct', 1) && !allows('Catherine', 2));
     // Below the list's length, a word only the user's code has no longer counts;
     // the language's words still make room for the dropped ones.
     assert.ok(!allows('zqxProjectName', 8) && !allows('whether', 12) && allows('super', 12));
-    assert.equal(languageFilter(lists, 'typescript', '// s', 8, seen), undefined);
-    assert.equal(languageFilter(lists, 'typescript', 'const t = "s', 8, seen), undefined);
-    assert.equal(languageFilter(lists, 'markdown', 's', 8, seen), undefined);
-    assert.equal(languageFilter(lists, 'other', 's', 8, seen), undefined);
-    assert.ok(!languageFilter(lists, 'rust', '    C', 8, seen)!('Catherine', 0));
+    assert.equal(languageFilter(lists, 'typescript', true, 8, seen), undefined);
+    assert.equal(languageFilter(lists, 'markdown', false, 8, seen), undefined);
+    assert.equal(languageFilter(lists, 'other', false, 8, seen), undefined);
+    assert.ok(!languageFilter(lists, 'rust', false, 8, seen)!('Catherine', 0));
   });
 
   it('a missing list is logged once and filters nothing', () => {
     const log: string[] = [];
     const lists = new LanguageWordLists(path.join(dir, 'no-such-folder'), (m) => log.push(m));
-    assert.equal(languageFilter(lists, 'go', '\tf', 8, () => false), undefined);
-    assert.equal(languageFilter(lists, 'go', '\tf', 8, () => false), undefined);
+    assert.equal(languageFilter(lists, 'go', false, 8, () => false), undefined);
+    assert.equal(languageFilter(lists, 'go', false, 8, () => false), undefined);
     assert.equal(log.length, 1);
     assert.match(log[0], /no word list for go .*; offering every word/);
   });
@@ -75,6 +74,10 @@ describe('language filter: in code, only words of the language or of the user\'s
       assert.ok(!got.includes('zqxCatherineLedger') && !got.includes('zqxCaptainRows'), got.join());
       assert.deepEqual((await words(filtered, 'file:///w/p.ts', 'const zqxCatherineLedger = 1;\nconst a = zqxCa')).slice(0, 1), ['zqxCatherineLedger']);
       assert.ok((await words(filtered, 'file:///w/p.ts', '// zqxCatherineLedger owns this file\n// ask zqxCa')).includes('zqxCatherineLedger'));
+      // A docstring's line is the docstring's, though nothing on the line says so.
+      const doc = 'def f():\n    """zqxCatherineLedger owns this.\n\n    zqxCa';
+      assert.ok((await words(filtered, 'file:///w/p.py', doc, 'python')).includes('zqxCatherineLedger'));
+      assert.ok(!(await words(filtered, 'file:///w/p.py', `${doc.slice(0, -5)}"""\n    return zqxCa`, 'python')).includes('zqxCatherineLedger'));
     });
 
     it('keeps a word another open document of the family has in code, not one of another family\'s code or of a comment', async () => {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import {
   CODE_FAMILIES, CodeFamily, codeFamilyOfLanguageId, codeFamilyOfPath, CodePositions, commentAndStringMask, countCodeWords,
-  inCommentOrString, scanCommentsAndStrings, selectLanguageWords,
+  scanCommentsAndStrings, selectLanguageWords,
 } from '../../../../src/engine/text/languageWords';
 import { lexTokens } from '../../../../src/engine/text/incrementalLexer';
 import { sampleFiles } from '../../helpers/tinyModel';
@@ -44,14 +44,29 @@ describe('text/languageWords', () => {
     assert.equal(masked('go', 'x := "abc\ny := 2'), '"abc');
   });
 
-  it('tells whether the cursor is in a comment or string of its line', () => {
-    assert.equal(inCommentOrString('jsts', 'const a = b'), false);
-    assert.equal(inCommentOrString('jsts', 'const a = b // Cath'), true);
-    assert.equal(inCommentOrString('jsts', '   * Cath'), true);
-    assert.equal(inCommentOrString('jsts', 'f("Cath'), true);
-    assert.equal(inCommentOrString('python', 'x = a # Cath'), true);
-    assert.equal(inCommentOrString('python', '   * Cath'), false);
-    assert.equal(inCommentOrString('rust', ''), false);
+  it('tells whether a text ends in a comment or a string, a docstring\'s or a block comment\'s line too', () => {
+    const ends = (family: CodeFamily, text: string) => {
+      const positions = new CodePositions(family);
+      positions.see(text);
+      return positions.endsInCommentOrString(0);
+    };
+    assert.equal(ends('jsts', 'const a = b'), false);
+    assert.equal(ends('jsts', 'const a = b // Cath'), true);
+    assert.equal(ends('jsts', '/**\n   * Cath'), true);
+    assert.equal(ends('jsts', '/**\n   * Cath */\nconst c = a\n   * b'), false);
+    assert.equal(ends('jsts', 'f("Cath'), true);
+    assert.equal(ends('jsts', 'f("Cath")'), false);
+    assert.equal(ends('jsts', 'x = `a\n${b}\nCath'), true);
+    assert.equal(ends('python', 'x = a # Cath'), true);
+    assert.equal(ends('python', 'def f():\n    """Return the\n    Cath'), true);
+    assert.equal(ends('python', 'def f():\n    """Doc."""\n    return Cath'), false);
+    assert.equal(ends('rust', ''), false);
+    // Asked after the words before it (the document cache's order), it answers the same.
+    const positions = new CodePositions('python');
+    const text = 'def f():\n    """Return the\n    Cath';
+    positions.see(text);
+    assert.equal(positions.inCode(text.indexOf('Return')), false);
+    assert.equal(positions.endsInCommentOrString(text.indexOf('Cath')), true);
   });
 
   it('masks a text read in parts cut just after line feeds as the whole, carrying what is open', () => {
