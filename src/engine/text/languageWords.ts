@@ -50,6 +50,8 @@ export function scanCommentsAndStrings(family: CodeFamily, text: string, open = 
   // A Rust `'` starts a lifetime as often as a character literal.
   const quotes = python ? ['"""', "'''", '"', "'"] : family === 'rust' ? ['"'] : ['"', "'", '`'];
   const opening = (i: number) => text.startsWith(lineComment, i) ? '\n' : !python && text.startsWith('/*', i) ? '*/' : quotes.find((q) => text.startsWith(q, i)) ?? '';
+  // The units a delimiter can start with: only there is `opening` asked (a third of the scan's time otherwise).
+  const starts = new Set([lineComment, ...quotes, '/'].map((d) => d.charCodeAt(0)));
   let close = open;
   // The span being read starts at `start`; its body (after the opening delimiter) at `from`.
   let start = 0;
@@ -66,7 +68,7 @@ export function scanCommentsAndStrings(family: CodeFamily, text: string, open = 
         let j = from;
         ended = false;
         while (j < text.length) {
-          if (text.startsWith(close, j)) {
+          if (text.charCodeAt(j) === close.charCodeAt(0) && text.startsWith(close, j)) {
             j += close.length;
             ended = true;
             break;
@@ -84,7 +86,7 @@ export function scanCommentsAndStrings(family: CodeFamily, text: string, open = 
       if (!ended) return { mask, open: close };
       start = end;
     }
-    while (start < text.length && !(close = opening(start))) start++;
+    while (start < text.length && !(starts.has(text.charCodeAt(start)) && (close = opening(start)))) start++;
     if (start >= text.length) return { mask, open: '' };
     from = start + (close === '\n' ? lineComment.length : close === '*/' ? 2 : close.length);
   }
