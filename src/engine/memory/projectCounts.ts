@@ -11,10 +11,16 @@
 // above the rest of the project (Hellendoorn & Devanbu 2017's nested cache): a completion word's
 //   P1(w) = (Ncw / N)·[(1 − φ)·c(w) / Ncw + φ·cFolder(w) / NcwFolder],
 // Ncw the completion-word tokens, so the folder's own identifiers rank above the project's.
+//
+// Beside the counts, each file keeps the distinct words its code uses outside comments and strings
+// (text/languageWords, by its path's code family), and each family how many of its files use a
+// word in code: the language filter (runtime/languageFilter) lets a project's names through, not
+// the prose of its comments.
 import { CHUNK_MASK, ChunkedInts } from '../ngram/chunkedInts';
 import { PairTable } from '../ngram/pairTable';
 import { PrefixIndex } from './prefixIndex';
-import { encodeTokenIds } from './tokenIds';
+import { decodeTokenIds, encodeTokenIds } from './tokenIds';
+import { CodeFamily, codeFamilyOfPath, scanCommentsAndStrings } from '../text/languageWords';
 import { scanTokens } from '../text/tokenScanner';
 import { isCompletionWord } from '../text/words';
 
@@ -102,6 +108,24 @@ export interface FileCounts {
   readonly tokens: Uint8Array;
   /** Ids in `tokens`. */
   readonly count: number;
+  /** The code family of its path, and the distinct completion words of its code (ids as `tokens`). */
+  readonly family?: CodeFamily;
+  readonly codeWords: Uint8Array;
+  readonly codeCount: number;
+}
+
+/** The completion words a file's code uses, gathered as its parts are lexed (see ProjectCounts.lex). */
+export class CodeWordIds {
+  /** What the part before left open (text/languageWords, scanCommentsAndStrings). */
+  open = '';
+  readonly ids = new Set<number>();
+  constructor(readonly family: CodeFamily) {}
+
+  /** For the file at `path`; undefined when its language has no code family. */
+  static of(path: string): CodeWordIds | undefined {
+    const family = codeFamilyOfPath(path);
+    return family && new CodeWordIds(family);
+  }
 }
 
 /** How far counting a file in slices has got (see countSlice): the byte to read next and the two ids before it. */
@@ -153,6 +177,8 @@ export class ProjectCounts {
   /** (folder, word): completion words only. */
   private readonly folderWords = new PairCounts();
   private readonly folderIds = new Map<string, number>();
+  /** Per family: how many of its files use each word (by id) in code. */
+  private readonly codeFiles = new Map<CodeFamily, ChunkedInts>();
   private readonly files = new Map<string, FileCounts>();
   /** All tokens counted, and those that are completion words. */
   private all = 0;
@@ -200,28 +226,36 @@ export class ProjectCounts {
 
   /** Counts `text` as the file at `path` (a project-relative path with `/`), replacing what it had. */
   setText(path: string, text: string): void {
-    this.setTokens(path, this.lex(text));
+    const code = CodeWordIds.of(path);
+    this.setTokens(path, this.lex(text, code), code && [...code.ids]);
   }
 
-  /** The token ids of `text`, new tokens added to the vocabulary. */
-  lex(text: string): Int32Array {
+  /**
+   * The token ids of `text`, new tokens added to the vocabulary; `code` gathers the words of its
+   * code. A text read in parts (cut just after a line feed) gives the ids of the whole.
+   */
+  lex(text: string, code?: CodeWordIds): Int32Array {
     let ids = new Int32Array(Math.max(16, text.length >> 2));
     let n = 0;
-    scanTokens(text, (token) => {
+    let mask: Uint8Array | undefined;
+    if (code) ({ mask, open: code.open } = scanCommentsAndStrings(code.family, text, code.open));
+    scanTokens(text, (token, offset) => {
       if (n === ids.length) {
         const grown = new Int32Array(ids.length * 2);
         grown.set(ids);
         ids = grown;
       }
-      ids[n++] = this.intern(token);
+      const id = (ids[n++] = this.intern(token));
+      if (mask && mask[offset] !== 1 && this.completion[id] === 1) code!.ids.add(id);
     });
     return ids.slice(0, n);
   }
 
-  /** Counts the token ids (of this memory's vocabulary) as the file at `path`, replacing what it had. */
-  setTokens(path: string, ids: Int32Array): void {
+  /** Counts the token ids (of this memory's vocabulary) as the file at `path`, replacing what it had;
+   *  `codeWords`: the distinct ids of the words its code uses. */
+  setTokens(path: string, ids: Int32Array, codeWords: readonly number[] = []): void {
     this.remove(path);
-    this.countSlice(this.attach(path, encodeTokenIds(ids), ids.length), 1, new CountCursor(), Infinity);
+    this.countSlice(this.attach(path, encodeTokenIds(ids), ids.length, encodeTokenIds(codeWords), codeWords.length), 1, new CountCursor(), Infinity);
   }
 
   /** Takes the file's counts out; false when it was not counted. */
@@ -237,12 +271,16 @@ export class ProjectCounts {
     if (!file) return;
     this.remove(from);
     this.remove(to);
-    this.countSlice(this.attach(to, file.tokens, file.count), 1, new CountCursor(), Infinity);
+    // Its code words go with it, counted in the family of its new name.
+    this.countSlice(this.attach(to, file.tokens, file.count, file.codeWords, file.codeCount), 1, new CountCursor(), Infinity);
   }
 
-  /** Makes `path` a file of the memory with these token ids (memory/tokenIds), not counted yet (see countSlice). */
-  attach(path: string, tokens: Uint8Array, count: number): FileCounts {
-    const file = { folder: this.folder(folderOf(path)), tokens, count };
+  /**
+   * Makes `path` a file of the memory with these token ids and code word ids (memory/tokenIds),
+   * not counted yet (see countSlice).
+   */
+  attach(path: string, tokens: Uint8Array, count: number, codeWords: Uint8Array = new Uint8Array(0), codeCount = 0): FileCounts {
+    const file = { folder: this.folder(folderOf(path)), tokens, count, family: codeFamilyOfPath(path), codeWords, codeCount };
     this.files.set(path, file);
     return file;
   }
@@ -262,6 +300,8 @@ export class ProjectCounts {
   countSlice(file: FileCounts, delta: 1 | -1, cursor: CountCursor, max: number): boolean {
     const { tokens, folder } = file;
     let { at, u, v } = cursor;
+    // Its code words go in or out with the first slice: a file has a few thousand at most.
+    if (at === 0) this.countCodeWords(file, delta);
     let pair = u >= 0 ? this.bigram.find(u, v) : -1;
     for (let n = 0; n < max && at < tokens.length; n++) {
       // A varint (memory/tokenIds), read inline: this is the loop of counting.
@@ -293,6 +333,15 @@ export class ProjectCounts {
     return at >= tokens.length;
   }
 
+  private countCodeWords(file: FileCounts, delta: 1 | -1): void {
+    if (!file.family || !file.codeCount) return;
+    let files = this.codeFiles.get(file.family);
+    if (!files) this.codeFiles.set(file.family, (files = new ChunkedInts()));
+    files.ensure(this.tokens.length);
+    // Checked where they came from (lex, or the memory file's reader).
+    for (const id of decodeTokenIds(file.codeWords, file.codeCount)!) files.add(id, delta);
+  }
+
   /** The id of a token, added to the vocabulary if new. */
   intern(token: string): number {
     let id = this.ids.get(token);
@@ -311,6 +360,13 @@ export class ProjectCounts {
   count(token: string): number {
     const id = this.ids.get(token);
     return id === undefined ? 0 : this.unigram.get(id);
+  }
+
+  /** How many of the family's files use `word` in their code (0 when none, or unknown). */
+  codeCount(family: CodeFamily, word: string): number {
+    const id = this.ids.get(word);
+    const files = this.codeFiles.get(family);
+    return id === undefined || !files || id >= files.capacity ? 0 : files.get(id);
   }
 
   /** Count of the bigram and trigram ending in `token` (tests compare them with a recount). */

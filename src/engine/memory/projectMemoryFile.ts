@@ -1,9 +1,10 @@
 // The project memory on disk: "RPM1", the format version (u32), the byte length of a UTF-8 JSON
-// header (u32) {words, chars, files: [{path, mtimeMs, size, tokens, bytes}]}, then at a multiple of 4
-// bytes the vocabulary's UTF-16 lengths (u32 × words) and its UTF-16 units (u16 × chars, lossless
-// for any string, and no JSON of 100,000s of strings to stringify or parse in one go), each file's
-// token ids (`tokens` of them in `bytes` bytes, varints: memory/tokenIds) in the header's order,
-// and a CRC-32 of everything before it. Token ids rather than counts: loading recounts them (no workspace file is read again),
+// header (u32) {words, chars, files: [{path, mtimeMs, size, tokens, bytes, codeWords, codeBytes}]},
+// then at a multiple of 4 bytes the vocabulary's UTF-16 lengths (u32 × words) and its UTF-16 units
+// (u16 × chars, lossless for any string, and no JSON of 100,000s of strings to stringify or parse in
+// one go), each file's token ids (`tokens` of them in `bytes` bytes, varints: memory/tokenIds) then
+// the ids of the words of its code (`codeWords` in `codeBytes`) in the header's order, and a CRC-32
+// of everything before it. Token ids rather than counts: loading recounts them (no workspace file is read again),
 // and a file's own ids are what takes its counts out when it changes. Written to a temp file and
 // renamed over the old one, so two windows on one workspace, or a kill halfway, never leave a torn
 // file; a truncated or corrupt one is rejected whole.
@@ -13,8 +14,8 @@ import { crc32 } from '../ngram/crc32';
 import { decodeTokenIds } from './tokenIds';
 
 const MAGIC = 'RPM1';
-/** 2: token ids as varints (1: int32). */
-export const PROJECT_MEMORY_VERSION = 2;
+/** 3: and each file's code words; 2: token ids as varints (1: int32). An older file is rebuilt from the workspace once. */
+export const PROJECT_MEMORY_VERSION = 3;
 /** Bytes checked or written between two yields to the caller (a few milliseconds of work). */
 const CHUNK = 1 << 20;
 
@@ -29,6 +30,9 @@ export interface StoredFile extends FileStamp {
   /** Token ids as varints (memory/tokenIds), `count` of them. */
   readonly tokens: Uint8Array;
   readonly count: number;
+  /** The distinct ids of the words of its code (outside comments and strings), likewise. */
+  readonly codeWords: Uint8Array;
+  readonly codeCount: number;
 }
 
 export interface StoredMemory {
@@ -39,7 +43,7 @@ export interface StoredMemory {
 interface Header {
   words: number;
   chars: number;
-  files: { path: string; mtimeMs: number; size: number; tokens: number; bytes: number }[];
+  files: { path: string; mtimeMs: number; size: number; tokens: number; bytes: number; codeWords: number; codeBytes: number }[];
 }
 
 /** Writes `memory` to `file` atomically; `between` runs between chunks (let the caller serve requests). */
@@ -57,7 +61,7 @@ export async function writeProjectMemory(file: string, memory: StoredMemory, bet
   const header: Header = {
     words: vocabulary.length,
     chars,
-    files: memory.files.map((f) => ({ path: f.path, mtimeMs: f.mtimeMs, size: f.size, tokens: f.count, bytes: f.tokens.length })),
+    files: memory.files.map((f) => ({ path: f.path, mtimeMs: f.mtimeMs, size: f.size, tokens: f.count, bytes: f.tokens.length, codeWords: f.codeCount, codeBytes: f.codeWords.length })),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const head = new Uint8Array(align(12 + json.length));
@@ -67,7 +71,7 @@ export async function writeProjectMemory(file: string, memory: StoredMemory, bet
   view.setUint32(8, json.length, true);
   head.set(json, 12);
   const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const parts: Uint8Array[] = [head, bytesOf(lengths), bytesOf(units), ...memory.files.map((f) => f.tokens)];
+  const parts: Uint8Array[] = [head, bytesOf(lengths), bytesOf(units), ...memory.files.flatMap((f) => [f.tokens, f.codeWords])];
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   // A name of its own per writer: two windows writing at once each rename a whole file.
   const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -145,14 +149,19 @@ export async function readProjectMemory(file: string, between: () => Promise<voi
     if ((i & 4095) === 4095) await between();
   }
   const files: StoredFile[] = [];
-  for (const f of header.files) {
-    if (typeof f.path !== 'string' || !Number.isInteger(f.tokens) || f.tokens < 0 || !Number.isInteger(f.bytes) || f.bytes < 0 || at + f.bytes > end) fail('token arrays past the end');
-    // Copied out, so that the file's buffer is not kept alive by the smallest of them.
-    const tokens = bytes.slice(at, at + f.bytes);
-    at += f.bytes;
-    const ids = decodeTokenIds(tokens, f.tokens) ?? fail(`bad token ids of ${f.path}`);
+  // Copied out, so that the file's buffer is not kept alive by the smallest of them.
+  const idsAt = (count: unknown, length: unknown, of: string): Uint8Array => {
+    if (!Number.isInteger(count) || (count as number) < 0 || !Number.isInteger(length) || (length as number) < 0 || at + (length as number) > end) fail('token arrays past the end');
+    const part = bytes.slice(at, (at += length as number));
+    const ids = decodeTokenIds(part, count as number) ?? fail(`bad token ids of ${of}`);
     for (let i = 0; i < ids.length; i++) if (ids[i] >= V) fail(`token id ${ids[i]} outside the vocabulary`);
-    files.push({ path: f.path, mtimeMs: f.mtimeMs, size: f.size, tokens, count: f.tokens });
+    return part;
+  };
+  for (const f of header.files) {
+    if (typeof f.path !== 'string') fail('bad header');
+    const tokens = idsAt(f.tokens, f.bytes, f.path);
+    const codeWords = idsAt(f.codeWords, f.codeBytes, f.path);
+    files.push({ path: f.path, mtimeMs: f.mtimeMs, size: f.size, tokens, count: f.tokens, codeWords, codeCount: f.codeWords });
     if ((files.length & 255) === 0) await between();
   }
   if (at !== end) fail('trailing bytes');

@@ -5,6 +5,7 @@ import { CachePriors, cacheWeights, CacheWeights } from '../text/cacheMixture';
 import { DocumentWords } from '../text/documentWords';
 import { IncrementalLexer, NEWLINE } from '../text/incrementalLexer';
 import { IDENTIFIER_CHARS } from '../text/identifier';
+import { CodeFamily, CodePositions } from '../text/languageWords';
 import { isCompletionWord } from '../text/words';
 import { TopK } from '../topK';
 
@@ -56,10 +57,20 @@ export class DocumentCache {
   /** The last tokens read, oldest first. */
   private recent: string[] = [];
   private tokens = 0;
-  private readonly lexer = new IncrementalLexer({ reset: () => this.clear(), token: (t) => this.add(t) });
+  /** Occurrences of each word in code, outside comments and strings (only for a family's document):
+   *  the language filter lets through the words of the user's code, not of their prose. */
+  private readonly codeWords = new Map<string, number>();
+  private readonly code?: CodePositions;
+  private readonly lexer = new IncrementalLexer({ reset: () => this.clear(), token: (t, offset) => this.add(t, offset) });
+
+  /** `family`: the document's code family (text/languageWords), if it has one. */
+  constructor(readonly family?: CodeFamily) {
+    if (family) this.code = new CodePositions(family);
+  }
 
   /** Reads what `text` adds to the text read so far; a text that does not continue it is read afresh. */
   update(text: string): void {
+    this.code?.see(text);
     this.lexer.update(text);
   }
 
@@ -121,6 +132,16 @@ export class DocumentCache {
     return this.words.count(word);
   }
 
+  /** Whether the text read ends inside a comment or a string (false in a document of no code family). */
+  endsInCommentOrString(): boolean {
+    return this.code?.endsInCommentOrString(this.lexer.consumed) ?? false;
+  }
+
+  /** Occurrences of `word` in the code of the text read (0 in a document of no code family). */
+  codeCount(word: string): number {
+    return this.codeWords.get(word) ?? 0;
+  }
+
   get tokenCount(): number {
     return this.tokens;
   }
@@ -134,13 +155,18 @@ export class DocumentCache {
   private clear(): void {
     this.words.clear();
     this.followers.clear();
+    this.codeWords.clear();
+    this.code?.reset();
     this.recent = [];
     this.tokens = 0;
   }
 
-  private add(token: string): void {
+  private add(token: string, offset: number): void {
     this.tokens++;
-    if (isCompletionWord(token)) this.words.add(token);
+    if (isCompletionWord(token)) {
+      this.words.add(token);
+      if (this.code?.inCode(offset)) this.codeWords.set(token, (this.codeWords.get(token) ?? 0) + 1);
+    }
     const previous = this.recent[this.recent.length - 1];
     if (previous !== undefined) {
       let f = this.followers.get(previous);

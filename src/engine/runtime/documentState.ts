@@ -3,6 +3,7 @@
 // back to the last checkpoint before the first changed token and feeds forward from there.
 import { IncrementalEncoder, Language } from '../tokenizer';
 import { identifierTail } from '../text/identifier';
+import { codeFamilyOf } from '../text/languageWords';
 import { DocumentCache } from './documentCache';
 import { LanguageModel, Prediction } from './languageModel';
 import { NeuralCacheRing } from './neuralCache';
@@ -74,7 +75,7 @@ export class DocumentState {
   private encoder: IncrementalEncoder;
   private checkpoints: Checkpoint[] = [];
   private last?: { pos: number; state: Float32Array; next: Prediction };
-  private readonly cache = new DocumentCache();
+  private readonly cache: DocumentCache;
   private cacheStart = 0;
   /** Keys of the window's recent positions, for the neural cache (when the model has one). */
   private readonly neural?: NeuralCacheRing;
@@ -84,6 +85,7 @@ export class DocumentState {
     const start = windowStart(text.length, this.options.maxChars);
     this.prefix = text.slice(0, start);
     this.encoder = new IncrementalEncoder(lm.tokenizer, text.slice(start));
+    this.cache = new DocumentCache(codeFamilyOf(this.language));
     if (lm.neuralCache?.completionLambda) this.neural = new NeuralCacheRing(lm.neuralCache, cacheKeySize(lm.cfg, lm.neuralCache.key));
   }
 
@@ -93,13 +95,6 @@ export class DocumentState {
 
   get text(): string {
     return this.prefix + this.encoder.text;
-  }
-
-  /** The cursor's line up to the cursor, without joining the whole text (which would copy it). */
-  get lineBeforeCursor(): string {
-    const window = this.encoder.text;
-    const i = window.lastIndexOf('\n');
-    return i >= 0 ? window.slice(i + 1) : this.prefix.slice(this.prefix.lastIndexOf('\n') + 1) + window;
   }
 
   get length(): number {

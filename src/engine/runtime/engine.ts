@@ -5,6 +5,7 @@ import { IncrementalEncoder, Language } from '../tokenizer';
 import { scoreDocuments, summarize } from '../training/evaluate';
 import { modelIdentity, readLearnedWeights } from '../training/learnedWeights';
 import { CachePriors } from '../text/cacheMixture';
+import type { CodeFamily } from '../text/languageWords';
 import { defaultNeuralCache, NeuralCacheOptions } from '../model';
 import { defaultCachePriors } from './documentCache';
 import { DocumentState } from './documentState';
@@ -115,8 +116,9 @@ export class Engine {
     const others = this.otherDocumentCaches(doc);
     const project = this.project.memory;
     const path = this.projectPath(doc);
-    const seen = (word: string) => cache.count(word) > 0 || others.some((c) => c.count(word) > 0) || project.count(word) > 0;
-    const allows = options.languageWordsOnly && this.languageWords ? languageFilter(this.languageWords, state.language, state.lineBeforeCursor, options.maxItems, seen) : undefined;
+    const seenInCode = (word: string, family: CodeFamily) =>
+      cache.codeCount(word) > 0 || others.some((c) => c.family === family && c.codeCount(word) > 0) || project.codeCount(family, word) > 0;
+    const allows = options.languageWordsOnly && this.languageWords ? languageFilter(this.languageWords, state.language, cache.endsInCommentOrString(), options.maxItems, seenInCode) : undefined;
     const result = await searchWords(lm, ctx, {
       ...search,
       maxItems: options.maxItems,

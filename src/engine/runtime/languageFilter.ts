@@ -1,14 +1,16 @@
 // "No row for a word the file's language cannot contain": in code, completion offers a word only if
 // the code of the file's language contains it (media/languageWords, see text/languageWords), or the
-// user's own text does: the document, another open one, or the workspace's files (the project
-// memory), which hold the project's own names. In comments and strings, in prose and in languages we
-// have no words of, every word may be offered. A word of the language dropped from the list makes
-// room for the next one; a word only the user's text has must rank among the list's length before
-// anything is dropped: deeper down such words are mostly the comments' and the docs' prose.
+// user's own code does: the code (not the comments and strings) of the document, of another open one
+// of its family, or of the workspace's files of its family (the project memory), which hold the
+// project's own names; a word of a comment's prose is no name of the project. In comments and
+// strings, in prose and in languages we have no words of, every word may be offered. A word dropped
+// from the list makes room for the next one; a word only the user's code has must rank among the
+// list's length before anything is dropped (chosen when every word of the user's text counted and
+// such words deeper down were mostly the comments' and the docs' prose; kept as a margin).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { CodeFamily, codeFamilyOf, inCommentOrString } from '../text/languageWords';
+import { CodeFamily, codeFamilyOf } from '../text/languageWords';
 import type { Language } from '../tokenizer/language';
 
 export class LanguageWordLists {
@@ -36,13 +38,13 @@ export class LanguageWordLists {
 export type WordTest = (word: string, rank: number) => boolean;
 
 /**
- * The test for words completing `lineBefore` (the cursor's line up to the cursor) in a `language`
- * file whose list is `length` long, or undefined when any word may go there. `seen` tells whether
- * the user's own text has the word.
+ * The test for words completing a `language` file's text at a cursor in code, or in a comment or a
+ * string (`inCommentOrString`: DocumentCache.endsInCommentOrString), for a list `length` long; undefined
+ * when any word may go there. `seenInCode` tells whether the user's own code of the family has the word.
  */
-export function languageFilter(lists: LanguageWordLists, language: Language, lineBefore: string, length: number, seen: (word: string) => boolean): WordTest | undefined {
+export function languageFilter(lists: LanguageWordLists, language: Language, inCommentOrString: boolean, length: number, seenInCode: (word: string, family: CodeFamily) => boolean): WordTest | undefined {
   const family = codeFamilyOf(language);
-  if (!family || inCommentOrString(family, lineBefore)) return undefined;
+  if (!family || inCommentOrString) return undefined;
   const words = lists.words(family);
-  return words && ((word, rank) => words.has(word) || (rank < length && seen(word)));
+  return words && ((word, rank) => words.has(word) || (rank < length && seenInCode(word, family)));
 }

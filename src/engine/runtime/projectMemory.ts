@@ -5,7 +5,7 @@
 // few milliseconds between the worker's requests, so typing never waits for more than one slice.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CountCursor, ProjectCounts } from '../memory/projectCounts';
+import { CodeWordIds, CountCursor, ProjectCounts } from '../memory/projectCounts';
 import { decodeTokenIds, encodeTokenIds } from '../memory/tokenIds';
 import { FileStamp, readProjectMemory, writeProjectMemory } from '../memory/projectMemoryFile';
 import { decodeTrainable, defaultFileFilterOptions } from '../training/fileFilter';
@@ -224,6 +224,7 @@ export class ProjectMemory {
       return;
     }
     const text = decoded.text;
+    const code = CodeWordIds.of(file.path);
     const parts: Int32Array[] = [];
     for (let at = 0; at < text.length; ) {
       // Cut just after a line feed: a token never spans one, so the parts lex as the whole does.
@@ -232,7 +233,7 @@ export class ProjectMemory {
         const newline = text.indexOf('\n', end);
         end = newline < 0 ? text.length : newline + 1;
       }
-      parts.push(this.counts.lex(text.slice(at, end)));
+      parts.push(this.counts.lex(text.slice(at, end), code));
       at = end;
       await this.pause();
       if (generation !== this.generation) return;
@@ -245,13 +246,13 @@ export class ProjectMemory {
     }
     await this.uncount(file.path, generation);
     if (generation !== this.generation) return;
-    await this.count(file.path, tokens, generation);
+    await this.count(file.path, tokens, encodeTokenIds(code ? [...code.ids] : []), code?.ids.size ?? 0, generation);
     this.stamps.set(file.path, { mtimeMs: file.mtimeMs, size: file.size });
   }
 
-  /** Counts a file's token ids in slices. */
-  private async count(path: string, ids: Int32Array, generation: number): Promise<void> {
-    const entry = this.counts.attach(path, encodeTokenIds(ids), ids.length);
+  /** Counts a file's token ids, and the ids of its code words (as varints, memory/tokenIds), in slices. */
+  private async count(path: string, ids: Int32Array, codeWords: Uint8Array, codeCount: number, generation: number): Promise<void> {
+    const entry = this.counts.attach(path, encodeTokenIds(ids), ids.length, codeWords, codeCount);
     this.dirty = true;
     const cursor = new CountCursor();
     while (generation === this.generation && !this.counts.countSlice(entry, 1, cursor, COUNT_TOKENS)) await this.pause();
@@ -279,14 +280,17 @@ export class ProjectMemory {
       for (const f of stored.files) {
         // Checked by readProjectMemory.
         const tokens = decodeTokenIds(f.tokens, f.count)!;
-        for (let i = 0; i < tokens.length; i++) {
-          let id = remap[tokens[i]];
-          if (id < 0) id = remap[tokens[i]] = this.counts.intern(stored.vocabulary[tokens[i]]);
-          tokens[i] = id;
+        const codeWords = decodeTokenIds(f.codeWords, f.codeCount)!;
+        for (const ids of [tokens, codeWords]) {
+          for (let i = 0; i < ids.length; i++) {
+            let id = remap[ids[i]];
+            if (id < 0) id = remap[ids[i]] = this.counts.intern(stored.vocabulary[ids[i]]);
+            ids[i] = id;
+          }
         }
         this.stamps.set(f.path, { mtimeMs: f.mtimeMs, size: f.size });
         // A file stored without tokens was skipped by the filters: only its stamp is kept.
-        if (tokens.length) await this.count(f.path, tokens, generation);
+        if (tokens.length) await this.count(f.path, tokens, encodeTokenIds(codeWords), codeWords.length, generation);
         await this.pause();
         if (generation !== this.generation) return;
       }
@@ -306,11 +310,12 @@ export class ProjectMemory {
   private async save(file: string, generation: number): Promise<void> {
     this.state = 'saving';
     const files = [...this.counts.paths()].map((path) => {
-      const { tokens, count } = this.counts.file(path)!;
-      return { path, ...this.stamps.get(path)!, tokens, count };
+      const { tokens, count, codeWords, codeCount } = this.counts.file(path)!;
+      return { path, ...this.stamps.get(path)!, tokens, count, codeWords, codeCount };
     });
     // Skipped files are remembered too (no tokens), so an unchanged one is not read at every start.
-    for (const [path, stamp] of this.stamps) if (!this.counts.has(path)) files.push({ path, ...stamp, tokens: new Uint8Array(0), count: 0 });
+    const none = new Uint8Array(0);
+    for (const [path, stamp] of this.stamps) if (!this.counts.has(path)) files.push({ path, ...stamp, tokens: none, count: 0, codeWords: none, codeCount: 0 });
     const vocabulary = Array.from({ length: this.counts.vocabularySize }, (_, id) => this.counts.token(id));
     this.dirty = false;
     try {

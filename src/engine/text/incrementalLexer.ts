@@ -11,7 +11,8 @@ const TAIL_CHECK = 1024;
 /** Receives the tokens of one document in order; `reset` starts the document over. */
 export interface TokenSink {
   reset(): void;
-  token(token: string): void;
+  /** `offset`: where the token starts in the text (UTF-16 units). */
+  token(token: string, offset: number): void;
 }
 
 /** Every token of `text`, including a trailing word or whitespace run. */
@@ -72,8 +73,8 @@ export class IncrementalLexer {
     for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
       const end = pos + m[0].length;
       if (end === text.length && (m[1] !== undefined || m[2] !== undefined)) break;
-      if (m[2] === undefined) this.sink.token(m[0]);
-      else if (m[2].includes('\n')) this.sink.token(NEWLINE);
+      if (m[2] === undefined) this.sink.token(m[0], pos);
+      else if (m[2].includes('\n')) this.sink.token(NEWLINE, pos);
       pos = end;
     }
     if (pos !== this.consumedLength) {

@@ -35,50 +35,121 @@ export function codeFamilyOfPath(path: string): CodeFamily | undefined {
  * the cursor is in a comment; never used to change text.
  */
 export function commentAndStringMask(family: CodeFamily, text: string): Uint8Array {
+  return scanCommentsAndStrings(family, text).mask;
+}
+
+/**
+ * commentAndStringMask of a text read in parts: `open` is what the part before left open (its
+ * result's `open`: the closing delimiter of the comment or string it ended in, '\n' for a line
+ * comment, '' in code). Parts cut just after a line feed mask as the whole text does.
+ */
+export function scanCommentsAndStrings(family: CodeFamily, text: string, open = ''): { mask: Uint8Array; open: string } {
   const mask = new Uint8Array(text.length);
   const python = family === 'python';
   const lineComment = python ? '#' : '//';
   // A Rust `'` starts a lifetime as often as a character literal.
   const quotes = python ? ['"""', "'''", '"', "'"] : family === 'rust' ? ['"'] : ['"', "'", '`'];
-  let i = 0;
-  while (i < text.length) {
-    let end: number;
-    if (text.startsWith(lineComment, i)) {
-      end = text.indexOf('\n', i);
-      if (end < 0) end = text.length;
-    } else if (!python && text.startsWith('/*', i)) {
-      end = text.indexOf('*/', i + 2);
-      end = end < 0 ? text.length : end + 2;
-    } else {
-      const q = quotes.find((x) => text.startsWith(x, i));
-      if (!q) {
-        i++;
-        continue;
-      }
-      let j = i + q.length;
-      let closed = false;
-      while (j < text.length) {
-        if (text.startsWith(q, j)) {
-          closed = true;
-          break;
+  const opening = (i: number) => text.startsWith(lineComment, i) ? '\n' : !python && text.startsWith('/*', i) ? '*/' : quotes.find((q) => text.startsWith(q, i)) ?? '';
+  // The units a delimiter can start with: only there is `opening` asked (a third of the scan's time otherwise).
+  const starts = new Set([lineComment, ...quotes, '/'].map((d) => d.charCodeAt(0)));
+  let close = open;
+  // The span being read starts at `start`; its body (after the opening delimiter) at `from`.
+  let start = 0;
+  let from = 0;
+  for (;;) {
+    if (close) {
+      let end: number;
+      let ended = true;
+      if (close === '\n' || close === '*/') {
+        end = text.indexOf(close, from);
+        if (end < 0) [end, ended] = [text.length, false];
+        else if (close === '*/') end += 2;
+      } else {
+        let j = from;
+        ended = false;
+        while (j < text.length) {
+          if (text.charCodeAt(j) === close.charCodeAt(0) && text.startsWith(close, j)) {
+            j += close.length;
+            ended = true;
+            break;
+          }
+          // An unterminated one-line string ends at the line break.
+          if (close.length === 1 && close !== '`' && text[j] === '\n') {
+            ended = true;
+            break;
+          }
+          j += text[j] === '\\' ? 2 : 1;
         }
-        if (q.length === 1 && q !== '`' && text[j] === '\n') break;
-        j += text[j] === '\\' ? 2 : 1;
+        end = Math.min(text.length, j);
       }
-      end = Math.min(text.length, closed ? j + q.length : j);
+      mask.fill(1, start, end);
+      if (!ended) return { mask, open: close };
+      start = end;
     }
-    mask.fill(1, i, end);
-    i = end;
+    while (start < text.length && !(starts.has(text.charCodeAt(start)) && (close = opening(start)))) start++;
+    if (start >= text.length) return { mask, open: '' };
+    from = start + (close === '\n' ? lineComment.length : close === '*/' ? 2 : close.length);
   }
-  return mask;
 }
 
-/** True when the end of `linePrefix` (the current line up to the cursor) is in a comment or a string,
- *  or the line continues a block comment (` * …`). */
-export function inCommentOrString(family: CodeFamily, linePrefix: string): boolean {
-  if (family !== 'python' && /^\s*\*/.test(linePrefix)) return true;
-  if (!linePrefix) return false;
-  return commentAndStringMask(family, linePrefix)[linePrefix.length - 1] === 1;
+/**
+ * Which units of a growing text are code (see scanCommentsAndStrings), asked at increasing offsets
+ * as the text grows (the document cache's tokens): each finished line is scanned once, the line
+ * being asked about once per text. A unit's answer never depends on what follows it on its line
+ * past the word it starts, so asking before the line is finished answers as the whole text would.
+ */
+export class CodePositions {
+  /** Start of the first line not scanned for good, and what was open there. */
+  private lineStart = 0;
+  private open = '';
+  /** The mask of that line in the current text (from lineStart to its line feed or the text's end). */
+  private line?: Uint8Array;
+  private text = '';
+
+  constructor(readonly family: CodeFamily) {}
+
+  /** Starts over at the text's start (the text asked about stays). */
+  reset(): void {
+    this.lineStart = 0;
+    this.open = '';
+    this.line = undefined;
+  }
+
+  /** The text now asked about: it continues the last one up to every offset asked before. */
+  see(text: string): void {
+    this.text = text;
+    this.line = undefined;
+  }
+
+  /** Whether the unit at `offset` (no lower than the offsets asked before) is code. */
+  inCode(offset: number): boolean {
+    this.scanLinesBefore(offset);
+    if (!this.line) {
+      const end = this.text.indexOf('\n', this.lineStart);
+      this.line = scanCommentsAndStrings(this.family, this.text.slice(this.lineStart, end < 0 ? this.text.length : end + 1), this.open).mask;
+    }
+    return this.line[offset - this.lineStart] !== 1;
+  }
+
+  /**
+   * Whether the text ends inside a comment or a string (the cursor, at its end, is in one: a line
+   * of a docstring or a block comment too); `final`: an offset no lower than those asked before,
+   * up to which the text will not change (the document cache's lexer's consumed length).
+   */
+  endsInCommentOrString(final: number): boolean {
+    this.scanLinesBefore(final);
+    return scanCommentsAndStrings(this.family, this.text.slice(this.lineStart), this.open).open !== '';
+  }
+
+  /** Scans for good the lines that end before `offset`. */
+  private scanLinesBefore(offset: number): void {
+    const text = this.text;
+    for (let end = text.indexOf('\n', this.lineStart); end >= 0 && end < offset; end = text.indexOf('\n', this.lineStart)) {
+      this.open = scanCommentsAndStrings(this.family, text.slice(this.lineStart, end + 1), this.open).open;
+      this.lineStart = end + 1;
+      this.line = undefined;
+    }
+  }
 }
 
 const CODE_WORD = /(?<![\p{L}\p{N}_$])[\p{L}_$][\p{L}\p{N}_$]+/gu;

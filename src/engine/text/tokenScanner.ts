@@ -28,8 +28,8 @@ function kindAt(text: string, i: number, width: { n: number }): number {
   return 0;
 }
 
-/** Calls `visit` with every token of `text` in order, as lexTokens returns them. */
-export function scanTokens(text: string, visit: (token: string) => void): void {
+/** Calls `visit` with every token of `text` in order, as lexTokens returns them, and where it starts. */
+export function scanTokens(text: string, visit: (token: string, offset: number) => void): void {
   const width = { n: 1 };
   const n = text.length;
   let i = 0;
@@ -38,7 +38,7 @@ export function scanTokens(text: string, visit: (token: string) => void): void {
     const start = i;
     i += width.n;
     if (kind === 0) {
-      visit(text.slice(start, i));
+      visit(text.slice(start, i), start);
       continue;
     }
     if (kind === 1) {
@@ -50,7 +50,7 @@ export function scanTokens(text: string, visit: (token: string) => void): void {
         } else if (kindAt(text, i, width) === 1) i += width.n;
         else break;
       }
-      visit(text.slice(start, i));
+      visit(text.slice(start, i), start);
       continue;
     }
     // Whitespace: one NEWLINE token when the run holds a line feed (as lexTokens: '\n' only).
@@ -64,6 +64,6 @@ export function scanTokens(text: string, visit: (token: string) => void): void {
       } else if (kindAt(text, i, width) === 2) i += width.n;
       else break;
     }
-    if (newline) visit(NEWLINE);
+    if (newline) visit(NEWLINE, start);
   }
 }

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     const seed = Number(arg);
     for (let i = 0; i < Number(count); i++) {
       const tokens = Int32Array.from({ length: 50_000 + seed * 1000 + i }, (_, k) => (k * (seed + 1)) % 3);
-      await writeProjectMemory(file, { vocabulary: ['a', 'b', `writer${seed}`], files: [{ path: `w${seed}-${i}.js`, mtimeMs: i, size: tokens.length, tokens: encodeTokenIds(tokens), count: tokens.length }] });
+      await writeProjectMemory(file, { vocabulary: ['a', 'b', `writer${seed}`], files: [{ path: `w${seed}-${i}.js`, mtimeMs: i, size: tokens.length, tokens: encodeTokenIds(tokens), count: tokens.length, codeWords: encodeTokenIds([2]), codeCount: 1 }] });
     }
     return;
   }

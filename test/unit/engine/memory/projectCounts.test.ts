@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { CountCursor, defaultProjectMixing, folderOf, ProjectCounts } from '../../../../src/engine/memory/projectCounts';
+import { CodeWordIds, CountCursor, defaultProjectMixing, folderOf, ProjectCounts } from '../../../../src/engine/memory/projectCounts';
 import { encodeTokenIds } from '../../../../src/engine/memory/tokenIds';
 import { lexTokens } from '../../../../src/engine/text/incrementalLexer';
+import { codeFamilyOfPath, commentAndStringMask } from '../../../../src/engine/text/languageWords';
 import { isCompletionWord } from '../../../../src/engine/text/words';
 import { sampleFiles } from '../../helpers/tinyModel';
 
@@ -105,6 +106,61 @@ describe('ProjectCounts', () => {
       for (const w of q.words) assert.equal(q.weight(w.word), w.weight);
     }
     assert.equal(memory.query([], 'makeWidget', 'lib/new.js', 10, mixing).words.length, 0, 'never the typed word itself');
+  });
+
+  it('counts per family the files whose code (not comments, not strings) uses a word, exactly through save, delete and rename', () => {
+    const memory = new ProjectCounts();
+    memory.setText('src/a.ts', 'export const ledgerTotal = 1; // Catherine\nconst s = "Captain";\n');
+    memory.setText('src/b.js', '/* ledgerTotal, Catherine */ import { ledgerTotal } from "./a";\n');
+    memory.setText('tool.py', 'ledger_rows = 1  # ledgerTotal\n');
+    memory.setText('README.md', 'The ledgerTotal of Catherine.\n');
+    assert.equal(memory.count('Catherine'), 3);
+    assert.deepEqual(['Catherine', 'Captain', 'ledgerTotal', 'ledger_rows'].map((w) => memory.codeCount('jsts', w)), [0, 0, 2, 0]);
+    assert.deepEqual(['ledgerTotal', 'ledger_rows'].map((w) => memory.codeCount('python', w)), [0, 1]);
+    // Saved with the word in a comment only; deleted; renamed to prose and back to code.
+    memory.setText('src/b.js', '// ledgerTotal\n');
+    assert.equal(memory.codeCount('jsts', 'ledgerTotal'), 1);
+    memory.remove('src/b.js');
+    memory.rename('src/a.ts', 'src/a.md');
+    assert.equal(memory.codeCount('jsts', 'ledgerTotal'), 0);
+    memory.rename('src/a.md', 'src/a.ts');
+    assert.equal(memory.codeCount('jsts', 'ledgerTotal'), 1);
+    memory.remove('src/a.ts');
+    assert.equal(memory.codeCount('jsts', 'ledgerTotal'), 0);
+    assert.equal(memory.codeCount('jsts', 'neverSeen'), 0);
+  });
+
+  it('gathers a file\'s code words read in parts as read whole, as a recount of its code finds them', () => {
+    // Paths are distinct (express and koa both have an index.js).
+    const files = [...new Map(corpus.filter((f) => codeFamilyOfPath(f.path)).map((f) => [f.path, f])).values()];
+    assert.ok(files.length >= 5);
+    const whole = new ProjectCounts();
+    const parts = new ProjectCounts();
+    for (const f of files) {
+      whole.setText(f.path, f.text);
+      const code = CodeWordIds.of(f.path)!;
+      const ids = f.text.split(/(?<=\n)/).flatMap((line) => [...parts.lex(line, code)]);
+      parts.setTokens(f.path, Int32Array.from(ids), [...code.ids]);
+    }
+    const expected = new Map<string, number>();
+    for (const f of files) {
+      const mask = commentAndStringMask(codeFamilyOfPath(f.path)!, f.text);
+      const inCode = new Set<string>();
+      let at = 0;
+      for (const token of lexTokens(f.text)) {
+        at = f.text.indexOf(token, at);
+        if (isCompletionWord(token) && !mask[at]) inCode.add(token);
+        at += token.length;
+      }
+      for (const w of inCode) expected.set(w, (expected.get(w) ?? 0) + 1);
+    }
+    assert.ok(expected.size > 100);
+    for (const f of files) {
+      for (const w of new Set(lexTokens(f.text))) {
+        assert.equal(whole.codeCount('jsts', w), expected.get(w) ?? 0, w);
+        assert.equal(parts.codeCount('jsts', w), expected.get(w) ?? 0, w);
+      }
+    }
   });
 
   it('an empty memory leaves everything to the model', () => {

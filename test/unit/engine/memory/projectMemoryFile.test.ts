@@ -11,8 +11,8 @@ describe('project memory file', () => {
   const memory = {
     vocabulary: ['alpha', '\n', '\ud800', '\0', 'é漢😀', 'x'],
     files: [
-      { path: 'a/b.js', mtimeMs: 1234.5, size: 10, tokens: encodeTokenIds([0, 1, 2, 3, 4, 5]), count: 6 },
-      { path: 'skipped.min.js', mtimeMs: 1, size: 2, tokens: new Uint8Array(0), count: 0 },
+      { path: 'a/b.js', mtimeMs: 1234.5, size: 10, tokens: encodeTokenIds([0, 1, 2, 3, 4, 5]), count: 6, codeWords: encodeTokenIds([5, 0]), codeCount: 2 },
+      { path: 'skipped.min.js', mtimeMs: 1, size: 2, tokens: new Uint8Array(0), count: 0, codeWords: new Uint8Array(0), codeCount: 0 },
     ],
   };
 
@@ -26,9 +26,10 @@ describe('project memory file', () => {
     await writeProjectMemory(file, memory);
     const bytes = fs.readFileSync(file);
     const version = Buffer.from(bytes);
-    version.writeUInt32LE(3, 4);
+    // Version 2, before the files' code words: rebuilt from the workspace.
+    version.writeUInt32LE(2, 4);
     fs.writeFileSync(file, version);
-    await assert.rejects(readProjectMemory(file), /memory\.bin is unusable \(format version 3/);
+    await assert.rejects(readProjectMemory(file), /memory\.bin is unusable \(format version 2, this version reads 3/);
     fs.writeFileSync(file, Buffer.concat([Buffer.from('XXXX'), bytes.subarray(4)]));
     await assert.rejects(readProjectMemory(file), /bad signature/);
     for (let cut = 0; cut < bytes.length; cut += 7) {

@@ -78,16 +78,4 @@ describe('DocumentState', function () {
     assert.ok(ctx.tokensFed <= 2000 + 32 + 1, `fed ${ctx.tokensFed}`);
     assert.ok(doc.checkpointBytes <= 64 * lm.layers * lm.stateSize * 4);
   });
-
-  it('gives the line before the cursor, whether it starts in the window or before it', () => {
-    const options = { maxChars: 64 };
-    const short = new DocumentState(lm, 'first line\n  let x = ab', options);
-    assert.equal(short.lineBeforeCursor, '  let x = ab');
-    // One line longer than the window: it starts in the text before the window.
-    const long = new DocumentState(lm, `a\n${'w'.repeat(200)} tail`, options);
-    assert.equal(long.lineBeforeCursor, `${'w'.repeat(200)} tail`);
-    assert.equal(new DocumentState(lm, 'no newline', options).lineBeforeCursor, 'no newline');
-    syncText(long, `${long.text}\nnext`);
-    assert.equal(long.lineBeforeCursor, 'next');
-  });
 });

@@ -79,7 +79,16 @@ describe('ProjectMemory (the worker\'s project memory)', () => {
     const files = sources();
     assert.equal(counts.fileCount, files.length);
     const expected = fromScratch(dir, files.map((f) => f.path));
-    for (const f of files) for (const w of f.text.match(/[A-Za-z_]\w+/g)!.slice(0, 50)) assert.equal(counts.count(w), expected.count(w), w);
+    let code = 0;
+    for (const f of files) {
+      for (const w of f.text.match(/[A-Za-z_]\w+/g)!.slice(0, 50)) {
+        assert.equal(counts.count(w), expected.count(w), w);
+        // Read in parts, the files' code words are those of the whole files.
+        assert.equal(counts.codeCount('jsts', w), expected.codeCount('jsts', w), w);
+        code += counts.codeCount('jsts', w);
+      }
+    }
+    assert.ok(code > 0);
     assert.ok(memory.status().skipped['may hold secrets'] >= 3);
     assert.equal(memory.status().state, 'ready');
   });
@@ -98,6 +107,10 @@ describe('ProjectMemory (the worker\'s project memory)', () => {
     const second = await indexed(file, listed);
     assert.equal(second.memory.fileCount, paths.length);
     assert.equal(second.memory.tokenCount, first.memory.tokenCount);
+    // The code words come back from the file too.
+    const words = new Set([...saved.values()].flatMap((t) => t.match(/[A-Za-z_]\w+/g)!));
+    for (const w of words) assert.equal(second.memory.codeCount('jsts', w), first.memory.codeCount('jsts', w), w);
+    assert.ok([...words].some((w) => second.memory.codeCount('jsts', w) > 0));
     assert.equal(second.memory.count('overwritten'), 0);
     // Put the real texts back; change one, delete one; the memory follows exactly.
     for (const [p, text] of saved) fs.writeFileSync(path.join(dir, p), text);
@@ -154,6 +167,23 @@ describe('ProjectMemory (the worker\'s project memory)', () => {
     });
   }
 
+  it('a memory file of the format before code words is rebuilt from the workspace once', async () => {
+    const dir = workspace();
+    const file = path.join(tempDir(), 'memory.bin');
+    const first = await indexed(file, list(dir));
+    const bytes = fs.readFileSync(file);
+    bytes.writeUInt32LE(2, 4);
+    fs.writeFileSync(file, bytes);
+    const log: string[] = [];
+    const second = await indexed(file, list(dir), log);
+    assert.equal(log.length, 1, log.join('\n'));
+    assert.match(log[0], /format version 2, this version reads 3\).*rebuilding/);
+    assert.equal(second.memory.tokenCount, first.memory.tokenCount);
+    const again: string[] = [];
+    await indexed(file, list(dir), again);
+    assert.deepEqual(again, []);
+  });
+
   it('two windows writing one memory file never leave a torn file', async () => {
     const file = path.join(tempDir(), 'memory.bin');
     const writers = [0, 1].map((seed) => fork(writer, ['write', file, String(seed), '40'], { execArgv: ['--import', 'tsx'], stdio: 'ignore' }));
@@ -175,7 +205,7 @@ describe('ProjectMemory (the worker\'s project memory)', () => {
 
   it('an indexing killed halfway leaves the previous memory usable', async () => {
     const file = path.join(tempDir(), 'memory.bin');
-    const previous = { vocabulary: ['previousWord', ';'], files: [{ path: 'a.js', mtimeMs: 1, size: 3, tokens: encodeTokenIds([0, 1, 0]), count: 3 }] };
+    const previous = { vocabulary: ['previousWord', ';'], files: [{ path: 'a.js', mtimeMs: 1, size: 3, tokens: encodeTokenIds([0, 1, 0]), count: 3, codeWords: encodeTokenIds([0]), codeCount: 1 }] };
     await writeProjectMemory(file, previous);
     const big = tempDir();
     for (const f of sampleFiles()) {
