@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { CountCursor, defaultProjectMixing, folderOf, ProjectCounts } from '../../../../src/engine/memory/projectCounts';
+import { CountCursor, defaultProjectMixing, folderOf, IdBuffer, pieceEnd, ProjectCounts } from '../../../../src/engine/memory/projectCounts';
 import { encodeTokenIds } from '../../../../src/engine/memory/tokenIds';
 import { lexTokens } from '../../../../src/engine/text/incrementalLexer';
 import { isCompletionWord } from '../../../../src/engine/text/words';
@@ -32,6 +32,8 @@ function assertSame(memory: ProjectCounts, files: Map<string, string>, probes: M
     probes.set(key, 0);
   }
   assert.equal(memory.fileCount, files.size);
+  const words = new Set([...files.values()].flatMap((t) => lexTokens(t).filter(isCompletionWord)));
+  assert.equal(memory.wordCount, words.size);
   assert.equal(memory.tokenCount, [...files.values()].reduce((n, t) => n + lexTokens(t).length, 0));
 }
 
@@ -67,6 +69,28 @@ describe('ProjectCounts', () => {
     memory.setText(corpus[9].path, corpus[9].text);
     files.set(corpus[9].path, corpus[9].text);
     assertSame(memory, files, probes);
+  });
+
+  it('lexing a file in pieces (pieceEnd), into one reused buffer, gives the ids of lexing it whole', () => {
+    const memory = new ProjectCounts();
+    const buffer = new IdBuffer();
+    // Blank lines, whitespace-only lines, CRLF and a non-ASCII space around the cuts.
+    const tricky = 'a\n\nb\n  \n\tc\r\n\r\nd \u00a0\n e\n\n\n';
+    for (const text of [tricky, ...corpus.slice(0, 4).map((f) => f.text)]) {
+      const whole = [...memory.lex(text)];
+      for (const chars of [1, 7, 100]) {
+        buffer.clear();
+        let pieces = 0;
+        for (let at = 0; at < text.length; pieces++) {
+          const end = pieceEnd(text, at, chars);
+          assert.ok(end > at);
+          memory.lex(text.slice(at, end), buffer);
+          at = end;
+        }
+        assert.ok(pieces > 1 || text.length <= chars);
+        assert.deepEqual([...buffer.ids()], whole, `${text.slice(0, 20)} in pieces of ${chars}`);
+      }
+    }
   });
 
   it('counting a file in ranges gives the counts of counting it whole', () => {
