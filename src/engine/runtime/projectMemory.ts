@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CountCursor, FileCounts, IdBuffer, pieceEnd, ProjectCounts } from '../memory/projectCounts';
 import { decodeTokenIds, encodeTokenIds } from '../memory/tokenIds';
-import { FileStamp, readProjectMemory, writeProjectMemory } from '../memory/projectMemoryFile';
+import { FileStamp, readProjectMemory, StoredFile, writeProjectMemory } from '../memory/projectMemoryFile';
 import { decodeTrainable, defaultFileFilterOptions } from '../training/fileFilter';
 import type { ProjectFile, ProjectStatus } from './protocol';
 
@@ -309,17 +309,27 @@ export class ProjectMemory {
 
   private async save(file: string, generation: number): Promise<void> {
     this.state = 'saving';
-    const files = [...this.counts.paths()].map((path) => {
-      const { tokens, count } = this.counts.file(path)!;
-      return { path, ...this.stamps.get(path)!, tokens, count };
-    });
-    // Skipped files are remembered too (no tokens), so an unchanged one is not read at every start.
-    for (const [path, stamp] of this.stamps) if (!this.counts.has(path)) files.push({ path, ...stamp, tokens: new Uint8Array(0), count: 0 });
-    const vocabulary = this.counts.vocabulary();
-    this.dirty = false;
+    // In slices too (the whole of it took 0.4-0.5 s for a 50 MB workspace, 10-30 ms of it at once).
+    // Nothing is counted meanwhile: this run does it after the save.
+    const between = async () => {
+      await this.pause();
+      if (generation !== this.generation) throw new Superseded();
+    };
     try {
-      await writeProjectMemory(file, { vocabulary, files }, () => this.pause());
+      const vocabulary = this.counts.vocabulary();
+      const files: StoredFile[] = [];
+      // Skipped files are remembered too (no tokens), so an unchanged one is not read at every start.
+      const none = new Uint8Array(0);
+      for (const [path, stamp] of this.stamps) {
+        const counted = this.counts.file(path);
+        files.push({ path, ...stamp, tokens: counted?.tokens ?? none, count: counted?.count ?? 0 });
+        if ((files.length & 511) === 0) await between();
+      }
+      this.dirty = false;
+      await writeProjectMemory(file, { vocabulary, files }, between);
     } catch (e) {
+      // Cleared or reopened meanwhile: that memory is not this one's to save.
+      if (e instanceof Superseded) return;
       this.dirty = true;
       this.options.log(`[project memory] could not save ${file}: ${(e as Error).message}`);
     }
@@ -333,6 +343,9 @@ export class ProjectMemory {
     this.lastSlice = performance.now();
   }
 }
+
+/** Thrown between two slices of a save once the memory was cleared or reopened. */
+class Superseded extends Error {}
 
 /** Reads files into one buffer, grown as needed: a fresh Buffer per file is memory the garbage
  *  collector counts against the heap, and made it collect more often while indexing. */

@@ -139,6 +139,21 @@ describe('ProjectMemory (the worker\'s project memory)', () => {
     assert.equal(entry.count, fromScratch(dir, [changed]).tokenCount);
   });
 
+  it('cleared while its file is written, leaves no file and logs nothing', async () => {
+    const dir = workspace();
+    const file = path.join(tempDir(), 'memory.bin');
+    const log: string[] = [];
+    const memory = memoryWith(log);
+    memory.open(file);
+    memory.index(list(dir));
+    while (memory.status().state !== 'saving') await new Promise((r) => setImmediate(r));
+    await memory.clear();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(fs.existsSync(file), false);
+    assert.deepEqual(fs.readdirSync(path.dirname(file)), []);
+    assert.deepEqual(log, []);
+  });
+
   it('opened again on the same file, keeps what it counted while the new listing is read', async () => {
     const dir = workspace();
     const file = path.join(tempDir(), 'memory.bin');
