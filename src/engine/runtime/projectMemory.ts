@@ -347,8 +347,8 @@ export class ProjectMemory {
 /** Thrown between two slices of a save once the memory was cleared or reopened. */
 class Superseded extends Error {}
 
-/** Reads files into one buffer, grown as needed: a fresh Buffer per file is memory the garbage
- *  collector counts against the heap, and made it collect more often while indexing. */
+/** Reads files into one buffer, grown as needed: a fresh Buffer per file is as much garbage as the
+ *  workspace has text (see memory/projectCounts IdBuffer). */
 class FileReader {
   private buffer = Buffer.alloc(64 * 1024);
 
