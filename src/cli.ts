@@ -34,7 +34,7 @@ const usage = `usage: recurrent <command> [options]
                                                               are typed in path order, the earlier ones saved
                                                               (--learn [--lr X] [--decay X]: also recurrent+learning,
                                                               which learns from each saved file as the editor does)
-  bench    [--model DIR] [--file F] [--keystrokes N] [--cpu-budget X] [--project-mb N] [--json]
+  bench    [--model DIR] [--file F] [--keystrokes N] [--cpu-budget X] [--project-mb N] [--only project-memory] [--json]
                                                               latency, throughput, training and learning speed, project memory
 
 PATH is a file or a folder (read recursively with the training filters).
@@ -141,8 +141,9 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
   },
 
   async bench(v) {
-    const { runBenchmarks } = await import('./engine/eval/bench');
-    return runBenchmarks({
+    const { runBenchmarks, runProjectMemoryBench } = await import('./engine/eval/bench');
+    if (v.only !== undefined && v.only !== 'project-memory') throw new UsageError(`--only takes project-memory, not ${v.only}`);
+    return (v.only ? runProjectMemoryBench : runBenchmarks)({
       modelDir: modelDir(v), workerPath, onProgress: progress,
       file: typeof v.file === 'string' ? v.file : undefined,
       keystrokes: v.keystrokes ? positive(v.keystrokes, '--keystrokes') : undefined,
@@ -218,7 +219,7 @@ async function main(argv: string[]): Promise<number> {
         'max-words': { type: 'string' }, 'max-words-per-file': { type: 'string' }, 'by-language': { type: 'boolean' }, 'ngram-train': { type: 'string' },
         'files-from': { type: 'string' }, keystrokes: { type: 'string' }, 'no-cache': { type: 'boolean' }, top: { type: 'string' },
         dynamic: { type: 'boolean' }, lr: { type: 'string' }, decay: { type: 'string' }, 'chunk-tokens': { type: 'string' }, passes: { type: 'string' }, 'cpu-budget': { type: 'string' },
-        session: { type: 'boolean' }, learn: { type: 'boolean' }, 'project-mb': { type: 'string' },
+        session: { type: 'boolean' }, learn: { type: 'boolean' }, 'project-mb': { type: 'string' }, only: { type: 'string' },
       },
     });
     const result = await run(values, positionals);

@@ -172,6 +172,15 @@ describe('recurrent CLI', function () {
     assert.ok((r.completionMs as { p50: number }).p50 > 0);
   });
 
+  it('bench --only project-memory prints the project memory\'s figures alone', async () => {
+    const r = await recurrent('bench', '--model', model, '--only', 'project-memory', '--project-mb', '1', '--json');
+    assert.deepEqual(Object.keys(r), ['projectMemory']);
+    const memory = r.projectMemory as Record<string, unknown>;
+    hasKeys(memory, ['indexMBps', 'rssMB', 'completionMs', 'eventLoopLagMs', 'files']);
+    assert.ok((memory.files as number) > 0);
+    await assert.rejects(run(process.execPath, [cli, 'bench', '--model', model, '--only', 'typing']), (e: { code: number; stderr: string }) => e.code === 1 && /--only takes project-memory/.test(e.stderr));
+  });
+
   it('says what is wrong with a bad command line', async () => {
     await assert.rejects(run(process.execPath, [cli, 'complete', '--model', model]), (e: { code: number; stderr: string }) => e.code === 1 && /needs --file/.test(e.stderr));
     await assert.rejects(run(process.execPath, [cli, 'eval', '--model', '/nonexistent', koa]), (e: { stderr: string }) => /nonexistent/.test(e.stderr));

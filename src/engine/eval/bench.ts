@@ -29,6 +29,8 @@ export interface BenchOptions {
   readonly learningCpuBudget?: number;
   /** MB of corpus text in the project memory's workspace (50 by default). */
   readonly projectMemoryMB?: number;
+  /** The shared corpus, for the project memory's part (defaults to the one beside the checkout, as seen from dist/). */
+  readonly corpusDir?: string;
 }
 
 export interface BenchResult {
@@ -124,6 +126,21 @@ export async function runBenchmarks(o: BenchOptions): Promise<BenchResult> {
       lines: Math.min(2000, lines.length),
     };
     return { ...result, table: formatBench(result) };
+  } finally {
+    await client.dispose();
+  }
+}
+
+/** The project memory's figures alone (`bench --only project-memory`): a minute instead of the whole bench's many. */
+export async function runProjectMemoryBench(o: BenchOptions): Promise<{ projectMemory: ProjectMemoryBench }> {
+  const corpus = o.corpusDir ?? corpusDir;
+  const file = o.file ?? path.join(corpus, path.relative(corpusDir, defaultFile));
+  if (!fs.existsSync(file)) throw new Error(`${file} not found: pass a file of about 2,000 lines with --file`);
+  const text = fs.readFileSync(file, 'utf8').split('\n').slice(0, 2000).join('\n');
+  const client = new EngineClient(defaultEngineClientOptions(o.workerPath));
+  try {
+    await client.load(o.modelDir);
+    return { projectMemory: await benchProjectMemory(client, corpus, text, o.onProgress ?? (() => undefined), o.projectMemoryMB) };
   } finally {
     await client.dispose();
   }

@@ -16,8 +16,10 @@ import { decodeTokenIds } from './tokenIds';
 const MAGIC = 'RPM1';
 /** 3: and each file's code words; 2: token ids as varints (1: int32). An older file is rebuilt from the workspace once. */
 export const PROJECT_MEMORY_VERSION = 3;
-/** Bytes checked or written between two yields to the caller (a few milliseconds of work). */
-const CHUNK = 1 << 20;
+/** Bytes checked or written, and words or files serialized, between two yields to the caller (1-3 ms of work each). */
+const CHUNK = 1 << 18;
+const WORDS = 1024;
+const FILES = 512;
 
 /** What a file was when it was counted: a changed size or time means it must be read again. */
 export interface FileStamp {
@@ -51,19 +53,24 @@ export async function writeProjectMemory(file: string, memory: StoredMemory, bet
   const vocabulary = memory.vocabulary;
   const lengths = new Uint32Array(vocabulary.length);
   let chars = 0;
-  for (let i = 0; i < vocabulary.length; i++) chars += lengths[i] = vocabulary[i].length;
+  for (let i = 0; i < vocabulary.length; i++) {
+    chars += lengths[i] = vocabulary[i].length;
+    if (i % WORDS === WORDS - 1) await between();
+  }
   const units = new Uint16Array(chars + (chars & 1));
   for (let i = 0, at = 0; i < vocabulary.length; i++) {
     const w = vocabulary[i];
     for (let k = 0; k < w.length; k++) units[at++] = w.charCodeAt(k);
-    if ((i & 4095) === 4095) await between();
+    if (i % WORDS === WORDS - 1) await between();
   }
-  const header: Header = {
-    words: vocabulary.length,
-    chars,
-    files: memory.files.map((f) => ({ path: f.path, mtimeMs: f.mtimeMs, size: f.size, tokens: f.count, bytes: f.tokens.length, codeWords: f.codeCount, codeBytes: f.codeWords.length })),
-  };
-  const json = new TextEncoder().encode(JSON.stringify(header));
+  // The header's file entries a few hundred at a time: one JSON.stringify of thousands took 5-15 ms.
+  const entries: string[] = [];
+  for (const f of memory.files) {
+    const entry: Header['files'][number] = { path: f.path, mtimeMs: f.mtimeMs, size: f.size, tokens: f.count, bytes: f.tokens.length, codeWords: f.codeCount, codeBytes: f.codeWords.length };
+    entries.push(JSON.stringify(entry));
+    if (entries.length % FILES === 0) await between();
+  }
+  const json = new TextEncoder().encode(`{"words":${vocabulary.length},"chars":${chars},"files":[${entries.join(',')}]}`);
   const head = new Uint8Array(align(12 + json.length));
   head.set(new TextEncoder().encode(MAGIC));
   const view = new DataView(head.buffer);
@@ -86,6 +93,8 @@ export async function writeProjectMemory(file: string, memory: StoredMemory, bet
         await between();
       }
     }
+    // The caller may give up here too (its memory was cleared): nothing is renamed then.
+    await between();
     const tail = new Uint8Array(4);
     new DataView(tail.buffer).setUint32(0, crc, true);
     await handle.write(tail);

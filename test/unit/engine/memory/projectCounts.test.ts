@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { CodeWordIds, CountCursor, defaultProjectMixing, folderOf, ProjectCounts } from '../../../../src/engine/memory/projectCounts';
+import { CodeWordIds, CountCursor, defaultProjectMixing, folderOf, IdBuffer, pieceEnd, ProjectCounts } from '../../../../src/engine/memory/projectCounts';
 import { encodeTokenIds } from '../../../../src/engine/memory/tokenIds';
 import { lexTokens } from '../../../../src/engine/text/incrementalLexer';
 import { codeFamilyOfPath, commentAndStringMask } from '../../../../src/engine/text/languageWords';
@@ -33,6 +33,8 @@ function assertSame(memory: ProjectCounts, files: Map<string, string>, probes: M
     probes.set(key, 0);
   }
   assert.equal(memory.fileCount, files.size);
+  const words = new Set([...files.values()].flatMap((t) => lexTokens(t).filter(isCompletionWord)));
+  assert.equal(memory.wordCount, words.size);
   assert.equal(memory.tokenCount, [...files.values()].reduce((n, t) => n + lexTokens(t).length, 0));
 }
 
@@ -68,6 +70,28 @@ describe('ProjectCounts', () => {
     memory.setText(corpus[9].path, corpus[9].text);
     files.set(corpus[9].path, corpus[9].text);
     assertSame(memory, files, probes);
+  });
+
+  it('lexing a file in pieces (pieceEnd), into one reused buffer, gives the ids of lexing it whole', () => {
+    const memory = new ProjectCounts();
+    const buffer = new IdBuffer();
+    // Blank lines, whitespace-only lines, CRLF and a non-ASCII space around the cuts.
+    const tricky = 'a\n\nb\n  \n\tc\r\n\r\nd \u00a0\n e\n\n\n';
+    for (const text of [tricky, ...corpus.slice(0, 4).map((f) => f.text)]) {
+      const whole = [...memory.lex(text)];
+      for (const chars of [1, 7, 100]) {
+        buffer.clear();
+        let pieces = 0;
+        for (let at = 0; at < text.length; pieces++) {
+          const end = pieceEnd(text, at, chars);
+          assert.ok(end > at);
+          memory.lex(text.slice(at, end), undefined, buffer);
+          at = end;
+        }
+        assert.ok(pieces > 1 || text.length <= chars);
+        assert.deepEqual([...buffer.ids()], whole, `${text.slice(0, 20)} in pieces of ${chars}`);
+      }
+    }
   });
 
   it('counting a file in ranges gives the counts of counting it whole', () => {
@@ -139,8 +163,14 @@ describe('ProjectCounts', () => {
     for (const f of files) {
       whole.setText(f.path, f.text);
       const code = CodeWordIds.of(f.path)!;
-      const ids = f.text.split(/(?<=\n)/).flatMap((line) => [...parts.lex(line, code)]);
-      parts.setTokens(f.path, Int32Array.from(ids), [...code.ids]);
+      // In the pieces the project memory reads (pieceEnd: after a whitespace run that holds a line feed).
+      const ids = new IdBuffer();
+      for (let at = 0; at < f.text.length; ) {
+        const end = pieceEnd(f.text, at, 200);
+        parts.lex(f.text.slice(at, end), code, ids);
+        at = end;
+      }
+      parts.setTokens(f.path, ids.ids().slice(), [...code.ids]);
     }
     const expected = new Map<string, number>();
     for (const f of files) {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readProjectMemory, writeProjectMemory } from '../../../../src/engine/memory/projectMemoryFile';
-import { ProjectCounts } from '../../../../src/engine/memory/projectCounts';
+import { folderOf, ProjectCounts } from '../../../../src/engine/memory/projectCounts';
 import { encodeTokenIds } from '../../../../src/engine/memory/tokenIds';
 import { ProjectFile } from '../../../../src/engine/runtime/protocol';
 import { ProjectMemory } from '../../../../src/engine/runtime/projectMemory';
@@ -127,7 +127,44 @@ describe('ProjectMemory (the worker\'s project memory)', () => {
     third.renamed([{ from: changed, to: `renamed/${changed}` }]);
     await third.settled();
     assert.equal(third.memory.has(`renamed/${changed}`), true);
+    assert.equal(third.memory.has(changed), false);
     assert.equal(third.memory.count('freshlySavedName'), 2);
+    assert.equal(third.memory.tokenCount, expected.tokenCount);
+    assert.equal(third.memory.folderCount(folderOf(`renamed/${changed}`), 'freshlySavedName'), 2);
+    assert.equal(third.memory.folderCount(folderOf(changed), 'freshlySavedName'), 0);
+  });
+
+  it('a file saved while the memory file is written is counted, and saved, after it', async () => {
+    const dir = workspace();
+    const file = path.join(tempDir(), 'memory.bin');
+    const memory = memoryWith();
+    memory.open(file);
+    memory.index(list(dir));
+    while (memory.status().state !== 'saving') await new Promise((r) => setImmediate(r));
+    const [changed] = sources().map((f) => f.path);
+    fs.writeFileSync(path.join(dir, changed), 'export const savedDuringTheWrite = 1;\n');
+    memory.changed(list(dir).filter((f) => f.path === changed));
+    await memory.settled();
+    assert.equal(memory.memory.count('savedDuringTheWrite'), 1);
+    assert.equal(memory.status().state, 'ready');
+    const stored = await readProjectMemory(file);
+    const entry = stored!.files.find((f) => f.path === changed)!;
+    assert.equal(entry.count, fromScratch(dir, [changed]).tokenCount);
+  });
+
+  it('cleared while its file is written, leaves no file and logs nothing', async () => {
+    const dir = workspace();
+    const file = path.join(tempDir(), 'memory.bin');
+    const log: string[] = [];
+    const memory = memoryWith(log);
+    memory.open(file);
+    memory.index(list(dir));
+    while (memory.status().state !== 'saving') await new Promise((r) => setImmediate(r));
+    await memory.clear();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(fs.existsSync(file), false);
+    assert.deepEqual(fs.readdirSync(path.dirname(file)), []);
+    assert.deepEqual(log, []);
   });
 
   it('opened again on the same file, keeps what it counted while the new listing is read', async () => {
