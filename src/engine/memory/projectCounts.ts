@@ -285,12 +285,21 @@ export class ProjectCounts {
 
   /** Moves a file's counts to another path (its folder may change). */
   rename(from: string, to: string): void {
-    const file = this.files.get(from);
-    if (!file) return;
-    this.remove(from);
-    this.remove(to);
-    // Its code words go with it, counted in the family of its new name.
-    this.countSlice(this.attach(to, file.tokens, file.count, file.codeWords, file.codeCount), 1, new CountCursor(), Infinity);
+    const moved = this.move(from, to);
+    for (const file of moved?.out ?? []) this.countSlice(file, -1, new CountCursor(), Infinity);
+    if (moved) this.countSlice(moved.in, 1, new CountCursor(), Infinity);
+  }
+
+  /**
+   * rename's bookkeeping, for a caller that counts in slices: the entries whose counts must come
+   * out (the file's, and what `to` held) and the one to count in under `to`; undefined when `from`
+   * is not counted. Its code words go with it, counted in the family of its new name.
+   */
+  move(from: string, to: string): { out: FileCounts[]; in: FileCounts } | undefined {
+    const file = this.detach(from);
+    if (!file) return undefined;
+    const replaced = this.detach(to);
+    return { out: replaced ? [file, replaced] : [file], in: this.attach(to, file.tokens, file.count, file.codeWords, file.codeCount) };
   }
 
   /**

@@ -203,16 +203,13 @@ export class ProjectMemory {
     if (work.kind === 'rename') {
       const stamp = this.stamps.get(work.from);
       if (!stamp) return;
-      // In slices like any count: a large file's counts move in hundreds of milliseconds.
-      const moved = this.counts.file(work.from);
-      await this.uncount(work.from, generation);
-      await this.uncount(work.to, generation);
-      if (generation !== this.generation) return;
       this.stamps.delete(work.from);
       this.stamps.set(work.to, stamp);
       this.dirty = true;
-      // Its code words go with it, counted in the family of its new name.
-      if (moved) await this.countSlices(this.counts.attach(work.to, moved.tokens, moved.count, moved.codeWords, moved.codeCount), generation);
+      // In slices like any count: a large file's counts move in hundreds of milliseconds.
+      const moved = this.counts.move(work.from, work.to);
+      for (const entry of moved?.out ?? []) await this.countSlices(entry, -1, generation);
+      if (moved) await this.countSlices(moved.in, 1, generation);
       return;
     }
     const { file } = work;
@@ -254,22 +251,20 @@ export class ProjectMemory {
 
   /** Counts a file's token ids, and the ids of its code words (as varints, memory/tokenIds), in slices. */
   private async count(path: string, ids: Int32Array, codeWords: Uint8Array, codeCount: number, generation: number): Promise<void> {
-    await this.countSlices(this.counts.attach(path, encodeTokenIds(ids), ids.length, codeWords, codeCount), generation);
+    await this.countSlices(this.counts.attach(path, encodeTokenIds(ids), ids.length, codeWords, codeCount), 1, generation);
   }
 
-  private async countSlices(entry: FileCounts, generation: number): Promise<void> {
+  /** Adds (1) or takes out (−1) an entry's counts in slices. */
+  private async countSlices(entry: FileCounts, delta: 1 | -1, generation: number): Promise<void> {
     this.dirty = true;
     const cursor = new CountCursor();
-    while (generation === this.generation && !this.counts.countSlice(entry, 1, cursor, COUNT_TOKENS)) await this.pause();
+    while (generation === this.generation && !this.counts.countSlice(entry, delta, cursor, COUNT_TOKENS)) await this.pause();
   }
 
   /** Takes a file's counts out in slices (nothing when it was not counted). */
   private async uncount(path: string, generation: number): Promise<void> {
     const entry = this.counts.detach(path);
-    if (!entry) return;
-    this.dirty = true;
-    const cursor = new CountCursor();
-    while (generation === this.generation && !this.counts.countSlice(entry, -1, cursor, COUNT_TOKENS)) await this.pause();
+    if (entry) await this.countSlices(entry, -1, generation);
   }
 
   private skip(reason: string): void {
