@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildCacheScoreModel, buildScoreModel, CacheKey, loadModelFolder } from '../../src/engine/model';
 import { createSession } from '../../src/engine/onnx/ortSession';
-import { Tokenizer } from '../../src/engine/tokenizer';
+import { languageOfPath, Tokenizer } from '../../src/engine/tokenizer';
 import { readCorpus } from '../../src/engine/training/corpus';
 import { scoreDocuments, scoreGraphOf } from '../../src/engine/training/evaluate';
 
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     for (const f of readCorpus([p], { maxFileBytes: 2 * 1024 * 1024 }).files) {
       if (chars >= maxChars) break;
       chars += f.text.length;
-      docs.push({ ids: tokenizer.encode(f.text), chars: f.text.length });
+      docs.push({ ids: tokenizer.encode(f.text), chars: f.text.length, start: tokenizer.documentStart(languageOfPath(f.path)) });
     }
   }
   const chars = docs.reduce((a, d) => a + d.chars, 0);

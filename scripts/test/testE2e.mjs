@@ -55,6 +55,21 @@ function makeWorkspace(workspace) {
   writeFileSync(join(workspace, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
 }
 
+/** The end of the Recurrent output channel's log (code-server writes it under the user data's
+ *  logs), which says what the extension did while a test failed. */
+function printExtensionLog(userDataDir) {
+  const logs = [];
+  const walk = (dir) => {
+    for (const name of existsSync(dir) ? readdirSync(dir) : []) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('Recurrent.log')) logs.push(p);
+    }
+  };
+  walk(join(userDataDir, 'logs'));
+  for (const log of logs) process.stderr.write(`[test:e2e] the end of ${relative(userDataDir, log)}:\n${readFileSync(log, 'utf8').split('\n').slice(-80).join('\n')}\n`);
+}
+
 async function main() {
   const temp = makeTempDir('test-e2e');
   const screenshots = join(repoRoot, 'test-results', 'screenshots');
@@ -103,6 +118,7 @@ async function main() {
       spawn(process.execPath, args, { cwd: repoRoot, env, stdio: 'inherit' }).on('exit', (c, signal) => resolve(c ?? signal));
     });
     if (existsSync(screenshots)) process.stderr.write(`[test:e2e] screenshots in ${relative(process.cwd(), screenshots)}/\n`);
+    if (code !== 0) printExtensionLog(server.userDataDir);
     return code === 0 ? 0 : 1;
   } catch (error) {
     process.stderr.write(`[test:e2e] ${error.stack ?? error}\n`);

@@ -43,9 +43,15 @@ export class CompletionSource {
    * The suggest list's items at `position` and the range they replace. When the engine dropped this
    * keystroke's request for a newer one in the same word, the newer one's: VS Code waits for a
    * pending list while the user types on and then filters it by the word at the cursor, so without
-   * them no list would open until the next keystroke.
+   * them no list would open until the next keystroke. None once the user has gone on past the word
+   * (see leftWord).
    */
   async list(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<{ result: CompletionResult; range: vscode.Range } | undefined> {
+    const answer = await this.listAt(document, position, token);
+    return answer && !leftWord(document, answer.range) ? answer : undefined;
+  }
+
+  private async listAt(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<{ result: CompletionResult; range: vscode.Range } | undefined> {
     if (token.isCancellationRequested) return undefined;
     let seen = this.request(document, position);
     const result = await this.join(seen, token);
@@ -97,6 +103,18 @@ export class CompletionSource {
       leave(false);
     }
   }
+}
+
+/**
+ * Whether the cursor has gone on past `range`'s word on its line (a space typed, or the next word
+ * begun) while its words were computed. VS Code keeps the items of a late list when the user starts
+ * a new word and asks no provider that gave items again, so words for the old one would leave the
+ * new one without any; an empty list makes it ask again there.
+ */
+function leftWord(document: vscode.TextDocument, range: vscode.Range): boolean {
+  const cursor = vscode.window.visibleTextEditors.find((e) => e.document === document)?.selection.active;
+  if (!cursor || cursor.line !== range.end.line || cursor.character <= range.end.character) return false;
+  return (document.getWordRangeAtPosition(cursor)?.start.character ?? cursor.character) > range.end.character;
 }
 
 /** The range of the word typed before `position`, which an item of `result` replaces. */

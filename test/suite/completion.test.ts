@@ -181,6 +181,28 @@ describe('completion', () => {
     }
   });
 
+  it('a list that arrives after the user went on to the next word is empty, so that VS Code asks again there', async () => {
+    // VS Code keeps a late list's items when a new word begins and asks only the providers that gave
+    // none: words for the word left behind would leave the new one without Recurrent's rows.
+    const document = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'Ask the supplier about the supply.\n' });
+    const editor = await vscode.window.showTextDocument(document);
+    try {
+      const line = document.lineCount - 1;
+      await editor.edit((b) => b.insert(new vscode.Position(line, 0), 'Ask the sup'));
+      editor.selection = new vscode.Selection(line, 11, line, 11);
+      const at = (character: number) => vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(line, character));
+      const label = (i: vscode.CompletionItem) => (typeof i.label === 'string' ? i.label : i.label.label);
+      assert.deepEqual(ours(await at(1)).map(label), [], 'words for "A", a word the cursor has left');
+      // Within the cursor's word the list is kept: VS Code filters it as the word grows.
+      const within = ours(await at(10)).map(label);
+      assert.ok(within.length > 0 && within.every((w) => w.startsWith('su')), `the words for "su": ${within.join(', ')}`);
+      const here = ours(await at(11)).map(label);
+      assert.ok(here.includes('supplier'), `supplier not among ${here.join(', ')}`);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
   it('completes in an untitled document as it is typed', async () => {
     const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: '' });
     const editor = await vscode.window.showTextDocument(document);
