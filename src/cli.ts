@@ -8,6 +8,7 @@ import { EngineClient, defaultEngineClientOptions } from './engine/runtime/engin
 import { readCorpus } from './engine/training/corpus';
 import { evaluateFolder } from './engine/training/evaluateFolder';
 import { fineTune } from './engine/training/fineTune';
+import type { DynamicEvalOptions } from './engine/training/dynamicEval';
 import { defaultCompleteOptions } from './engine/runtime/completeOptions';
 import { Engine } from './engine/runtime/engine';
 import { SURPRISAL_HIGHLIGHTS } from './engine/runtime/surprisal';
@@ -32,7 +33,8 @@ const usage = `usage: recurrent <command> [options]
                                                               typing simulation against baselines; with
                                                               --session each PATH is a project whose files
                                                               are typed in path order, the earlier ones saved
-                                                              (--learn [--lr X] [--decay X]: also recurrent+learning,
+                                                              (--learn [--lr X] [--decay X] [--chunk-tokens N] [--passes N]:
+                                                              also recurrent+learning,
                                                               which learns from each saved file as the editor does)
   bench    [--model DIR] [--file F] [--keystrokes N] [--cpu-budget X] [--project-mb N] [--only project-memory] [--json]
                                                               latency, throughput, training and learning speed, project memory
@@ -51,12 +53,7 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
       return evaluateDynamic(modelDir(v), files, {
         onProgress: progress,
         cache: v['no-cache'] ? null : undefined,
-        dynamic: {
-          ...(v.lr !== undefined ? { lr: nonNegative(v.lr, '--lr') } : {}),
-          ...(v.decay !== undefined ? { decay: nonNegative(v.decay, '--decay') } : {}),
-          ...(v['chunk-tokens'] ? { chunkTokens: positive(v['chunk-tokens'], '--chunk-tokens') } : {}),
-          ...(v.passes ? { passes: positive(v.passes, '--passes') } : {}),
-        },
+        dynamic: learningOptions(v),
       });
     }
     return evaluateFolder(modelDir(v), files, { byLanguage: Boolean(v['by-language']), cache: v['no-cache'] ? null : undefined, onProgress: progress });
@@ -133,10 +130,7 @@ const commands: Record<string, (values: Values, paths: string[]) => Promise<obje
       maxWordsPerFile: v['max-words-per-file'] ? positive(v['max-words-per-file'], '--max-words-per-file') : undefined,
       ngramTrain: typeof v['ngram-train'] === 'string' ? v['ngram-train'] : undefined,
       learnerPath: v.learn ? path.join(__dirname, 'learner.js') : undefined,
-      learning: {
-        ...(v.lr !== undefined ? { lr: nonNegative(v.lr, '--lr') } : {}),
-        ...(v.decay !== undefined ? { decay: nonNegative(v.decay, '--decay') } : {}),
-      },
+      learning: learningOptions(v),
     });
   },
 
@@ -192,6 +186,16 @@ function nonNegative(value: string | boolean | undefined, name: string): number 
   const n = Number(value);
   if (!(n >= 0)) throw new UsageError(`${name} must be a number ≥ 0`);
   return n;
+}
+
+/** The learner's options given on the command line (eval --dynamic, simulate --learn). */
+function learningOptions(v: Values): Partial<DynamicEvalOptions> {
+  return {
+    ...(v.lr !== undefined ? { lr: nonNegative(v.lr, '--lr') } : {}),
+    ...(v.decay !== undefined ? { decay: nonNegative(v.decay, '--decay') } : {}),
+    ...(v['chunk-tokens'] ? { chunkTokens: positive(v['chunk-tokens'], '--chunk-tokens') } : {}),
+    ...(v.passes ? { passes: positive(v.passes, '--passes') } : {}),
+  };
 }
 
 function progress(message: string): void {

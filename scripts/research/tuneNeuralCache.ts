@@ -10,7 +10,7 @@ import { buildCacheScoreModel, buildScoreModel, CacheKey, loadModelFolder } from
 import { createSession } from '../../src/engine/onnx/ortSession';
 import { languageOfPath, Tokenizer } from '../../src/engine/tokenizer';
 import { readCorpus } from '../../src/engine/training/corpus';
-import { scoreDocuments, scoreGraphOf } from '../../src/engine/training/evaluate';
+import { Document, scoreDocuments, scoreGraphOf } from '../../src/engine/training/evaluate';
 
 const list = (s: string | undefined, d: number[]) => (s ? s.split(',').map(Number) : d);
 
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const folder = loadModelFolder(modelDir);
   const tokenizer = Tokenizer.fromJSON(folder.tokenizerJSON);
   // Each path (a project folder or a file) contributes at most maxChars characters, in file order.
-  const docs: { ids: number[]; chars: number }[] = [];
+  const docs: Document[] = [];
   for (const p of positionals) {
     let chars = 0;
     for (const f of readCorpus([p], { maxFileBytes: 2 * 1024 * 1024 }).files) {
