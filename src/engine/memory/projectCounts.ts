@@ -376,6 +376,9 @@ export class ProjectCounts {
     let id = this.ids.get(token);
     if (id !== undefined) return id;
     id = this.tokens.length;
+    // A copy of its own: a token sliced from a file's text would keep all of that text alive (V8
+    // slices of 13 units or more point into their parent), 57 MB of a 50 MB workspace's texts.
+    token = ownCopy(token);
     this.tokens.push(token);
     this.ids.set(token, id);
     const completion = isCompletionWord(token);
@@ -549,6 +552,11 @@ export function pieceEnd(text: string, from: number, chars: number): number {
   if (newline < 0) return text.length;
   NON_SPACE.lastIndex = newline + 1;
   return NON_SPACE.exec(text)?.index ?? text.length;
+}
+
+/** `s` in a string of its own, not a slice of a larger one (concatenation flattens before the cut). */
+function ownCopy(s: string): string {
+  return (' ' + s).slice(1);
 }
 
 /** The folder of a project-relative path ('' at the root). */
