@@ -11,15 +11,20 @@ import { ProjectFile, ProjectStatus } from '../engine/runtime/protocol';
 import { readSettings } from './settings';
 import { ListedFile, listWorkspaceFiles } from './workspaceFiles';
 
+/** Half a core: a 50 MB workspace is indexed in about half a minute, once (later starts load the
+ *  saved memory and read only the files that changed). */
+const DEFAULT_CPU_BUDGET = 0.5;
+
 /** The file in the workspace storage (beside the adapted model's folder). */
 export const PROJECT_MEMORY_FILE = 'project-memory.bin';
 
 /** One line on what the memory holds, for the status bar's tooltip. */
-export function describeProjectMemory(s: ProjectStatus | undefined, capped: number, enabled: boolean): string {
+export function describeProjectMemory(s: ProjectStatus | undefined, capped: number, enabled: boolean, cpuBudget = 1): string {
   if (!enabled) return 'Project memory: off (recurrent.projectMemory.enable).';
   if (!s) return 'Project memory: none (needs a trusted workspace with a folder).';
   const holds = `${s.files.toLocaleString('en-US')} files, ${s.words.toLocaleString('en-US')} words`;
-  const progress = s.state === 'loading' ? ' — loading…' : s.state === 'indexing' ? ` — indexing ${s.done.toLocaleString('en-US')} of ${s.planned.toLocaleString('en-US')} files…` : s.state === 'saving' ? ' — saving…' : '';
+  const budget = cpuBudget < 1 ? ` (within ${Math.round(cpuBudget * 100)}% of one core: recurrent.projectMemory.cpuBudget)` : '';
+  const progress = s.state === 'loading' ? ` — loading${budget}…` : s.state === 'indexing' ? ` — indexing ${s.done.toLocaleString('en-US')} of ${s.planned.toLocaleString('en-US')} files${budget}…` : s.state === 'saving' ? ' — saving…' : '';
   const cap = capped ? `\n${capped.toLocaleString('en-US')} files left out by recurrent.training.maxTotalSizeMB (the open files' folders came first).` : '';
   return `Project memory: ${holds}${progress}${cap}`;
 }
@@ -51,7 +56,7 @@ export class ProjectMemoryController implements vscode.Disposable {
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.start()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.start()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('recurrent.projectMemory.enable')) void this.start();
+        if (e.affectsConfiguration('recurrent.projectMemory')) void this.start();
         else if (e.affectsConfiguration('recurrent.training') || e.affectsConfiguration('files.exclude')) this.relistSoon();
       }),
     );
@@ -63,7 +68,7 @@ export class ProjectMemoryController implements vscode.Disposable {
 
   /** What the tooltip says. */
   describe(): string {
-    return describeProjectMemory(this.status, this.capped, enabled());
+    return describeProjectMemory(this.status, this.capped, enabled(), cpuBudget());
   }
 
   get current(): ProjectStatus | undefined {
@@ -86,7 +91,7 @@ export class ProjectMemoryController implements vscode.Disposable {
     }
     this.active = true;
     const roots = folders.map((f) => ({ uri: f.uri.toString(), name: folders.length > 1 ? f.name : '' }));
-    await this.request({ op: 'open', storageFile: path.join(this.storageDir!, PROJECT_MEMORY_FILE), roots, maxFileBytes: readSettings().maxFileBytes });
+    await this.request({ op: 'open', storageFile: path.join(this.storageDir!, PROJECT_MEMORY_FILE), roots, maxFileBytes: readSettings().maxFileBytes, cpuBudget: cpuBudget() });
     await this.relist();
   }
 
@@ -176,6 +181,11 @@ export class ProjectMemoryController implements vscode.Disposable {
 
 function enabled(): boolean {
   return vscode.workspace.getConfiguration('recurrent').get('projectMemory.enable', true);
+}
+
+/** recurrent.projectMemory.cpuBudget: the share of one core that indexing may use. */
+function cpuBudget(): number {
+  return Math.min(1, Math.max(0.05, vscode.workspace.getConfiguration('recurrent').get('projectMemory.cpuBudget', DEFAULT_CPU_BUDGET)));
 }
 
 function toProjectFile(f: ListedFile): ProjectFile {

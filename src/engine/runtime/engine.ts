@@ -178,6 +178,7 @@ export class Engine {
         this.roots = r.roots;
         // The tuning scripts try other weights; the editor never sends any.
         this.projectMixing = { ...this.options.projectMixing, ...r.mixing };
+        p.cpuBudget = r.cpuBudget ?? 1;
         p.open(r.storageFile, r.maxFileBytes);
         break;
       case 'index':

@@ -2,13 +2,15 @@
 // (memory/projectCounts), loaded from and saved to the workspace storage (memory/projectMemoryFile),
 // brought up to date from the list of files the editor sends (only files whose size or time changed
 // are read again) and on every save, create, delete and rename. All of its work runs in slices of a
-// few milliseconds between the worker's requests, so typing never waits for more than one slice.
+// few milliseconds between the worker's requests, so typing never waits for more than one slice,
+// and within a CPU budget (runtime/cpuBudget): a share of one core, the worker's typing included.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CodeWordIds, CountCursor, FileCounts, IdBuffer, pieceEnd, ProjectCounts } from '../memory/projectCounts';
 import { decodeTokenIds, encodeTokenIds } from '../memory/tokenIds';
 import { FileStamp, readProjectMemory, StoredFile, writeProjectMemory } from '../memory/projectMemoryFile';
 import { decodeTrainable, defaultFileFilterOptions } from '../training/fileFilter';
+import { CpuBudget } from './cpuBudget';
 import type { ProjectFile, ProjectStatus } from './protocol';
 
 /** Milliseconds of work between two yields to waiting requests. */
@@ -41,12 +43,23 @@ export class ProjectMemory {
   private skipped: Record<string, number> = {};
   private running?: Promise<void>;
   private loading?: Promise<void>;
+  /** A listing waiting for the load to finish before its work is queued. */
+  private planning?: Promise<void>;
   private dirty = false;
   private state: ProjectStatus['state'] = 'empty';
   private generation = 0;
   private lastSlice = performance.now();
+  /** None until the editor sets one (the simulation, the tests and the benchmark's capacity). */
+  private budget?: CpuBudget;
 
   constructor(private readonly options: ProjectMemoryOptions) {}
+
+  /** The share of one core its work may use on average (it waits between slices beyond it); 1: no limit. */
+  set cpuBudget(fraction: number) {
+    if (fraction >= 1) this.budget = undefined;
+    else if (this.budget) this.budget.budget = fraction;
+    else this.budget = new CpuBudget(fraction);
+  }
 
   /** The counts to query (they change between requests, never during one). */
   get memory(): ProjectCounts {
@@ -82,7 +95,7 @@ export class ProjectMemory {
    */
   index(files: readonly ProjectFile[]): ProjectStatus {
     const generation = this.generation;
-    void (this.loading ?? Promise.resolve()).then(() => {
+    const planning = (this.loading ?? Promise.resolve()).then(() => {
       if (generation !== this.generation) return;
       const listed = new Set(files.map((f) => f.path));
       const work: Work[] = [];
@@ -98,6 +111,10 @@ export class ProjectMemory {
       this.queue = [];
       this.enqueue(work);
     });
+    const queued: Promise<void> = planning.finally(() => {
+      if (this.planning === queued) this.planning = undefined;
+    });
+    this.planning = queued;
     return this.status();
   }
 
@@ -142,7 +159,7 @@ export class ProjectMemory {
 
   /** Resolves when nothing is left to do (tests, the simulation and the benchmark wait for it). */
   async settled(): Promise<void> {
-    while (this.loading || this.running) await (this.loading ?? this.running);
+    while (this.loading || this.planning || this.running) await (this.loading ?? this.planning ?? this.running);
   }
 
   private reset(): void {
@@ -155,6 +172,7 @@ export class ProjectMemory {
     this.dirty = false;
     this.state = 'empty';
     this.loading = undefined;
+    this.planning = undefined;
     this.running = undefined;
   }
 
@@ -336,9 +354,10 @@ export class ProjectMemory {
     if (generation === this.generation) this.state = this.counts.fileCount ? 'ready' : 'empty';
   }
 
-  /** Yields to waiting requests once a slice of work is spent. */
+  /** Yields to waiting requests once a slice of work is spent, and waits while over its budget. */
   private async pause(): Promise<void> {
     if (performance.now() - this.lastSlice < SLICE_MS) return;
+    await this.budget?.pace();
     await this.options.idle();
     this.lastSlice = performance.now();
   }

@@ -77,7 +77,7 @@ export interface ProjectFile {
 export type ProjectOp =
   /** `roots`: document ids (URI strings) of the workspace folders and the name their paths start
    *  with (multi-root) or '', so a document's folder can be found; no storageFile: in memory only. */
-  | { readonly op: 'open'; readonly storageFile?: string; readonly roots: readonly { readonly uri: string; readonly name: string }[]; readonly maxFileBytes?: number; readonly mixing?: Partial<ProjectMixing> }
+  | { readonly op: 'open'; readonly storageFile?: string; readonly roots: readonly { readonly uri: string; readonly name: string }[]; readonly maxFileBytes?: number; readonly mixing?: Partial<ProjectMixing>; readonly cpuBudget?: number }
   | { readonly op: 'index'; readonly files: readonly ProjectFile[] }
   | { readonly op: 'changed'; readonly files: readonly ProjectFile[] }
   | { readonly op: 'removed'; readonly paths: readonly string[] }

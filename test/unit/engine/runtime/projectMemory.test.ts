@@ -270,6 +270,27 @@ describe('ProjectMemory (the worker\'s project memory)', () => {
     }
   });
 
+  it('keeps its indexing within its CPU budget: process CPU time over the indexing of a workspace', async () => {
+    const dir = tempDir();
+    // About a CPU-second of work: the sources again and again under other names.
+    for (let i = 0; i < 60; i++) for (const f of sources()) fs.writeFileSync(path.join(dir, `${i}-${path.basename(f.path)}`), f.text);
+    const budget = 0.25;
+    const memory = memoryWith();
+    memory.cpuBudget = budget;
+    memory.open(undefined);
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    memory.index(list(dir));
+    await memory.settled();
+    const wall = (performance.now() - t0) / 1000;
+    const c = process.cpuUsage(cpu0);
+    const used = (c.user + c.system) / 1e6;
+    assert.equal(memory.status().files, 60 * sources().length);
+    // A slice (a few milliseconds) may run past the budget before the memory waits.
+    assert.ok(used <= budget * wall + 0.1, `${used.toFixed(2)} CPU s in ${wall.toFixed(1)} s at a budget of ${budget}`);
+    assert.ok(used >= 0.3, `only ${used.toFixed(2)} CPU s of work: too little to test the budget`);
+  });
+
   it('clear() forgets the counts and deletes the file', async () => {
     const dir = workspace();
     const file = path.join(tempDir(), 'memory.bin');
