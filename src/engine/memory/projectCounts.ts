@@ -19,6 +19,7 @@
 import { CHUNK_MASK, ChunkedInts } from '../ngram/chunkedInts';
 import { PairTable } from '../ngram/pairTable';
 import { PrefixIndex } from './prefixIndex';
+import { TokenTable } from './tokenTable';
 import { decodeTokenIds, encodeTokenIds } from './tokenIds';
 import { CodeFamily, codeFamilyOfPath, scanCommentsAndStrings } from '../text/languageWords';
 import { scanTokens } from '../text/tokenScanner';
@@ -190,9 +191,8 @@ export function defaultProjectMixing(): ProjectMixing {
 }
 
 export class ProjectCounts {
-  /** id → token; ids are never reused while the counts live (a token whose count fell to 0 keeps its id). */
-  private readonly tokens: string[] = [];
-  private readonly ids = new Map<string, number>();
+  /** id ↔ token; ids are never reused while the counts live (a token whose count fell to 0 keeps its id). */
+  private readonly vocab = new TokenTable();
   private readonly completion: number[] = [];
   /** The completion words' ids by their first units, for the words under a typed prefix. */
   private readonly prefixes = new PrefixIndex();
@@ -244,7 +244,7 @@ export class ProjectCounts {
 
   /** The tokens by id, a copy (the memory file is written from it while new tokens arrive). */
   vocabulary(): string[] {
-    return this.tokens.slice();
+    return this.vocab.tokens.slice();
   }
 
   /** Counts `text` as the file at `path` (a project-relative path with `/`), replacing what it had. */
@@ -261,10 +261,10 @@ export class ProjectCounts {
   lex(text: string, code?: CodeWordIds, into = new IdBuffer()): Int32Array {
     let mask: Uint8Array | undefined;
     if (code) ({ mask, open: code.open } = scanCommentsAndStrings(code.family, text, code.open));
-    scanTokens(text, (token, offset) => {
-      const id = this.intern(token);
+    scanTokens(text, (start, end) => {
+      const id = this.internRange(text, start, end);
       into.push(id);
-      if (mask && mask[offset] !== 1 && this.completion[id] === 1) code!.ids.add(id);
+      if (mask && mask[start] !== 1 && this.completion[id] === 1) code!.ids.add(id);
     });
     return into.ids();
   }
@@ -366,21 +366,22 @@ export class ProjectCounts {
     if (!file.family || !file.codeCount) return;
     let files = this.codeFiles.get(file.family);
     if (!files) this.codeFiles.set(file.family, (files = new ChunkedInts()));
-    files.ensure(this.tokens.length);
+    files.ensure(this.vocab.size);
     // Checked where they came from (lex, or the memory file's reader).
     for (const id of decodeTokenIds(file.codeWords, file.codeCount)!) files.add(id, delta);
   }
 
   /** The id of a token, added to the vocabulary if new. */
   intern(token: string): number {
-    let id = this.ids.get(token);
-    if (id !== undefined) return id;
-    id = this.tokens.length;
-    // A copy of its own: a token sliced from a file's text would keep all of that text alive (V8
-    // slices of 13 units or more point into their parent), 57 MB of a 50 MB workspace's texts.
-    token = ownCopy(token);
-    this.tokens.push(token);
-    this.ids.set(token, id);
+    return this.internRange(token, 0, token.length);
+  }
+
+  /** The id of `text`'s units [start, end), added to the vocabulary if new. */
+  private internRange(text: string, start: number, end: number): number {
+    const before = this.vocab.size;
+    const id = this.vocab.intern(text, start, end);
+    if (id < before) return id;
+    const token = this.vocab.tokens[id];
     const completion = isCompletionWord(token);
     this.completion.push(completion ? 1 : 0);
     this.unigram.ensure(id);
@@ -390,20 +391,20 @@ export class ProjectCounts {
 
   /** Count of a token in the whole project (0 when unknown). */
   count(token: string): number {
-    const id = this.ids.get(token);
-    return id === undefined ? 0 : this.unigram.get(id);
+    const id = this.vocab.find(token);
+    return id < 0 ? 0 : this.unigram.get(id);
   }
 
   /** How many of the family's files use `word` in their code (0 when none, or unknown). */
   codeCount(family: CodeFamily, word: string): number {
-    const id = this.ids.get(word);
+    const id = this.vocab.find(word);
     const files = this.codeFiles.get(family);
-    return id === undefined || !files || id >= files.capacity ? 0 : files.get(id);
+    return id < 0 || !files || id >= files.capacity ? 0 : files.get(id);
   }
 
   /** Count of the bigram and trigram ending in `token` (tests compare them with a recount). */
   ngramCount(tokens: readonly string[]): number {
-    const ids = tokens.map((t) => this.ids.get(t) ?? -1);
+    const ids = tokens.map((t) => this.vocab.find(t));
     if (ids.some((id) => id < 0)) return 0;
     if (ids.length === 1) return this.unigram.get(ids[0]);
     if (ids.length === 2) return this.bigram.get(ids[0], ids[1]);
@@ -413,8 +414,8 @@ export class ProjectCounts {
   /** Count of a word in a folder (project-relative, '' for the root). */
   folderCount(folder: string, token: string): number {
     const f = this.folderIds.get(folder);
-    const id = this.ids.get(token);
-    return f === undefined || id === undefined ? 0 : this.folderWords.get(f, id);
+    const id = this.vocab.find(token);
+    return f === undefined || id < 0 ? 0 : this.folderWords.get(f, id);
   }
 
   /**
@@ -424,8 +425,8 @@ export class ProjectCounts {
   query(history: readonly string[], typed: string, path: string, limit: number, mixing: ProjectMixing): MemoryAnswer {
     const share = this.all > 0 ? (mixing.maxShare * this.all) / (this.all + mixing.prior) : 0;
     if (share === 0) return { words: [], total: 0, modelWeight: 1, weight: () => 0 };
-    const v = history.length >= 1 ? (this.ids.get(history[history.length - 1]) ?? -1) : -1;
-    const u = history.length >= 2 ? (this.ids.get(history[history.length - 2]) ?? -1) : -1;
+    const v = history.length >= 1 ? this.vocab.find(history[history.length - 1]) : -1;
+    const u = history.length >= 2 ? this.vocab.find(history[history.length - 2]) : -1;
     const uv = u >= 0 && v >= 0 ? this.bigram.find(u, v) : -1;
     const folder = this.folderIds.get(folderOf(path)) ?? -1;
     const folderTotal = this.folderWords.total(folder);
@@ -450,8 +451,9 @@ export class ProjectCounts {
       const p1 = u1 * this.unigram.get(id) + (f1 ? f1 * f.get(folder, id) : 0);
       return share * (a3 * t.get(uv, id) + g3 * (a2 * b.get(v, id) + g2 * p1));
     };
-    const self = this.ids.get(typed) ?? -1;
-    const accept = (id: number) => id !== self && this.completion[id] === 1 && (typed === '' || this.tokens[id].startsWith(typed));
+    const self = this.vocab.find(typed);
+    const tokens = this.vocab.tokens;
+    const accept = (id: number) => id !== self && this.completion[id] === 1 && (typed === '' || tokens[id].startsWith(typed));
 
     // Σ over the words that continue `typed` of each level's counts, and the candidates.
     let s3 = 0;
@@ -460,7 +462,7 @@ export class ProjectCounts {
     let sf = 0;
     const candidates = new Set<number>();
     // Every word of the range is a completion word that starts with `typed`.
-    const range = typed === '' ? [] : this.prefixes.withPrefix(typed, this.tokens);
+    const range = typed === '' ? [] : this.prefixes.withPrefix(typed, tokens);
     if (typed === '' || range.length > RANGE_SCAN) {
       // Many words: each context's followers give their best few by their own count (no lookups),
       // and the sums come from the same walks; only those candidates are scored.
@@ -514,12 +516,12 @@ export class ProjectCounts {
     const best = new BestIds(limit);
     for (const id of candidates) best.offer(id, score(id));
     return {
-      words: best.ids.map((id, i) => ({ word: this.tokens[id], weight: best.scores[i] })),
+      words: best.ids.map((id, i) => ({ word: tokens[id], weight: best.scores[i] })),
       total,
       modelWeight: 1 - share,
       weight: (word) => {
-        const id = this.ids.get(word);
-        return id === undefined || !accept(id) ? 0 : score(id);
+        const id = this.vocab.find(word);
+        return id < 0 || !accept(id) ? 0 : score(id);
       },
     };
   }
@@ -533,7 +535,7 @@ export class ProjectCounts {
   private frequentWords(limit: number): number[] {
     if (!this.frequent || this.frequent.length < limit) {
       const best = new BestIds(Math.max(limit, 64));
-      for (let id = 0; id < this.tokens.length; id++) if (this.completion[id] && this.unigram.get(id) > 0) best.offer(id, this.unigram.get(id));
+      for (let id = 0; id < this.vocab.size; id++) if (this.completion[id] && this.unigram.get(id) > 0) best.offer(id, this.unigram.get(id));
       this.frequent = best.ids;
     }
     return this.frequent;
@@ -552,11 +554,6 @@ export function pieceEnd(text: string, from: number, chars: number): number {
   if (newline < 0) return text.length;
   NON_SPACE.lastIndex = newline + 1;
   return NON_SPACE.exec(text)?.index ?? text.length;
-}
-
-/** `s` in a string of its own, not a slice of a larger one (concatenation flattens before the cut). */
-function ownCopy(s: string): string {
-  return (' ' + s).slice(1);
 }
 
 /** The folder of a project-relative path ('' at the root). */

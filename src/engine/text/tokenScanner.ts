@@ -1,7 +1,6 @@
 // The word tokens of a whole text (see incrementalLexer) by a scan over UTF-16 units with an ASCII
 // fast path: the sticky regex reads about 12 MB/s, too slow to count a workspace of 50 MB while the
 // user waits; this gives the same tokens (a test compares them on corpus files and random strings).
-import { NEWLINE } from './incrementalLexer';
 
 const WORD = /^[\p{L}\p{N}_$]$/u;
 const SPACE = /^\s$/u;
@@ -28,8 +27,13 @@ function kindAt(text: string, i: number, width: { n: number }): number {
   return 0;
 }
 
-/** Calls `visit` with every token of `text` in order, as lexTokens returns them, and where it starts. */
-export function scanTokens(text: string, visit: (token: string, offset: number) => void): void {
+/**
+ * Calls `visit` with the units [start, end) of `text` that spell each token in order, as lexTokens
+ * returns them: a word, another character, or for a whitespace run that holds a line feed the first
+ * line feed (the NEWLINE token). Ranges, not strings: a caller that interns tokens makes a string
+ * only for a token it has not seen.
+ */
+export function scanTokens(text: string, visit: (start: number, end: number) => void): void {
   const width = { n: 1 };
   const n = text.length;
   let i = 0;
@@ -38,7 +42,7 @@ export function scanTokens(text: string, visit: (token: string, offset: number) 
     const start = i;
     i += width.n;
     if (kind === 0) {
-      visit(text.slice(start, i), start);
+      visit(start, i);
       continue;
     }
     if (kind === 1) {
@@ -50,20 +54,20 @@ export function scanTokens(text: string, visit: (token: string, offset: number) 
         } else if (kindAt(text, i, width) === 1) i += width.n;
         else break;
       }
-      visit(text.slice(start, i), start);
+      visit(start, i);
       continue;
     }
     // Whitespace: one NEWLINE token when the run holds a line feed (as lexTokens: '\n' only).
-    let newline = text.charCodeAt(start) === 10;
+    let newline = text.charCodeAt(start) === 10 ? start : -1;
     while (i < n) {
       const c = text.charCodeAt(i);
       if (c < 128) {
         if ((ASCII[c] & 2) === 0) break;
-        if (c === 10) newline = true;
+        if (c === 10 && newline < 0) newline = i;
         i++;
       } else if (kindAt(text, i, width) === 2) i += width.n;
       else break;
     }
-    if (newline) visit(NEWLINE, start);
+    if (newline >= 0) visit(newline, newline + 1);
   }
 }

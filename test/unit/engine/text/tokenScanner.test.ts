@@ -6,7 +6,7 @@ import { sampleFiles } from '../../helpers/tinyModel';
 
 function scanned(text: string): string[] {
   const out: string[] = [];
-  scanTokens(text, (t) => out.push(t));
+  scanTokens(text, (start, end) => out.push(text.slice(start, end)));
   return out;
 }
 
