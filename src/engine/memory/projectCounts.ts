@@ -211,6 +211,8 @@ export class ProjectCounts {
   private allWords = 0;
   /** Completion words with a positive count (kept as counts change: the status asks often). */
   private distinctWords = 0;
+  /** The comment-and-string mask of the text lexed last, its buffer lent to the next (garbage otherwise, as IdBuffer's). */
+  private mask: Uint8Array = new Uint8Array(0);
   /** The most frequent completion words (for an empty prefix), rebuilt after a change. */
   private frequent?: number[];
 
@@ -260,7 +262,10 @@ export class ProjectCounts {
    */
   lex(text: string, code?: CodeWordIds, into = new IdBuffer()): Int32Array {
     let mask: Uint8Array | undefined;
-    if (code) ({ mask, open: code.open } = scanCommentsAndStrings(code.family, text, code.open));
+    if (code) {
+      ({ mask, open: code.open } = scanCommentsAndStrings(code.family, text, code.open, this.mask));
+      this.mask = mask;
+    }
     scanTokens(text, (start, end) => {
       const id = this.internRange(text, start, end);
       into.push(id);

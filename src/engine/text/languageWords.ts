@@ -43,8 +43,9 @@ export function commentAndStringMask(family: CodeFamily, text: string): Uint8Arr
  * result's `open`: the closing delimiter of the comment or string it ended in, '\n' for a line
  * comment, '' in code). Parts cut just after a line feed mask as the whole text does.
  */
-export function scanCommentsAndStrings(family: CodeFamily, text: string, open = ''): { mask: Uint8Array; open: string } {
-  const mask = new Uint8Array(text.length);
+export function scanCommentsAndStrings(family: CodeFamily, text: string, open = '', reuse?: Uint8Array): { mask: Uint8Array; open: string } {
+  // A caller that scans piece after piece lends one buffer (then the mask may be longer than text).
+  const mask = reuse && reuse.length >= text.length ? reuse.fill(0, 0, text.length) : new Uint8Array(text.length);
   const python = family === 'python';
   const lineComment = python ? '#' : '//';
   // A Rust `'` starts a lifetime as often as a character literal.
