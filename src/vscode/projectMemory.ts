@@ -19,7 +19,7 @@ const DEFAULT_CPU_BUDGET = 0.5;
 export const PROJECT_MEMORY_FILE = 'project-memory.bin';
 
 /** One line on what the memory holds, for the status bar's tooltip. */
-export function describeProjectMemory(s: ProjectStatus | undefined, capped: number, enabled: boolean, cpuBudget = 1): string {
+export function describeProjectMemory(s: ProjectStatus | undefined, capped: number, enabled: boolean, cpuBudget: number): string {
   if (!enabled) return 'Project memory: off (recurrent.projectMemory.enable).';
   if (!s) return 'Project memory: none (needs a trusted workspace with a folder).';
   const holds = `${s.files.toLocaleString('en-US')} files, ${s.words.toLocaleString('en-US')} words`;

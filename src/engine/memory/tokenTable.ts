@@ -4,6 +4,8 @@
 // per token was 13 M strings of garbage for a 50 MB workspace, and a Map of the 180 k tokens was
 // as many more objects for the worker's garbage collector to walk at every collection.
 
+import { fnv1a } from '../hash';
+
 const MAX_LOAD = 0.5;
 
 export class TokenTable {
@@ -59,7 +61,7 @@ export class TokenTable {
     const mask = this.slots.length - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const found = this.slots[s] - 1;
-      if (found < 0 || (this.hashes[found] === h && sameUnits(this.list[found], text, start, end))) return s;
+      if (found < 0 || (this.hashes[found] === h && this.list[found].length === end - start && text.startsWith(this.list[found], start))) return s;
     }
   }
 
@@ -75,17 +77,10 @@ export class TokenTable {
   }
 }
 
-/** FNV-1a over UTF-16 units, mixed at the end so that the low bits (the slot) depend on them all. */
+/** FNV-1a of the range, mixed so that its low bits (the slot) depend on all of its bits. */
 function hashRange(text: string, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  let h = fnv1a(text, start, end);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   return h ^ (h >>> 13);
-}
-
-function sameUnits(token: string, text: string, start: number, end: number): boolean {
-  if (token.length !== end - start) return false;
-  for (let i = 0; i < token.length; i++) if (token.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
-  return true;
 }

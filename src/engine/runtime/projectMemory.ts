@@ -95,7 +95,7 @@ export class ProjectMemory {
    */
   index(files: readonly ProjectFile[]): ProjectStatus {
     const generation = this.generation;
-    const planning = (this.loading ?? Promise.resolve()).then(() => {
+    const queued: Promise<void> = (this.loading ?? Promise.resolve()).then(() => {
       if (generation !== this.generation) return;
       const listed = new Set(files.map((f) => f.path));
       const work: Work[] = [];
@@ -110,8 +110,7 @@ export class ProjectMemory {
       // A new listing replaces what the last one left to do (a file saved meanwhile is in it too).
       this.queue = [];
       this.enqueue(work);
-    });
-    const queued: Promise<void> = planning.finally(() => {
+    }).finally(() => {
       if (this.planning === queued) this.planning = undefined;
     });
     this.planning = queued;

@@ -14,14 +14,7 @@ export class PieceCache {
     this.hashes = new Int32Array(capacity);
   }
 
-  /** FNV-1a over the UTF-16 units of text[start, end). */
-  static hash(text: string, start: number, end: number): number {
-    let h = 0x811c9dc5;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-    return h | 0;
-  }
-
-  /** The ids stored for the piece text[start, end) with hash h, if any. */
+  /** The ids stored for the piece text[start, end) with hash h (fnv1a, ../hash), if any. */
   get(text: string, start: number, end: number, h: number): readonly number[] | undefined {
     const mask = this.capacity - 1;
     const len = end - start;

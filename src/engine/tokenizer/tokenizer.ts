@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { BYTE_TO_CHAR, CHAR_TO_BYTE, wtf8Decode, wtf8Encode } from './bytes';
 import { Language, LANGUAGES, languageToken } from './language';
+import { fnv1a } from '../hash';
 import { PieceCache } from './pieceCache';
 import { openTail, pieceEnd, pretokenize, PRETOKENIZE_PATTERN } from './preTokenizer';
 
@@ -159,7 +160,7 @@ export class Tokenizer {
   /** Ids of the single piece text[start, end) (cached). Callers must not modify the returned array. */
   encodeSlice(text: string, start: number, end: number): readonly number[] {
     if (end - start > MAX_CACHED_PIECE) return this.bpe(wtf8Encode(text.slice(start, end)));
-    const h = PieceCache.hash(text, start, end);
+    const h = fnv1a(text, start, end);
     const cached = this.cache.get(text, start, end, h);
     if (cached) return cached;
     const piece = text.slice(start, end);

@@ -2,6 +2,7 @@
 // training and validation sets deterministically.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fnv1a } from '../hash';
 import { decodeTrainable, defaultFileFilterOptions, FileFilterOptions, skipReasonForPath } from './fileFilter';
 
 export interface CorpusFile {
@@ -58,14 +59,9 @@ export function readCorpus(roots: readonly string[], options: FileFilterOptions 
   return { files, skipped };
 }
 
-/** FNV-1a: a stable hash so a file's split never depends on the order files were found in. */
-export function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+/** A stable rank (unsigned FNV-1a) so a file's split never depends on the order files were found in. */
+function rank(path: string): number {
+  return fnv1a(path) >>> 0;
 }
 
 /**
@@ -84,7 +80,7 @@ export function splitByFile<T extends { path: string }>(files: readonly T[], fra
   const validSet = new Set<T>();
   for (const list of bySource.values()) {
     if (list.length < 2) continue;
-    const ranked = [...list].sort((a, b) => hashString(a.path) - hashString(b.path) || (a.path < b.path ? -1 : 1));
+    const ranked = [...list].sort((a, b) => rank(a.path) - rank(b.path) || (a.path < b.path ? -1 : 1));
     const n = Math.max(1, Math.round(list.length * fraction));
     for (const f of ranked.slice(0, n)) validSet.add(f);
   }
