@@ -8,9 +8,9 @@ import * as ts from 'typescript';
 
 /**
  * The engine's layers, lowest first: a file may import its own folder and the layers before it.
- * A file at the top of src/engine (random.ts, topK.ts, hash.ts) is a layer of its own.
+ * A file at the top of src/engine (random.ts, topK.ts, hash.ts, crc32.ts) is a layer of its own.
  */
-const LAYERS = ['random', 'topK', 'hash', 'tokenizer', 'text', 'onnx', 'model', 'ngram', 'memory', 'training', 'runtime', 'eval'];
+const LAYERS = ['random', 'topK', 'hash', 'crc32', 'tokenizer', 'text', 'onnx', 'model', 'ngram', 'memory', 'training', 'runtime', 'eval'];
 
 const SRC = path.resolve(__dirname, '../../src');
 

@@ -10,7 +10,7 @@
 // file; a truncated or corrupt one is rejected whole.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { crc32 } from '../ngram/crc32';
+import { crc32 } from '../crc32';
 import { decodeTokenIds } from './tokenIds';
 
 const MAGIC = 'RPM1';

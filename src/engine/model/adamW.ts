@@ -40,7 +40,8 @@ export class AdamW {
     const scale = clip ? g.min(g.constFloat(1), g.div(g.constFloat(opt.clipNorm), g.add(gradNorm, g.constFloat(1e-6)))) : null;
     const one = g.constFloat(1);
     const bc1 = g.sub(one, g.pow(g.constFloat(opt.beta1), step));
-    const bc2 = g.sub(one, g.pow(g.constFloat(opt.beta2), step));
+    // β2 = 1 keeps the second moments as given (Krause's global prior), so there is nothing to correct.
+    const bc2 = opt.beta2 === 1 ? one : g.sub(one, g.pow(g.constFloat(opt.beta2), step));
     const stepSize = g.div(lr, bc1);
     const invSqrtBc2 = g.div(one, g.unary('Sqrt', bc2));
     const gScale1 = scale ? g.mul(scale, g.constFloat(1 - opt.beta1)) : g.constFloat(1 - opt.beta1);

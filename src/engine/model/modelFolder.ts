@@ -1,6 +1,7 @@
 // The model folder (docs/architecture.md §3): model.onnx (the step graph with its weights), tokenizer.json
 // (Hugging Face format) and model.json (config, provenance, metrics), and optionally words.bin
-// (the word memory, ngram/wordMemory). Written atomically; loading checks that
+// (the word memory, ngram/wordMemory) and gradients.bin (dynamic evaluation's prior,
+// model/gradientPrior). Written atomically; loading checks that
 // the first three agree and names the faulty file when they do not.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -8,7 +9,7 @@ import { buildStepModel, readWeights } from './inferenceGraphs';
 import { checkConfig, ModelConfig } from './modelConfig';
 import { Weights } from './weights';
 
-export const MODEL_FILES = { onnx: 'model.onnx', tokenizer: 'tokenizer.json', info: 'model.json', words: 'words.bin' } as const;
+export const MODEL_FILES = { onnx: 'model.onnx', tokenizer: 'tokenizer.json', info: 'model.json', words: 'words.bin', gradients: 'gradients.bin' } as const;
 
 /** model.json beyond the config: provenance and results, free-form below the top level. */
 export interface ModelMeta {
@@ -27,6 +28,8 @@ export interface ModelFolder {
   meta: ModelMeta;
   /** words.bin as read (decoded by its user), if the folder has it. */
   words?: Uint8Array;
+  /** gradients.bin as read (decoded by the learner), if the folder has it. */
+  gradients?: Uint8Array;
 }
 
 const CONFIG_KEYS = ['cell', 'vocabSize', 'embedSize', 'hiddenSize', 'layers'] as const;
@@ -99,8 +102,8 @@ function recoverInterruptedSave(dir: string): void {
  * everything goes to a sibling temp folder (fsynced), then the old folder is renamed away and the
  * new one renamed in. On any failure the previous folder stays as it was.
  */
-export function saveModelFolder(dir: string, folder: { cfg: ModelConfig; weights: Weights; tokenizerJSON: unknown; meta?: ModelMeta; words?: Uint8Array }): void {
-  const { cfg, weights, tokenizerJSON, meta = {}, words } = folder;
+export function saveModelFolder(dir: string, folder: { cfg: ModelConfig; weights: Weights; tokenizerJSON: unknown; meta?: ModelMeta; words?: Uint8Array; gradients?: Uint8Array }): void {
+  const { cfg, weights, tokenizerJSON, meta = {}, words, gradients } = folder;
   checkConfig(cfg);
   checkTokenizer(tokenizerJSON, cfg, 'the tokenizer');
   const onnx = buildStepModel(cfg, weights); // also checks the weights against the config
@@ -123,6 +126,7 @@ export function saveModelFolder(dir: string, folder: { cfg: ModelConfig; weights
     writeFileSynced(path.join(tmp, MODEL_FILES.tokenizer), JSON.stringify(tokenizerJSON));
     writeFileSynced(path.join(tmp, MODEL_FILES.info), JSON.stringify(info, null, 2) + '\n');
     if (words) writeFileSynced(path.join(tmp, MODEL_FILES.words), words);
+    if (gradients) writeFileSynced(path.join(tmp, MODEL_FILES.gradients), gradients);
     fsyncDir(tmp);
     let old: string | null = null;
     if (fs.existsSync(target)) {
@@ -195,5 +199,5 @@ export function loadModelFolder(dir: string): ModelFolder {
 
   const meta: ModelMeta = Object.fromEntries(Object.entries(info).filter(([k]) => k !== 'format' && !(CONFIG_KEYS as readonly string[]).includes(k)));
   const optional = (name: string) => (fs.existsSync(path.join(abs, name)) ? new Uint8Array(readFile(abs, name)) : undefined);
-  return { cfg: read.cfg, weights: read.weights, onnx, tokenizerJSON, meta, words: optional(MODEL_FILES.words) };
+  return { cfg: read.cfg, weights: read.weights, onnx, tokenizerJSON, meta, words: optional(MODEL_FILES.words), gradients: optional(MODEL_FILES.gradients) };
 }

@@ -7,7 +7,7 @@
 // no entry left after pruning, and such a context's gamma is 1: storing only the used ones makes
 // the file a third smaller. Float32 loses nothing a ranking can see.
 import * as zlib from 'node:zlib';
-import { crc32 } from './crc32';
+import { crc32 } from '../crc32';
 import type { NgramData, NgramLevel } from './ngramEstimate';
 
 const MAGIC = 'RNG1';

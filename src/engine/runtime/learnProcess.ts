@@ -3,7 +3,7 @@
 // notices it. After each text the learned weights are written atomically and announced.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { loadModelFolder } from '../model';
+import { gradientPriorOf, loadModelFolder } from '../model';
 import { Language, Tokenizer } from '../tokenizer';
 import { DynamicLearner } from '../training/dynamicEval';
 import { LearningStats, modelIdentity, noLearning, readLearnedWeights, writeLearnedWeights } from '../training/learnedWeights';
@@ -77,7 +77,7 @@ async function open(start: LearnerStart): Promise<Session> {
       process.stderr.write(`${(e as Error).message}\n`);
     }
   }
-  const learner = DynamicLearner.create(folder.cfg, folder.weights, tokenizer.docStartId, start.options, 1, current);
+  const learner = DynamicLearner.create(folder.cfg, folder.weights, tokenizer.docStartId, start.options, 1, current, gradientPriorOf(folder, start.modelDir));
   return { start, learner, tokenizer, base, version, stats };
 }
 
@@ -90,17 +90,19 @@ async function drain(): Promise<void> {
     while ((next = queue.shift()) !== undefined) {
       clearTimeout(idleTimer);
       const doc = { ids: s.tokenizer.encode(next.text), chars: next.text.length, start: s.tokenizer.documentStart(next.language) };
-      await budget!.pace();
+      const pace = () => budget!.pace();
+      await pace();
       const cpu = cpuSeconds();
-      const before = await s.learner.score([doc]);
-      const learned = await s.learner.learn(doc, () => budget!.pace());
+      // Scoring a long text takes seconds too: paced like every learning step.
+      const before = await s.learner.score([doc], null, pace);
+      const learned = await s.learner.learn(doc, pace);
       if (learned.steps === 0) {
         // Too short to learn from: answered all the same (the same version), so every text gets one.
         send({ kind: 'learned', version: s.version, stats: s.stats, file: s.start.file, rssBytes: process.memoryUsage().rss });
         continue;
       }
-      await budget!.pace();
-      const after = await s.learner.score([doc]);
+      await pace();
+      const after = await s.learner.score([doc], null, pace);
       s.version++;
       const st = s.stats;
       s.stats = {

@@ -1,9 +1,10 @@
 // Dynamic evaluation (Krause et al. 2018, "Dynamic evaluation of neural sequence models"): the
 // network goes on learning from the text it has just read. Each gradient step is the training graph
-// (model/trainStep) run with weight decay off: Adam's second moments give Krause's RMS-normalised
-// update. After every step the weights move back a fraction `decay` of the way to where they
-// started, so what was learned of one text fades as other texts come, and the model never drifts far
-// from the one it was trained to be.
+// (model/trainStep) run with weight decay off. Divided by the model's gradient prior (gradients.bin,
+// held fixed: Adam with β2 = 1), that is Krause's RMS-normalised update with a global prior; without
+// one, by Adam's running second moments. After every step the weights move back a fraction `decay`
+// of the way to where they started, so what was learned of one text fades as other texts come, and
+// the model never drifts far from the one it was trained to be.
 import * as ort from 'onnxruntime-node';
 import { buildCacheScoreModel, buildScoreModel, buildTrainStepModel, ModelConfig, NeuralCacheOptions, stateSize, Weights } from '../model';
 import { createSession, int64Tensor } from '../onnx/ortSession';
@@ -24,15 +25,14 @@ export interface DynamicEvalOptions {
 }
 
 /**
- * Chosen on the tuning projects (`scripts/research/projects.sh tune`; README, Results): the most
- * keystrokes saved in session simulations among the settings whose bits per character, network
- * alone and with the neural cache, are no worse than those of one pass at lr 3e-4 and decay 1e-3.
- * Two passes at lr 5e-4 and decay 1e-4 added 2.71 points and scored 1.508 and 1.191 bits/char
- * (against 1.509 and 1.215); at lr 1e-3 they added 3.05 points, but the network alone scored 1.581.
- * Two passes cost twice the CPU of one.
+ * Chosen on the tuning projects (`scripts/research/projects.sh tune`; README, Results). With the
+ * model's gradient prior (model/gradientPrior: Krause's RMS normalisation by the training text's
+ * mean squared gradients, fixed), two passes at lr 3e-4 and decay 1e-4: their first 40 KB each
+ * scored 1.445 bits/char, 1.140 with the neural cache. Without one, Adam's own second moments
+ * (β2 0.99, from zero) at lr 5e-4: 1.508 and 1.191. Two passes cost twice the CPU of one.
  */
-export function defaultDynamicEvalOptions(): DynamicEvalOptions {
-  return { lr: 5e-4, decay: 1e-4, chunkTokens: 64, passes: 2, clipNorm: 1, beta1: 0, beta2: 0.99 };
+export function defaultDynamicEvalOptions(withPrior = true): DynamicEvalOptions {
+  return { lr: withPrior ? 3e-4 : 5e-4, decay: 1e-4, chunkTokens: 64, passes: 2, clipNorm: 1, beta1: 0, beta2: 0.99 };
 }
 
 /** A chunk shorter than this at the end of a text is not learned from (it would need a graph of its own length). */
@@ -62,27 +62,32 @@ export class DynamicLearner {
     readonly options: DynamicEvalOptions,
     private readonly threads: number,
     current: Weights,
+    private readonly prior: Weights | undefined,
   ) {
     this.names = [...start.keys()];
     for (const name of this.names) {
       const w = current.get(name)!;
       this.params[name] = new ort.Tensor('float32', w.data.slice(), w.dims);
       this.params[`m.${name}`] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
-      this.params[`v.${name}`] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
+      this.params[`v.${name}`] = new ort.Tensor('float32', prior ? prior.get(name)!.data.slice() : new Float32Array(w.data.length), w.dims);
     }
   }
 
   /**
    * Learns from `start` on, or from `current` (weights learned earlier from the same start).
-   * Never mutates either.
+   * Never mutates either. With a `prior` (mean squared gradients per weight), each step divides
+   * by its square root, held fixed, instead of by Adam's running second moments.
    */
-  static create(cfg: ModelConfig, start: Weights, docStartId: number, options: Partial<DynamicEvalOptions> = {}, threads = 1, current: Weights = start): DynamicLearner {
-    const o = { ...defaultDynamicEvalOptions(), ...options };
+  static create(cfg: ModelConfig, start: Weights, docStartId: number, options: Partial<DynamicEvalOptions> = {}, threads = 1, current: Weights = start, prior?: Weights): DynamicLearner {
+    const o = { ...defaultDynamicEvalOptions(prior !== undefined), ...options };
     if (!(o.lr >= 0) || !(o.decay >= 0 && o.decay <= 1) || !(o.chunkTokens >= MIN_CHUNK) || !(o.passes >= 1)) throw new Error(`invalid dynamic evaluation options ${JSON.stringify(o)}`);
     for (const [name, w] of start) {
       if (current.get(name)?.data.length !== w.data.length) throw new Error(`the learned weights do not fit the model (weight "${name}")`);
     }
-    return new DynamicLearner(cfg, start, docStartId, o, threads, current);
+    for (const [name, w] of start) {
+      if (prior && prior.get(name)?.data.length !== w.data.length) throw new Error(`the gradient prior does not fit the model (weight "${name}")`);
+    }
+    return new DynamicLearner(cfg, start, docStartId, o, threads, current, prior);
   }
 
   /** The current weights (views: valid until the next learn()). */
@@ -103,11 +108,14 @@ export class DynamicLearner {
     return Math.sqrt(sum);
   }
 
-  /** Scores documents with the current weights, each from the start-of-document state (and an empty neural cache, if one). */
-  async score(docs: readonly Document[], cache: NeuralCacheOptions | null = null): Promise<Score> {
+  /**
+   * Scores documents with the current weights, each from the start-of-document state (and an empty
+   * neural cache, if one). `between` is awaited before every run of the score graph, as in learn().
+   */
+  async score(docs: readonly Document[], cache: NeuralCacheOptions | null = null, between?: () => Promise<void>): Promise<Score> {
     const session = await createSession(cache ? buildCacheScoreModel(this.cfg, this.weights, cache) : buildScoreModel(this.cfg, this.weights), this.threads);
     try {
-      return await scoreDocuments(scoreGraphOf(session, this.cfg, cache), this.docStartId, docs);
+      return await scoreDocuments(scoreGraphOf(session, this.cfg, cache), this.docStartId, docs, { between });
     } finally {
       await session.release();
     }
@@ -176,7 +184,7 @@ export class DynamicLearner {
     let s = this.sessions.get(length);
     if (!s) {
       const o = this.options;
-      s = createSession(buildTrainStepModel(this.cfg, { batch: 1, steps: length, clipNorm: o.clipNorm, beta1: o.beta1, beta2: o.beta2, eps: 1e-8, weightDecay: 0 }), this.threads);
+      s = createSession(buildTrainStepModel(this.cfg, { batch: 1, steps: length, clipNorm: o.clipNorm, beta1: o.beta1, beta2: this.prior ? 1 : o.beta2, eps: 1e-8, weightDecay: 0 }), this.threads);
       this.sessions.set(length, s);
     }
     return s;
@@ -189,3 +197,4 @@ export function decayToward(w: Float32Array, start: Float32Array, decay: number)
   const keep = 1 - decay;
   for (let i = 0; i < w.length; i++) w[i] = start[i] + keep * (w[i] - start[i]);
 }
+

@@ -3,7 +3,7 @@
 // files scored by the unchanged model are reported beside it as "static". With the neural cache (as
 // completion's scores use it), every file is scored both ways, so one run gives the network alone,
 // the cache alone, dynamic evaluation alone and both together, on the same files.
-import { defaultNeuralCache, loadModelFolder, NeuralCacheOptions } from '../model';
+import { defaultNeuralCache, gradientPriorOf, loadModelFolder, NeuralCacheOptions } from '../model';
 import { languageOfPath, Tokenizer } from '../tokenizer';
 import { CorpusFile } from './corpus';
 import { DynamicEvalOptions, DynamicLearner } from './dynamicEval';
@@ -33,7 +33,7 @@ export async function evaluateDynamic(modelDir: string, files: readonly CorpusFi
   const tokenizer = Tokenizer.fromJSON(folder.tokenizerJSON);
   options.onProgress?.(`tokenizing ${files.length} files…`);
   const docs: Document[] = files.map((f) => ({ ids: tokenizer.encode(f.text), chars: f.text.length, start: tokenizer.documentStart(languageOfPath(f.path)) }));
-  const learner = DynamicLearner.create(folder.cfg, folder.weights, tokenizer.docStartId, options.dynamic, options.threads ?? 2);
+  const learner = DynamicLearner.create(folder.cfg, folder.weights, tokenizer.docStartId, options.dynamic, options.threads ?? 2, folder.weights, gradientPriorOf(folder, modelDir));
   let chars = 0;
   let tokens = 0;
   const figures = (nats: number): Figures => {

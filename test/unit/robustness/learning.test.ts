@@ -14,7 +14,7 @@ import { DynamicLearner } from '../../../src/engine/training/dynamicEval';
 import { modelIdentity, noLearning, readLearnedWeights, writeLearnedWeights } from '../../../src/engine/training/learnedWeights';
 import { readCorpus } from '../../../src/engine/training/corpus';
 import { corpusDir, tinyModelDir } from '../helpers/tinyModel';
-import { distFile, repoRoot, sleep, tempDir, until } from './helpers';
+import { copyModel, distFile, repoRoot, sleep, tempDir, until } from './helpers';
 
 /** utime + stime of a process, in seconds (every thread's). */
 function processCpuSeconds(pid: number): number {
@@ -100,6 +100,19 @@ describe('robustness: learning while the user works', function () {
     learner.learn('y');
     await until(() => events.length > 3, 30_000, 'both texts answered');
     assert.deepEqual(events.slice(2).map((e) => [e.kind, e.version]), [['learned', 1], ['learned', 1]]);
+  });
+
+  it('a damaged gradients.bin: learning fails with a message naming it, and writes nothing', async () => {
+    const dir = copyModel(modelDir, tempDir('damaged-prior'));
+    fs.writeFileSync(path.join(dir, 'gradients.bin'), 'RGP1 not really');
+    const file = path.join(tempDir('damaged-prior-out'), 'learned.bin');
+    const log: string[] = [];
+    const learner = new LearningClient(distFile('learner.js'), { modelDir: dir, file, cpuBudget: 1 }, (m) => log.push(m));
+    learners.push(learner);
+    learner.learn(texts[1]);
+    await until(() => log.some((m) => m.startsWith('learning failed')), 30_000, 'the learner to fail');
+    assert.match(log.find((m) => m.startsWith('learning failed'))!, /gradients\.bin is not this model's gradient statistics \(checksum mismatch\)/);
+    assert.equal(fs.existsSync(file), false);
   });
 
   it('a weight swap while the user types never answers with a mix of old and new weights', async () => {

@@ -94,6 +94,25 @@ describe('training step graph', () => {
     }
   });
 
+  it('β2 = 1 keeps the second moments as given, and each step is lr·g / (√v + ε): the update with a fixed gradient prior', async () => {
+    const cfg: ModelConfig = { cell: 'gru', vocabSize: 7, embedSize: 3, hiddenSize: 4, layers: 1 };
+    const rand = random(4);
+    const w = noisyWeights(cfg, 9);
+    const v: RefWeights = new Map(weightSpecs(cfg).map((s) => [s.name, Float64Array.from({ length: w.get(s.name)!.data.length }, () => 1e-6 + rand() * 1e-3)]));
+    const opt = { ...OPT, beta1: 0, beta2: 1, eps: 1e-8 };
+    const s = await session(buildTrainStepModel(cfg, opt));
+    const lr = 0.01;
+    const out = await s.run(feeds(cfg, w, { tokens: randomTokens(rand, 2, 3, 7), targets: randomTokens(rand, 2, 3, 7), state: randomState(rand, 2 * 4), lr, step: 1, v }));
+    for (const spec of weightSpecs(cfg)) {
+      const g = floats(out[`grad.${spec.name}`]);
+      const vs = v.get(spec.name)!;
+      const expected = Float64Array.from(w.get(spec.name)!.data, (x, i) => x - (lr * g[i]) / (Math.sqrt(vs[i]) + 1e-8));
+      assert.ok(worstError(floats(out[`new.${spec.name}`]), expected, 1e-7, 1e-5) <= 1, spec.name);
+      assert.ok(worstError(floats(out[`new.v.${spec.name}`]), vs, 0, 1e-6) <= 1, `v.${spec.name} kept`);
+    }
+    await s.release();
+  });
+
   it('the training loss equals the score graph’s mean -log p on the same weights', async () => {
     const cfg: ModelConfig = { cell: 'lstm', vocabSize: 11, embedSize: 5, hiddenSize: 6, layers: 2 };
     const rand = random(21);

@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { loadModelFolder } from '../../../../src/engine/model';
+import { decodeGradientPrior, encodeGradientPrior, loadModelFolder } from '../../../../src/engine/model';
 import { Tokenizer } from '../../../../src/engine/tokenizer';
-import { decayToward, DynamicLearner } from '../../../../src/engine/training/dynamicEval';
+import { decayToward, defaultDynamicEvalOptions, DynamicLearner } from '../../../../src/engine/training/dynamicEval';
+import { meanSquaredGradients } from '../../../../src/engine/training/gradientStatistics';
 import { evaluateDynamic } from '../../../../src/engine/training/evaluateDynamic';
 import { evaluateFolder } from '../../../../src/engine/training/evaluateFolder';
 import { readCorpus } from '../../../../src/engine/training/corpus';
@@ -33,6 +34,25 @@ describe('dynamic evaluation', function () {
       assert.ok(after < 0.9 * before, `${before} nats before, ${after} after`);
       assert.ok(learner.distanceFromStart() > 0);
       assert.deepEqual(folder.weights.get('embed')!.data, start);
+    } finally {
+      await learner.dispose();
+    }
+  });
+
+  it('with a gradient prior measured on other text, lowers the loss of a text seen again', async () => {
+    const { folder, tokenizer, doc } = await setup();
+    const streams = files.slice(5, 9).map((f) => [tokenizer.docStartId, ...tokenizer.encode(f.text)]);
+    const { meanSquares, chunks } = await meanSquaredGradients(folder.cfg, folder.weights, streams, { chunkTokens: 64, maxChunks: 4, clipNorm: 1 });
+    assert.ok(chunks >= 8, `${chunks} chunks`);
+    const prior = decodeGradientPrior(folder.cfg, encodeGradientPrior(folder.cfg, meanSquares), 'test');
+    assert.equal(DynamicLearner.create(folder.cfg, folder.weights, tokenizer.docStartId, {}, 1, folder.weights, prior).options.lr, defaultDynamicEvalOptions(true).lr);
+    const learner = DynamicLearner.create(folder.cfg, folder.weights, tokenizer.docStartId, { lr: 1e-3, decay: 0 }, 1, folder.weights, prior);
+    try {
+      const text = doc(files[3].text.slice(0, 4000));
+      const before = (await learner.score([text])).nats;
+      await learner.learn(text);
+      const after = (await learner.score([text])).nats;
+      assert.ok(after < 0.9 * before, `${before} nats before, ${after} after`);
     } finally {
       await learner.dispose();
     }

@@ -1,5 +1,5 @@
 // CRC-32 (IEEE), as zip and PNG compute it (zlib.crc32 is newer than the Node of VS Code 1.90):
-// the check of the files the engine writes (ngramFile, memory/projectMemoryFile).
+// the check of the files the engine writes (ngram/ngramFile, memory/projectMemoryFile, model/gradientPrior).
 
 let crcTable: Uint32Array | undefined;
 
