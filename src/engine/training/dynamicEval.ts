@@ -90,6 +90,11 @@ export class DynamicLearner {
     return new DynamicLearner(cfg, start, docStartId, o, threads, current, prior);
   }
 
+  /** Whether steps are divided by the model's gradient prior (else by Adam's running moments). */
+  get hasPrior(): boolean {
+    return this.prior !== undefined;
+  }
+
   /** The current weights (views: valid until the next learn()). */
   get weights(): Weights {
     const w: Weights = new Map();

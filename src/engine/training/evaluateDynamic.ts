@@ -22,7 +22,7 @@ export interface DynamicScore extends Figures {
   readonly static: Figures;
   /** Both again with the neural cache; absent when it is off. */
   readonly withCache?: Figures & { readonly static: Figures; readonly cache: NeuralCacheOptions };
-  readonly learning: DynamicEvalOptions & { readonly steps: number; readonly stepsPerKB: number; readonly cpuSecondsPerKB: number };
+  readonly learning: DynamicEvalOptions & { readonly gradientPrior: boolean; readonly steps: number; readonly stepsPerKB: number; readonly cpuSecondsPerKB: number };
   readonly seconds: number;
 }
 
@@ -67,7 +67,7 @@ export async function evaluateDynamic(modelDir: string, files: readonly CorpusFi
     files: docs.length, chars, tokens, ...figures(nats),
     static: figures(fixed),
     ...(cache ? { withCache: { ...figures(natsCached), static: figures(fixedCached), cache } } : {}),
-    learning: { ...learner.options, steps, stepsPerKB: steps / kb, cpuSecondsPerKB: learnCpu / kb },
+    learning: { ...learner.options, gradientPrior: learner.hasPrior, steps, stepsPerKB: steps / kb, cpuSecondsPerKB: learnCpu / kb },
     seconds: (Date.now() - started) / 1000,
   };
 }

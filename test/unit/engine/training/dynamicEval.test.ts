@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { decodeGradientPrior, encodeGradientPrior, loadModelFolder } from '../../../../src/engine/model';
+import { decodeGradientPrior, encodeGradientPrior, loadModelFolder, saveModelFolder } from '../../../../src/engine/model';
 import { Tokenizer } from '../../../../src/engine/tokenizer';
 import { decayToward, defaultDynamicEvalOptions, DynamicLearner } from '../../../../src/engine/training/dynamicEval';
 import { meanSquaredGradients } from '../../../../src/engine/training/gradientStatistics';
@@ -44,7 +46,8 @@ describe('dynamic evaluation', function () {
     const streams = files.slice(5, 9).map((f) => [tokenizer.docStartId, ...tokenizer.encode(f.text)]);
     const { meanSquares, chunks } = await meanSquaredGradients(folder.cfg, folder.weights, streams, { chunkTokens: 64, maxChunks: 4, clipNorm: 1 });
     assert.ok(chunks >= 8, `${chunks} chunks`);
-    const prior = decodeGradientPrior(folder.cfg, encodeGradientPrior(folder.cfg, meanSquares), 'test');
+    const bytes = encodeGradientPrior(folder.cfg, meanSquares);
+    const prior = decodeGradientPrior(folder.cfg, bytes, 'test');
     assert.equal(DynamicLearner.create(folder.cfg, folder.weights, tokenizer.docStartId, {}, 1, folder.weights, prior).options.lr, defaultDynamicEvalOptions(true).lr);
     const learner = DynamicLearner.create(folder.cfg, folder.weights, tokenizer.docStartId, { lr: 1e-3, decay: 0 }, 1, folder.weights, prior);
     try {
@@ -56,6 +59,14 @@ describe('dynamic evaluation', function () {
     } finally {
       await learner.dispose();
     }
+    // The same prior in a model folder: eval --dynamic finds it there and learns with it.
+    const withPrior = fs.mkdtempSync(path.join(os.tmpdir(), 'prior-'));
+    saveModelFolder(withPrior, { ...folder, gradients: bytes });
+    const some = readCorpus([path.join(corpusDir, 'pino', 'docs')]).files.filter((f) => f.text.length < 20_000).slice(0, 4);
+    const result = await evaluateDynamic(withPrior, some, { cache: null, threads: 1 });
+    fs.rmSync(withPrior, { recursive: true });
+    assert.equal(result.learning.gradientPrior, true);
+    assert.ok(result.bitsPerChar < result.static.bitsPerChar, `dynamic ${result.bitsPerChar} vs static ${result.static.bitsPerChar}`);
   });
 
   it('with decay, moves back toward the starting weights when it learns nothing new', async () => {
@@ -90,6 +101,7 @@ describe('dynamic evaluation', function () {
     const result = await evaluateDynamic(dir, some, { dynamic: { lr: 1e-3, decay: 0.001 }, threads: 1 });
     assert.equal(result.files, 6);
     assert.ok(result.learning.steps > 0 && result.learning.stepsPerKB > 0);
+    assert.equal(result.learning.gradientPrior, false, 'the tiny model has no gradients.bin');
     assert.ok(result.bitsPerChar < result.static.bitsPerChar, `dynamic ${result.bitsPerChar} vs static ${result.static.bitsPerChar}`);
     // The first file is scored before anything is learned: with one file the two scores agree.
     const one = await evaluateDynamic(dir, some.slice(0, 1), { threads: 1 });
