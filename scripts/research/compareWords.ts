@@ -12,7 +12,7 @@ import type { CompletionSystem } from '../../src/engine/eval';
 import { NgramModel } from '../../src/engine/ngram/ngramModel';
 import { defaultCompleteOptions } from '../../src/engine/runtime/completeOptions';
 import { defaultEngineClientOptions, EngineClient } from '../../src/engine/runtime/engineClient';
-import { readCorpus, splitByFile } from '../../src/engine/training/corpus';
+import { splitBaseCorpus } from '../../src/engine/training/corpus';
 import { charCount, findWords, prefixLength } from '../../src/engine/text/words';
 
 /** The first k at which `system` ranks `word` top, or null. */
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   });
   if (!positionals.length) throw new Error('usage: npx tsx scripts/research/compareWords.ts [--model DIR] [--max-words-per-file N] [--worst N] FILE…');
   const corpus = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus');
-  const train = splitByFile(readCorpus([corpus], { maxFileBytes: 2 * 1024 * 1024 }).files, 0.05).train.map((f) => f.text);
+  const train = splitBaseCorpus(corpus).train.map((f) => f.text);
   const ngram = new NgramCache(NgramModel.train(train));
   const client = new EngineClient(defaultEngineClientOptions(path.resolve(__dirname, '..', '..', 'dist', 'worker.js')));
   await client.load(path.resolve(values.model!));

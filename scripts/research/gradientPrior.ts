@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { encodeGradientPrior, loadModelFolder, PRIOR_FLOOR } from '../../src/engine/model';
 import { mulberry32 } from '../../src/engine/random';
 import { languageOfPath, Tokenizer } from '../../src/engine/tokenizer';
-import { readCorpus, splitByFile } from '../../src/engine/training/corpus';
+import { splitBaseCorpus } from '../../src/engine/training/corpus';
 import { defaultDynamicEvalOptions } from '../../src/engine/training/dynamicEval';
 import { meanSquaredGradients } from '../../src/engine/training/gradientStatistics';
 
@@ -23,8 +23,8 @@ if (!values.out) throw new Error('--out FILE is required');
 (async () => {
   const folder = loadModelFolder(values.model!);
   const tokenizer = Tokenizer.fromJSON(folder.tokenizerJSON);
-  // The trainer's split (scripts/research/trainBase.ts): only files the model was trained on.
-  const { train } = splitByFile(readCorpus([values.corpus!], { maxFileBytes: 2 * 1024 * 1024 }).files, 0.05);
+  // Only files the model was trained on.
+  const { train } = splitBaseCorpus(values.corpus!);
   const rand = mulberry32(7);
   const picked = train.filter(() => rand() < Number(values.files) / train.length);
   const streams = picked.map((f) => [...tokenizer.documentStart(languageOfPath(f.path)), ...tokenizer.encode(f.text)]);

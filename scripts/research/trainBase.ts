@@ -13,7 +13,7 @@ import { CellType, initWeights, loadModelFolder, ModelConfig, ModelFolder, saveM
 import { NgramModel } from '../../src/engine/ngram/ngramModel';
 import { corpusMemoryOptions } from '../../src/engine/ngram/wordMemory';
 import { languageOfPath, Tokenizer, trainTokenizer } from '../../src/engine/tokenizer';
-import { readCorpus, splitByFile } from '../../src/engine/training/corpus';
+import { CorpusFile, splitBaseCorpus } from '../../src/engine/training/corpus';
 import { mulberry32 } from '../../src/engine/random';
 import { shuffled } from '../../src/engine/training/batches';
 import { Document } from '../../src/engine/training/evaluate';
@@ -23,7 +23,6 @@ import { defaultTrainOptions, train, TrainOptions } from '../../src/engine/train
 
 type Values = ReturnType<typeof parseOptions>['values'];
 type Log = (message: string) => void;
-type CorpusFile = ReturnType<typeof readCorpus>['files'][number];
 
 function parseOptions() {
   return parseArgs({
@@ -150,10 +149,9 @@ function openLog(file: string): Log {
 
 /** The corpus split into training and validation files (5% of each source, by hash); the validation list goes to the work folder. */
 function splitCorpus(corpusDir: string, work: string, log: Log): { trainFiles: CorpusFile[]; validFiles: CorpusFile[] } {
-  const corpus = readCorpus([corpusDir], { maxFileBytes: 2 * 1024 * 1024 });
-  const { train: trainFiles, valid: validFiles } = splitByFile(corpus.files, 0.05);
+  const { train: trainFiles, valid: validFiles, skipped } = splitBaseCorpus(corpusDir);
   fs.writeFileSync(path.join(work, 'validation-files.txt'), validFiles.map((f) => path.join(corpusDir, f.path)).join('\n') + '\n');
-  log(`corpus: ${corpus.files.length} files (skipped ${JSON.stringify(corpus.skipped)}); ${trainFiles.length} train, ${validFiles.length} validation`);
+  log(`corpus: ${trainFiles.length + validFiles.length} files (skipped ${JSON.stringify(skipped)}); ${trainFiles.length} train, ${validFiles.length} validation`);
   return { trainFiles, validFiles };
 }
 

@@ -11,7 +11,7 @@ import { NgramCache, simulate } from '../../src/engine/eval';
 import { NgramModel } from '../../src/engine/ngram/ngramModel';
 import { InProcessSystem } from '../../src/engine/eval/inProcessSystem';
 import { Engine } from '../../src/engine/runtime/engine';
-import { readCorpus, splitByFile } from '../../src/engine/training/corpus';
+import { readCorpus, splitBaseCorpus } from '../../src/engine/training/corpus';
 
 const numbers = (s: string) => s.split(',').map(Number);
 const pct = (x: number) => (100 * x).toFixed(1);
@@ -38,8 +38,7 @@ async function main(): Promise<void> {
   };
   if (values.ngram) {
     console.error('training the n-gram on the corpus…');
-    const corpus = readCorpus([`${__dirname}/../../../shared/corpus`], { maxFileBytes: 2 * 1024 * 1024 }).files;
-    const ngram = NgramModel.train(splitByFile(corpus, 0.05).train.map((f) => f.text));
+    const ngram = NgramModel.train(splitBaseCorpus(`${__dirname}/../../../shared/corpus`).train.map((f) => f.text));
     for (const unigramPrior of numbers(values['project-unigram'])) {
       for (const bigramPrior of numbers(values['project-bigram'])) {
         const r = await simulate(files, [new NgramCache(ngram, { project: { unigramPrior, bigramPrior } })], { maxWordsPerFile, session: true });

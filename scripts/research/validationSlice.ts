@@ -3,7 +3,7 @@
 //   npx tsx scripts/research/validationSlice.ts ../shared/corpus [--language TypeScript] > valid.txt
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readCorpus, splitByFile } from '../../src/engine/training/corpus';
+import { splitBaseCorpus } from '../../src/engine/training/corpus';
 import { languageOf } from '../../src/engine/training/evaluateFolder';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { language: { type: 'string' } } });
@@ -12,7 +12,7 @@ if (!corpusDir) {
   process.stderr.write('usage: npx tsx scripts/research/validationSlice.ts CORPUS_DIR [--language NAME]\n');
   process.exit(2);
 }
-const { valid } = splitByFile(readCorpus([corpusDir], { maxFileBytes: 2 * 1024 * 1024 }).files, 0.05);
+const { valid } = splitBaseCorpus(corpusDir);
 for (const f of valid) {
   if (!values.language || languageOf(f.path) === values.language) process.stdout.write(path.join(corpusDir, f.path) + '\n');
 }

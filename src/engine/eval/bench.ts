@@ -15,6 +15,7 @@ import { runTraining } from '../runtime/trainingClient';
 import { Tokenizer } from '../tokenizer';
 import { LearningBench, typingWhileLearning } from './benchLearning';
 import { readCorpus } from '../training/corpus';
+import { weightsWithMoments } from '../training/stepInputs';
 import { benchProjectMemory, ProjectMemoryBench } from './benchProjectMemory';
 
 export interface BenchOptions {
@@ -207,12 +208,7 @@ async function measureTraining(modelDir: string) {
   const B = 32;
   const T = 64;
   const session = await createSession(buildTrainStepModel(cfg, { batch: B, steps: T, clipNorm: 1, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.01 }), 2);
-  const feeds: Record<string, ort.Tensor> = {};
-  for (const [name, w] of initWeights(cfg, 1)) {
-    feeds[name] = new ort.Tensor('float32', w.data, w.dims);
-    feeds[TRAIN_IO.m(name)] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
-    feeds[TRAIN_IO.v(name)] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
-  }
+  const feeds = weightsWithMoments(initWeights(cfg, 1));
   const ids = Array.from({ length: B * T }, (_, i) => (i * 7919) % cfg.vocabSize);
   feeds[IO.tokens] = int64Tensor(ids, [B, T]);
   feeds[IO.targets] = int64Tensor(ids.map((x) => (x + 1) % cfg.vocabSize), [B, T]);

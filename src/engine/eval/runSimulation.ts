@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultCompleteOptions } from '../runtime/completeOptions';
 import { defaultEngineClientOptions, EngineClient } from '../runtime/engineClient';
-import { CorpusFile, readCorpus, splitByFile } from '../training/corpus';
+import { CorpusFile, readCorpus, splitBaseCorpus } from '../training/corpus';
 import { formatSimulationTable } from './formatSimulationTable';
 import { Frequency } from './frequency';
 import { NgramCache, NgramCacheOptions } from './ngramCache';
@@ -86,6 +86,6 @@ export async function runSimulation(run: SimulationRun): Promise<(SimulationResu
 function ngramTrainingTexts(folder?: string): string[] {
   if (folder) return readCorpus([folder]).files.map((f) => f.text);
   if (!fs.existsSync(sharedCorpus)) throw new Error(`the n-gram baseline needs training text: ${sharedCorpus} is missing (pass --ngram-train DIR)`);
-  // The same split as scripts/research/trainBase.ts, so the n-gram never sees the validation files either.
-  return splitByFile(readCorpus([sharedCorpus], { maxFileBytes: 2 * 1024 * 1024 }).files, 0.05).train.map((f) => f.text);
+  // The base model's split, so the n-gram never sees the validation files either.
+  return splitBaseCorpus(sharedCorpus).train.map((f) => f.text);
 }

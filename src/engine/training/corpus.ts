@@ -86,3 +86,13 @@ export function splitByFile<T extends { path: string }>(files: readonly T[], fra
   }
   return { train: files.filter((f) => !validSet.has(f)), valid: files.filter((f) => validSet.has(f)) };
 }
+
+/**
+ * The base model's split of its corpus (scripts/research/trainBase.ts): files up to 2 MB, 5% of each
+ * source held out. Everything that must keep off the held-out files (the n-gram baseline, the
+ * gradient prior) or read exactly them takes it from here.
+ */
+export function splitBaseCorpus(corpusDir: string): { train: CorpusFile[]; valid: CorpusFile[]; skipped: Record<string, number> } {
+  const { files, skipped } = readCorpus([corpusDir], { maxFileBytes: 2 * 1024 * 1024 });
+  return { ...splitByFile(files, 0.05), skipped };
+}

@@ -9,6 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { buildCacheScoreModel, buildScoreModel, buildTrainStepModel, ModelConfig, NeuralCacheOptions, stateSize, Weights } from '../model';
 import { createSession, int64Tensor } from '../onnx/ortSession';
 import { Document, Score, scoreDocuments, scoreGraphOf } from './evaluate';
+import { weightsWithMoments } from './stepInputs';
 
 export interface DynamicEvalOptions {
   /** Adam's step size. */
@@ -51,7 +52,7 @@ type Tensors = Record<string, ort.Tensor>;
 /** The weights being learned, their Adam moments and the starting weights they decay toward. */
 export class DynamicLearner {
   private readonly sessions = new Map<number, Promise<ort.InferenceSession>>();
-  private params: Tensors = {};
+  private params: Tensors;
   private readonly names: string[];
   private stepCount = 0;
 
@@ -65,12 +66,7 @@ export class DynamicLearner {
     private readonly prior: Weights | undefined,
   ) {
     this.names = [...start.keys()];
-    for (const name of this.names) {
-      const w = current.get(name)!;
-      this.params[name] = new ort.Tensor('float32', w.data.slice(), w.dims);
-      this.params[`m.${name}`] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
-      this.params[`v.${name}`] = new ort.Tensor('float32', prior ? prior.get(name)!.data.slice() : new Float32Array(w.data.length), w.dims);
-    }
+    this.params = weightsWithMoments(current, prior);
   }
 
   /**

@@ -4,6 +4,8 @@
 import * as ort from 'onnxruntime-node';
 import { buildTrainStepModel, ModelConfig, stateSize, Weights, weightSpecs } from '../model';
 import { createSession, int64Tensor } from '../onnx/ortSession';
+import { TRAIN_IO } from '../onnx/tensorNames';
+import { weightsWithMoments } from './stepInputs';
 
 /** Over the first `maxChunks` chunks of `chunkTokens` of each stream (start tokens included); the clipped gradients, as learning clips them. */
 export async function meanSquaredGradients(cfg: ModelConfig, weights: Weights, streams: readonly ArrayLike<number>[], o: { chunkTokens: number; maxChunks: number; clipNorm: number; threads?: number }): Promise<{ meanSquares: Weights; chunks: number }> {
@@ -11,15 +13,8 @@ export async function meanSquaredGradients(cfg: ModelConfig, weights: Weights, s
   // With β2 = 0 and a learning rate of 0, the step's new second moments are the squared gradients.
   const session = await createSession(buildTrainStepModel(cfg, { batch: 1, steps: T, clipNorm: o.clipNorm, beta1: 0, beta2: 0, eps: 1e-8, weightDecay: 0 }), o.threads ?? 1);
   const specs = weightSpecs(cfg);
-  const feeds: Record<string, ort.Tensor> = { step: new ort.Tensor('float32', Float32Array.of(1), []), lr: new ort.Tensor('float32', Float32Array.of(0), []) };
-  const sums = new Map<string, Float64Array>();
-  for (const s of specs) {
-    const w = weights.get(s.name)!;
-    feeds[s.name] = new ort.Tensor('float32', w.data, w.dims);
-    feeds[`m.${s.name}`] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
-    feeds[`v.${s.name}`] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
-    sums.set(s.name, new Float64Array(w.data.length));
-  }
+  const feeds: Record<string, ort.Tensor> = { ...weightsWithMoments(weights), step: new ort.Tensor('float32', Float32Array.of(1), []), lr: new ort.Tensor('float32', Float32Array.of(0), []) };
+  const sums = new Map(specs.map((s) => [s.name, new Float64Array(weights.get(s.name)!.data.length)]));
   let chunks = 0;
   try {
     for (const stream of streams) {
@@ -29,7 +24,7 @@ export async function meanSquaredGradients(cfg: ModelConfig, weights: Weights, s
         const out = await session.run({ ...feeds, state_in: state,
           tokens: int64Tensor(ids.slice(c * T, (c + 1) * T), [1, T]), targets: int64Tensor(ids.slice(c * T + 1, (c + 1) * T + 1), [1, T]) });
         for (const s of specs) {
-          const g2 = out[`new.v.${s.name}`].data as Float32Array;
+          const g2 = out[TRAIN_IO.updated(TRAIN_IO.v(s.name))].data as Float32Array;
           const sum = sums.get(s.name)!;
           for (let i = 0; i < g2.length; i++) sum[i] += g2[i];
         }

@@ -11,6 +11,7 @@ import { chunkAt, makeLanes, shuffled } from './batches';
 import { Checkpoint, readCheckpoint, Tensors, writeCheckpoint } from './checkpoint';
 import { Document, scoreDocuments, Scored, summarize } from './evaluate';
 import { Schedule } from './schedule';
+import { weightsWithMoments } from './stepInputs';
 
 export interface TrainOptions {
   readonly batch: number;
@@ -243,13 +244,7 @@ function epochLanes(input: TrainInput): (epoch: number) => ReturnType<typeof mak
 }
 
 function freshRun(weights: Weights): RunState {
-  const params: Tensors = {};
-  for (const [name, w] of weights) {
-    params[name] = new ort.Tensor('float32', w.data.slice(), w.dims);
-    params[TRAIN_IO.m(name)] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
-    params[TRAIN_IO.v(name)] = new ort.Tensor('float32', new Float32Array(w.data.length), w.dims);
-  }
-  return { params, step: 0, epoch: 0, chunk: 0, best: { loss: Infinity, weights, badEvals: 0 }, history: [] };
+  return { params: weightsWithMoments(weights), step: 0, epoch: 0, chunk: 0, best: { loss: Infinity, weights, badEvals: 0 }, history: [] };
 }
 
 function resumedRun(c: Checkpoint): RunState {
