@@ -59,7 +59,7 @@ describe('robustness: learning while the user works', function () {
     assert.ok(used > 0.02 * wall, `the learner did not work (${used.toFixed(2)} CPU s)`);
   });
 
-  it('a killed learner leaves the last weights it announced, whole and usable', async () => {
+  it('a killed learner leaves whole, usable weights: the last it announced, or the one it was announcing', async () => {
     const file = path.join(tempDir('killed'), 'learned.bin');
     const engine = new Engine();
     await engine.load(modelDir);
@@ -77,9 +77,12 @@ describe('robustness: learning while the user works', function () {
         const pid = learner.pid!;
         process.kill(pid, 'SIGKILL');
         await until(() => learner.pid === undefined, 10_000, 'the learner to end');
-        announced = events[events.length - 1].version;
+        const last = events[events.length - 1].version;
         const { header } = readLearnedWeights(file);
-        assert.equal(header.version, announced, `killed after ${killAfterMs} ms`);
+        // The file is whole: the last version announced, or the next one when the kill came after
+        // its write and before its announcement reached us.
+        assert.ok(header.version === last || header.version === last + 1, `killed after ${killAfterMs} ms: file version ${header.version}, last announced ${last}`);
+        announced = header.version;
         assert.deepEqual(engine.useWeights(await engine.prepareWeights(file)), { version: announced });
         await learners.pop()!.dispose();
       }
