@@ -175,6 +175,9 @@ export interface MemoryAnswer {
 /** How the memory mixes with the rest: its share grows with the project, s = maxShare·N / (N + prior). */
 export interface ProjectMixing {
   readonly maxShare: number;
+  /** maxShare while the network completes with weights it learned from the project (runtime/learnProcess):
+   *  it then knows part of what the counts hold. */
+  readonly learnedShare: number;
   /** Tokens at which the project takes half of maxShare. */
   readonly prior: number;
   /** φ: the current file's folder's share of the unigram. */
@@ -185,9 +188,11 @@ export interface ProjectMixing {
  * maxShare from session simulations of the tuning projects (scripts/research/tuneProject.ts: 0.25, 0.5, 0.75
  * saved 55.3, 55.9, 55.4% of keystrokes; README, Results), never the report projects; the prior is
  * a choice, not tuned; the folder's share made no difference there (0, 0.5, 0.8 within 0.1 point).
+ * learnedShare likewise, with learning (`simulate --session --learn`): 0.25, 0.35, 0.5 saved 58.79,
+ * 59.00, 58.75%.
  */
 export function defaultProjectMixing(): ProjectMixing {
-  return { maxShare: 0.5, prior: 2000, folderShare: 0.5 };
+  return { maxShare: 0.5, learnedShare: 0.35, prior: 2000, folderShare: 0.5 };
 }
 
 export class ProjectCounts {
@@ -427,8 +432,9 @@ export class ProjectCounts {
    * The memory's words that continue `typed` after the last tokens `history` (oldest first), for a
    * file at `path` (its folder nests above the project), as the mixture's part (see MemoryAnswer).
    */
-  query(history: readonly string[], typed: string, path: string, limit: number, mixing: ProjectMixing): MemoryAnswer {
-    const share = this.all > 0 ? (mixing.maxShare * this.all) / (this.all + mixing.prior) : 0;
+  query(history: readonly string[], typed: string, path: string, limit: number, mixing: ProjectMixing, learned = false): MemoryAnswer {
+    const maxShare = learned ? mixing.learnedShare : mixing.maxShare;
+    const share = this.all > 0 ? (maxShare * this.all) / (this.all + mixing.prior) : 0;
     if (share === 0) return { words: [], total: 0, modelWeight: 1, weight: () => 0 };
     const v = history.length >= 1 ? this.vocab.find(history[history.length - 1]) : -1;
     const u = history.length >= 2 ? this.vocab.find(history[history.length - 2]) : -1;

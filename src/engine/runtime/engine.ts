@@ -125,7 +125,7 @@ export class Engine {
       cacheFor: (typed) => nestAll([
         documentScope(cache, typed, this.options.cachePriors, wanted),
         openDocumentsScope(others, typed, this.options.openDocuments, wanted),
-        project.query(cache.history(), typed, path, wanted, this.projectMixing),
+        project.query(cache.history(), typed, path, wanted, this.projectMixing, lm.version > 0),
       ], wanted, 2),
       memoryFor: memory && ((prefix) => memory.query(cache.history(), prefix, wanted)),
       memo: this.memo,

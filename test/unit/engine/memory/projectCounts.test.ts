@@ -134,6 +134,19 @@ describe('ProjectCounts', () => {
     assert.equal(memory.query([], 'makeWidget', 'lib/new.js', 10, mixing).words.length, 0, 'never the typed word itself');
   });
 
+  it('takes the smaller share while the network completes with weights learned from the project', () => {
+    const memory = new ProjectCounts();
+    memory.setText('lib/a.js', 'function makeWidget() { return buildWidget(); }\nmakeWidget();\n');
+    const mixing = { ...defaultProjectMixing(), maxShare: 0.5, learnedShare: 0.25 };
+    const base = memory.query([], 'ma', 'lib/new.js', 10, mixing);
+    const learned = memory.query([], 'ma', 'lib/new.js', 10, mixing, true);
+    assert.deepEqual(learned.words.map((w) => w.word), base.words.map((w) => w.word));
+    // The share scales every weight and the total alike; the model gets the rest.
+    assert.ok(Math.abs(learned.total - base.total / 2) < 1e-12, `${learned.total} vs ${base.total}`);
+    assert.ok(Math.abs(learned.words[0].weight - base.words[0].weight / 2) < 1e-12);
+    assert.ok(Math.abs(1 - learned.modelWeight - (1 - base.modelWeight) / 2) < 1e-12);
+  });
+
   it('counts per family the files whose code (not comments, not strings) uses a word, exactly through save, delete and rename', () => {
     const memory = new ProjectCounts();
     memory.setText('src/a.ts', 'export const ledgerTotal = 1; // Catherine\nconst s = "Captain";\n');
