@@ -175,8 +175,8 @@ export interface MemoryAnswer {
 /** How the memory mixes with the rest: its share grows with the project, s = maxShare·N / (N + prior). */
 export interface ProjectMixing {
   readonly maxShare: number;
-  /** maxShare while the network completes with weights it learned from the project (runtime/learnProcess):
-   *  it then knows part of what the counts hold. */
+  /** The engine's maxShare while the network completes with weights it learned from the project
+   *  (runtime/learnProcess): it then knows part of what the counts hold. */
   readonly learnedShare: number;
   /** Tokens at which the project takes half of maxShare. */
   readonly prior: number;
@@ -432,9 +432,8 @@ export class ProjectCounts {
    * The memory's words that continue `typed` after the last tokens `history` (oldest first), for a
    * file at `path` (its folder nests above the project), as the mixture's part (see MemoryAnswer).
    */
-  query(history: readonly string[], typed: string, path: string, limit: number, mixing: ProjectMixing, learned = false): MemoryAnswer {
-    const maxShare = learned ? mixing.learnedShare : mixing.maxShare;
-    const share = this.all > 0 ? (maxShare * this.all) / (this.all + mixing.prior) : 0;
+  query(history: readonly string[], typed: string, path: string, limit: number, mixing: ProjectMixing): MemoryAnswer {
+    const share = this.all > 0 ? (mixing.maxShare * this.all) / (this.all + mixing.prior) : 0;
     if (share === 0) return { words: [], total: 0, modelWeight: 1, weight: () => 0 };
     const v = history.length >= 1 ? this.vocab.find(history[history.length - 1]) : -1;
     const u = history.length >= 2 ? this.vocab.find(history[history.length - 2]) : -1;

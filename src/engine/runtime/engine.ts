@@ -116,6 +116,7 @@ export class Engine {
     const others = this.otherDocumentCaches(doc);
     const project = this.project.memory;
     const path = this.projectPath(doc);
+    const mixing = lm.version > 0 ? { ...this.projectMixing, maxShare: this.projectMixing.learnedShare } : this.projectMixing;
     const seenInCode = (word: string, family: CodeFamily) =>
       cache.codeCount(word) > 0 || others.some((c) => c.family === family && c.codeCount(word) > 0) || project.codeCount(family, word) > 0;
     const allows = options.languageWordsOnly && this.languageWords ? languageFilter(this.languageWords, state.language, cache.endsInCommentOrString(), options.maxItems, seenInCode) : undefined;
@@ -125,7 +126,7 @@ export class Engine {
       cacheFor: (typed) => nestAll([
         documentScope(cache, typed, this.options.cachePriors, wanted),
         openDocumentsScope(others, typed, this.options.openDocuments, wanted),
-        project.query(cache.history(), typed, path, wanted, this.projectMixing, lm.version > 0),
+        project.query(cache.history(), typed, path, wanted, mixing),
       ], wanted, 2),
       memoryFor: memory && ((prefix) => memory.query(cache.history(), prefix, wanted)),
       memo: this.memo,

@@ -134,12 +134,12 @@ describe('ProjectCounts', () => {
     assert.equal(memory.query([], 'makeWidget', 'lib/new.js', 10, mixing).words.length, 0, 'never the typed word itself');
   });
 
-  it('takes the smaller share while the network completes with weights learned from the project', () => {
+  it('scales its weights, its total and the model\'s share by maxShare (the engine\'s learnedShare is one)', () => {
     const memory = new ProjectCounts();
     memory.setText('lib/a.js', 'function makeWidget() { return buildWidget(); }\nmakeWidget();\n');
-    const mixing = { ...defaultProjectMixing(), maxShare: 0.5, learnedShare: 0.25 };
+    const mixing = { ...defaultProjectMixing(), maxShare: 0.5 };
     const base = memory.query([], 'ma', 'lib/new.js', 10, mixing);
-    const learned = memory.query([], 'ma', 'lib/new.js', 10, mixing, true);
+    const learned = memory.query([], 'ma', 'lib/new.js', 10, { ...mixing, maxShare: 0.25 });
     assert.deepEqual(learned.words.map((w) => w.word), base.words.map((w) => w.word));
     // The share scales every weight and the total alike; the model gets the rest.
     assert.ok(Math.abs(learned.total - base.total / 2) < 1e-12, `${learned.total} vs ${base.total}`);
