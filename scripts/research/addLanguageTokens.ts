@@ -16,7 +16,7 @@ function main(): void {
   const { cfg, weights } = extendVocabulary(folder.cfg, folder.weights, LANGUAGES.length, tokenizer.docStartId);
   const { created: _created, training: _training, metrics: _metrics, ...rest } = folder.meta;
   saveModelFolder(to, {
-    cfg, weights, tokenizerJSON: extended.toJSON(), words: folder.words,
+    cfg, weights, tokenizerJSON: extended.toJSON(), words: folder.words, kindWords: folder.kindWords,
     meta: { ...rest, parent: path.resolve(from), training: { languageTokens: 'added, rows copied from <|doc|>, not trained yet' } },
   });
   process.stderr.write(`saved ${path.resolve(to)}: vocabulary ${folder.cfg.vocabSize} -> ${cfg.vocabSize} (${LANGUAGES.length} language tokens)\n`);

@@ -1,7 +1,7 @@
 // `npm run train:base -- CORPUS [options]`: trains the bundled base model from scratch with a fixed
 // seed: tokenizer, then model, resumable from its checkpoint (a run can take more than one sitting).
 // Run it in the background with a log; the finished model folder replaces media/models/base.
-// With --words-only it rebuilds just the folder's word memory (words.bin) from the training files.
+// With --words-only it rebuilds just the folder's word memories (words.bin, words.<kind>.bin) from the training files.
 // With --init DIR it continues training the model folder DIR (its sizes and tokenizer; with language
 // tokens when its tokenizer has them, see scripts/research/addLanguageTokens.ts) instead of starting
 // anew; --export-best saves the best weights of the checkpoint in --work to --out without training.
@@ -9,10 +9,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CellType, initWeights, loadModelFolder, ModelConfig, ModelFolder, saveModelFolder, Weights } from '../../src/engine/model';
+import { CellType, initWeights, KindWords, kindWordsFile, loadModelFolder, MODEL_FILES, ModelConfig, ModelFolder, saveModelFolder, Weights } from '../../src/engine/model';
 import { NgramModel } from '../../src/engine/ngram/ngramModel';
-import { corpusMemoryOptions } from '../../src/engine/ngram/wordMemory';
-import { languageOfPath, Tokenizer, trainTokenizer } from '../../src/engine/tokenizer';
+import { corpusMemoryOptions, kindMemoryOptions } from '../../src/engine/ngram/wordMemory';
+import type { NgramOptions } from '../../src/engine/ngram/ngramEstimate';
+import { Language, languageOfPath, Tokenizer, trainTokenizer, WORD_MEMORY_KINDS, WordMemoryKind } from '../../src/engine/tokenizer';
 import { CorpusFile, splitBaseCorpus } from '../../src/engine/training/corpus';
 import { mulberry32 } from '../../src/engine/random';
 import { shuffled } from '../../src/engine/training/batches';
@@ -47,7 +48,7 @@ function parseOptions() {
       patience: { type: 'string', default: '4' },
       // Candidate runs (the model card's size table): report the validation slice, skip the rest.
       'slice-only': { type: 'boolean', default: false },
-      // Rebuild only the word memory (words.bin) of the model folder in --out, from the same training files.
+      // Rebuild only the word memories of the model folder in --out, from the same training files.
       'words-only': { type: 'boolean', default: false },
       // Continue training this model folder (the sizes flags are then ignored).
       init: { type: 'string' },
@@ -75,7 +76,8 @@ async function main(): Promise<void> {
   const { trainFiles, validFiles } = splitCorpus(corpusDir, work, log);
   if (values['words-only']) {
     const folder = loadModelFolder(modelDir);
-    saveModelFolder(modelDir, { ...folder, meta: { ...folder.meta, wordMemory: { ...corpusMemoryOptions(), files: trainFiles.length } }, words: rememberWords(trainFiles, log) });
+    const { wordMemory, ...memories } = rememberWords(trainFiles, log);
+    saveModelFolder(modelDir, { ...folder, meta: { ...folder.meta, wordMemory }, ...memories });
     log(`saved ${modelDir} with a new word memory`);
     return;
   }
@@ -118,13 +120,14 @@ async function saveScored(
   saveModelFolder(tmpDir, { cfg, weights, tokenizerJSON: tokenizer.toJSON() });
   const validation = await evaluateFolder(tmpDir, validFiles, { byLanguage: true, threads: run.options.threads });
   fs.writeFileSync(path.join(work, 'validation.json'), JSON.stringify(validation, null, 2));
+  const { wordMemory, ...memories } = init?.words ? { words: init.words, kindWords: init.kindWords, wordMemory: init.meta.wordMemory } : rememberWords(trainFiles, log);
   saveModelFolder(modelDir, {
     cfg,
     weights,
     tokenizerJSON: tokenizer.toJSON(),
-    words: init?.words ?? rememberWords(trainFiles, log),
+    ...memories,
     meta: {
-      wordMemory: init?.meta.wordMemory ?? { ...corpusMemoryOptions(), files: trainFiles.length },
+      wordMemory,
       name: 'recurrent-base',
       created: new Date().toISOString(),
       parent: run.initDir ? path.resolve(run.initDir) : null,
@@ -155,12 +158,22 @@ function splitCorpus(corpusDir: string, work: string, log: Log): { trainFiles: C
   return { trainFiles, validFiles };
 }
 
-/** The word memory (words.bin) of the training files. */
-function rememberWords(trainFiles: readonly CorpusFile[], log: Log): Uint8Array {
-  const t0 = Date.now();
-  const words = NgramModel.train(trainFiles.map((f) => f.text), corpusMemoryOptions()).encode();
-  log(`word memory: ${(words.length / 1e6).toFixed(1)} MB in ${Math.round((Date.now() - t0) / 1000)} s`);
-  return words;
+/** The word memories of the training files: words.bin of all of them, words.<kind>.bin of each kind's; and model.json's account of them. */
+function rememberWords(trainFiles: readonly CorpusFile[], log: Log): { words: Uint8Array; kindWords: KindWords; wordMemory: Record<string, unknown> } {
+  const remember = (files: readonly CorpusFile[], name: string, options: NgramOptions) => {
+    const t0 = Date.now();
+    const words = NgramModel.train(files.map((f) => f.text), options).encode();
+    log(`${name}: ${(words.length / 1e6).toFixed(2)} MB from ${files.length} files in ${Math.round((Date.now() - t0) / 1000)} s`);
+    return words;
+  };
+  const kindWords: KindWords = {};
+  const kinds: Record<string, unknown> = {};
+  for (const [kind, languages] of Object.entries(WORD_MEMORY_KINDS) as [WordMemoryKind, readonly Language[]][]) {
+    const files = trainFiles.filter((f) => languages.includes(languageOfPath(f.path)));
+    kindWords[kind] = remember(files, kindWordsFile(kind), kindMemoryOptions());
+    kinds[kind] = { ...kindMemoryOptions(), languages, files: files.length };
+  }
+  return { words: remember(trainFiles, MODEL_FILES.words, corpusMemoryOptions()), kindWords, wordMemory: { ...corpusMemoryOptions(), files: trainFiles.length, kinds } };
 }
 
 /** The tokenizer of the --init folder, whose training continues. */

@@ -5,11 +5,13 @@ import { defaultCompleteOptions } from '../runtime/completeOptions';
 import type { Engine } from '../runtime/engine';
 import type { ProjectMixing } from '../memory/projectCounts';
 import type { CompletionSystem } from './completionSystem';
+import { Language, languageOfPath } from '../tokenizer/language';
 
 export class InProcessSystem implements CompletionSystem {
   readonly name = 'recurrent';
   private doc = '';
   private text = '';
+  private language: Language = 'other';
 
   constructor(private readonly engine: Engine, private readonly mixing: Partial<ProjectMixing> = {}) {}
 
@@ -17,6 +19,8 @@ export class InProcessSystem implements CompletionSystem {
     if (this.doc) this.engine.close(this.doc);
     this.doc = `tune:///${path}`;
     this.text = '';
+    // As the editor tells it (and recurrentSystem): the language token, its word memory, its filter.
+    this.language = languageOfPath(path);
   }
 
   async startProject(): Promise<void> {
@@ -30,7 +34,7 @@ export class InProcessSystem implements CompletionSystem {
 
   async rank(before: string, _typed: string, limit: number): Promise<string[]> {
     const keep = commonPrefixLength(this.text, before);
-    const result = await this.engine.complete(this.doc, { keep, append: before.slice(keep), length: before.length }, { ...defaultCompleteOptions(), maxItems: limit });
+    const result = await this.engine.complete(this.doc, { keep, append: before.slice(keep), length: before.length, language: this.language }, { ...defaultCompleteOptions(), maxItems: limit });
     this.text = before;
     return result.items.map((i) => i.word);
   }

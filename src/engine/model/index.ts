@@ -4,6 +4,6 @@ export { Weights, WeightSpec, weightSpecs, initWeights, checkWeights } from './w
 export { buildStepModel, buildSearchStepModel, SearchHeads, buildAdvanceModel, buildScoreModel, buildCacheScoreModel, readWeights } from './inferenceGraphs';
 export { CACHE_IO, CacheKey, cacheKeySize, defaultNeuralCache, NeuralCacheOptions } from './cacheGraphs';
 export { buildTrainStepModel, TrainStepOptions, trainStepFlopsPerToken } from './trainStep';
-export { saveModelFolder, loadModelFolder, tokenizerVocabSize, ModelFolder, ModelMeta, MODEL_FILES } from './modelFolder';
+export { saveModelFolder, loadModelFolder, tokenizerVocabSize, ModelFolder, ModelMeta, MODEL_FILES, kindWordsFile, KindWords } from './modelFolder';
 export { extendVocabulary } from './extendVocabulary';
 export { encodeGradientPrior, decodeGradientPrior, gradientPriorOf, PRIOR_FLOOR } from './gradientPrior';

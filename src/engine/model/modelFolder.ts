@@ -1,6 +1,7 @@
 // The model folder (docs/architecture.md §3): model.onnx (the step graph with its weights), tokenizer.json
 // (Hugging Face format) and model.json (config, provenance, metrics), and optionally words.bin
-// (the word memory, ngram/wordMemory) and gradients.bin (dynamic evaluation's prior,
+// (the word memory, ngram/wordMemory) with words.<kind>.bin beside it (the memory of one kind of
+// text, tokenizer/language WORD_MEMORY_KINDS), and gradients.bin (dynamic evaluation's prior,
 // model/gradientPrior). Written atomically; loading checks that
 // the first three agree and names the faulty file when they do not.
 import * as fs from 'node:fs';
@@ -8,8 +9,17 @@ import * as path from 'node:path';
 import { buildStepModel, readWeights } from './inferenceGraphs';
 import { checkConfig, ModelConfig } from './modelConfig';
 import { Weights } from './weights';
+import { WORD_MEMORY_KINDS, WordMemoryKind } from '../tokenizer';
 
 export const MODEL_FILES = { onnx: 'model.onnx', tokenizer: 'tokenizer.json', info: 'model.json', words: 'words.bin', gradients: 'gradients.bin' } as const;
+
+/** The file of the word memory of one kind of text. */
+export function kindWordsFile(kind: WordMemoryKind): string {
+  return `words.${kind}.bin`;
+}
+
+/** The word memories of kinds of text, as read or to write (each decoded by its user). */
+export type KindWords = Partial<Record<WordMemoryKind, Uint8Array>>;
 
 /** model.json beyond the config: provenance and results, free-form below the top level. */
 export interface ModelMeta {
@@ -28,6 +38,8 @@ export interface ModelFolder {
   meta: ModelMeta;
   /** words.bin as read (decoded by its user), if the folder has it. */
   words?: Uint8Array;
+  /** words.<kind>.bin as read, for the kinds the folder has. */
+  kindWords?: KindWords;
   /** gradients.bin as read (decoded by the learner), if the folder has it. */
   gradients?: Uint8Array;
 }
@@ -102,8 +114,8 @@ function recoverInterruptedSave(dir: string): void {
  * everything goes to a sibling temp folder (fsynced), then the old folder is renamed away and the
  * new one renamed in. On any failure the previous folder stays as it was.
  */
-export function saveModelFolder(dir: string, folder: { cfg: ModelConfig; weights: Weights; tokenizerJSON: unknown; meta?: ModelMeta; words?: Uint8Array; gradients?: Uint8Array }): void {
-  const { cfg, weights, tokenizerJSON, meta = {}, words, gradients } = folder;
+export function saveModelFolder(dir: string, folder: { cfg: ModelConfig; weights: Weights; tokenizerJSON: unknown; meta?: ModelMeta; words?: Uint8Array; kindWords?: KindWords; gradients?: Uint8Array }): void {
+  const { cfg, weights, tokenizerJSON, meta = {}, words, kindWords = {}, gradients } = folder;
   checkConfig(cfg);
   checkTokenizer(tokenizerJSON, cfg, 'the tokenizer');
   const onnx = buildStepModel(cfg, weights); // also checks the weights against the config
@@ -126,6 +138,7 @@ export function saveModelFolder(dir: string, folder: { cfg: ModelConfig; weights
     writeFileSynced(path.join(tmp, MODEL_FILES.tokenizer), JSON.stringify(tokenizerJSON));
     writeFileSynced(path.join(tmp, MODEL_FILES.info), JSON.stringify(info, null, 2) + '\n');
     if (words) writeFileSynced(path.join(tmp, MODEL_FILES.words), words);
+    for (const [kind, bytes] of Object.entries(kindWords) as [WordMemoryKind, Uint8Array][]) writeFileSynced(path.join(tmp, kindWordsFile(kind)), bytes);
     if (gradients) writeFileSynced(path.join(tmp, MODEL_FILES.gradients), gradients);
     fsyncDir(tmp);
     let old: string | null = null;
@@ -199,5 +212,10 @@ export function loadModelFolder(dir: string): ModelFolder {
 
   const meta: ModelMeta = Object.fromEntries(Object.entries(info).filter(([k]) => k !== 'format' && !(CONFIG_KEYS as readonly string[]).includes(k)));
   const optional = (name: string) => (fs.existsSync(path.join(abs, name)) ? new Uint8Array(readFile(abs, name)) : undefined);
-  return { cfg: read.cfg, weights: read.weights, onnx, tokenizerJSON, meta, words: optional(MODEL_FILES.words), gradients: optional(MODEL_FILES.gradients) };
+  const kindWords: KindWords = {};
+  for (const kind of Object.keys(WORD_MEMORY_KINDS) as WordMemoryKind[]) {
+    const bytes = optional(kindWordsFile(kind));
+    if (bytes) kindWords[kind] = bytes;
+  }
+  return { cfg: read.cfg, weights: read.weights, onnx, tokenizerJSON, meta, words: optional(MODEL_FILES.words), kindWords, gradients: optional(MODEL_FILES.gradients) };
 }

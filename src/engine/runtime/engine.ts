@@ -30,7 +30,7 @@ export interface EngineOptions {
   readonly maxDocuments: number;
   readonly cachePriors: CachePriors;
   /** The word search's budget. */
-  readonly search: Pick<SearchOptions, 'beamWidth' | 'maxSteps' | 'maxDocumentWords' | 'memoryWeight'>;
+  readonly search: Pick<SearchOptions, 'beamWidth' | 'maxSteps' | 'maxDocumentWords' | 'memoryWeight' | 'kindMemoryShare'>;
   /** The neural cache that completion and scores mix in; null: the network alone. */
   readonly neuralCache: NeuralCacheOptions | null;
   readonly openDocuments: OpenDocumentsPriors;
@@ -56,9 +56,9 @@ export class Engine {
   private readonly languageWords?: LanguageWordLists;
 
   constructor(options: Partial<EngineOptions> = {}) {
-    const { beamWidth, maxSteps, maxDocumentWords, memoryWeight } = defaultSearchOptions();
+    const { beamWidth, maxSteps, maxDocumentWords, memoryWeight, kindMemoryShare } = defaultSearchOptions();
     this.options = {
-      maxDocuments: 64, cachePriors: defaultCachePriors(), search: { beamWidth, maxSteps, maxDocumentWords, memoryWeight }, neuralCache: defaultNeuralCache(),
+      maxDocuments: 64, cachePriors: defaultCachePriors(), search: { beamWidth, maxSteps, maxDocumentWords, memoryWeight, kindMemoryShare }, neuralCache: defaultNeuralCache(),
       openDocuments: defaultOpenDocumentsPriors(), projectMixing: defaultProjectMixing(), idle: () => new Promise((resolve) => setImmediate(resolve)),
       ...options,
     };
@@ -128,7 +128,7 @@ export class Engine {
         openDocumentsScope(others, typed, this.options.openDocuments, wanted),
         project.query(cache.history(), typed, path, wanted, mixing),
       ], wanted, 2),
-      memoryFor: memory && ((prefix) => memory.query(cache.history(), prefix, wanted)),
+      memoryFor: memory && ((prefix) => memory.query(cache.history(), prefix, wanted, state.language, search.kindMemoryShare)),
       memo: this.memo,
       allows,
       signal,

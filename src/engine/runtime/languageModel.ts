@@ -9,8 +9,8 @@
 import * as path from 'node:path';
 import { isIdentifierByte } from '../text/identifier';
 import * as ort from 'onnxruntime-node';
-import { buildAdvanceModel, buildCacheScoreModel, buildScoreModel, buildSearchStepModel, CACHE_IO, checkWeights, defaultNeuralCache, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, NeuralCacheOptions, stateSize, Weights } from '../model';
-import { Tokenizer } from '../tokenizer';
+import { buildAdvanceModel, buildCacheScoreModel, buildScoreModel, buildSearchStepModel, CACHE_IO, checkWeights, defaultNeuralCache, kindWordsFile, loadModelFolder, MODEL_FILES, ModelConfig, ModelMeta, NeuralCacheOptions, stateSize, Weights } from '../model';
+import { Tokenizer, WordMemoryKind } from '../tokenizer';
 import { createSession, int64Tensor } from '../onnx/ortSession';
 import { IO } from '../onnx/tensorNames';
 import { ScoreGraph, scoreGraphOf } from '../training/evaluate';
@@ -45,7 +45,7 @@ export class LanguageModel {
     readonly tokenizer: Tokenizer,
     readonly meta: ModelMeta,
     readonly tokens: TokenTables,
-    /** The folder's word memory (words.bin), if it has one. */
+    /** The folder's word memory (words.bin, and words.<kind>.bin beside it), if it has one. */
     readonly memory: WordMemory | undefined,
     private stepSession: ort.InferenceSession,
     private advanceSession: ort.InferenceSession,
@@ -73,7 +73,8 @@ export class LanguageModel {
     }
     const tokens = tokenTables(tokenizer);
     const where = (name: string) => path.join(path.resolve(dir), name);
-    const memory = folder.words && new WordMemory(NgramModel.decode(folder.words, where(MODEL_FILES.words)));
+    const kinds = new Map(Object.entries(folder.kindWords ?? {}).map(([kind, bytes]) => [kind as WordMemoryKind, NgramModel.decode(bytes, where(kindWordsFile(kind as WordMemoryKind)))]));
+    const memory = folder.words && new WordMemory(NgramModel.decode(folder.words, where(MODEL_FILES.words)), kinds);
     const [step, advance, score] = await createSessions(folder.cfg, folder.weights, tokens, scoreThreads, neuralCache);
     return new LanguageModel(dir, folder.cfg, tokenizer, folder.meta ?? {}, tokens, memory, step, advance, score, scoreThreads, neuralCache);
   }

@@ -49,6 +49,19 @@ export function languageOfDocument(languageId: string | undefined, file: string 
   return byId !== 'other' || !file ? byId : languageOfPath(file);
 }
 
+/**
+ * Kinds of text with a word memory of their own beside the one of all the training text
+ * (`words.<kind>.bin`, ngram/wordMemory): the words and phrases of prose are not those of code.
+ */
+export const WORD_MEMORY_KINDS = { prose: ['markdown', 'text'] } as const satisfies Record<string, readonly Language[]>;
+export type WordMemoryKind = keyof typeof WORD_MEMORY_KINDS;
+
+/** The kind of word memory a document of `language` draws on first, if any. */
+export function wordMemoryKindOf(language: Language): WordMemoryKind | undefined {
+  for (const [kind, languages] of Object.entries(WORD_MEMORY_KINDS) as [WordMemoryKind, readonly Language[]][]) if (languages.includes(language)) return kind;
+  return undefined;
+}
+
 export function isLanguage(s: unknown): s is Language {
   return typeof s === 'string' && (LANGUAGES as readonly string[]).includes(s);
 }

@@ -82,6 +82,7 @@ export async function fineTune(request: FineTuneRequest, onProgress?: (p: FineTu
     tokenizerJSON: base.tokenizerJSON,
     // The workspace's words are the project memory's (runtime/projectMemory), always current: not the model's.
     words: base.words,
+    kindWords: base.kindWords,
     // The base's gradient statistics: fine-tuning moves the weights a little, not the scale of their gradients.
     gradients: base.gradients,
     meta: {

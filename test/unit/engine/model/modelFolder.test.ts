@@ -51,6 +51,16 @@ describe('model folder', () => {
     assert.equal(loadModelFolder(dir).words, undefined);
   });
 
+  it('carries the word memories of kinds of text beside it', () => {
+    const words = Uint8Array.from([1, 2, 3]);
+    const prose = Uint8Array.from([4, 5]);
+    saveModelFolder(dir, { cfg, weights: noisyWeights(cfg, 1), tokenizerJSON: tokenizer(6), words, kindWords: { prose } });
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['model.json', 'model.onnx', 'tokenizer.json', 'words.bin', 'words.prose.bin']);
+    assert.deepEqual(loadModelFolder(dir).kindWords, { prose });
+    save(2);
+    assert.deepEqual(loadModelFolder(dir).kindWords, {});
+  });
+
   it('replaces an existing folder and leaves no temporary siblings', () => {
     save(1);
     fs.writeFileSync(path.join(dir, 'stale.txt'), 'x');

@@ -38,6 +38,26 @@ describe('WordMemory', function () {
     }
   });
 
+  it("mixes in its kind's memory for a prose document, and only there", () => {
+    const prose = NgramModel.train(['the total of the tour was told to the town.\n'.repeat(3)], { order: 3, minCount: 1, pruneBelow: 1 });
+    const memory = new WordMemory(corpus, new Map([['prose', prose]]));
+    const history = ['of', 'the'];
+    const all = new WordMemory(corpus).query(history, 'to', 10);
+    for (const language of ['typescript', 'other'] as const) assert.deepEqual(memory.query(history, 'to', 10, language, 0.75).words, all.words);
+    for (const language of ['markdown', 'text'] as const) {
+      const q = memory.query(history, 'to', 10, language, 0.75);
+      const own = new WordMemory(prose).query(history, 'to', 10);
+      // Words of either memory, by the mixture, which sums as its parts do.
+      for (const word of ['tour', 'told', 'town', 'total', 'totem', 'totalize']) {
+        assert.ok(Math.abs(q.prob(word) - (0.75 * own.prob(word) + 0.25 * all.prob(word))) < 1e-12, word);
+      }
+      assert.ok(Math.abs(q.total - (0.75 * own.total + 0.25 * all.total)) < 1e-12);
+      assert.ok(q.words.some((w) => w.word === 'tour') && q.words.some((w) => w.word === 'totem'));
+      for (let i = 1; i < q.words.length; i++) assert.ok(q.words[i - 1].p >= q.words[i].p);
+      for (const w of q.words) assert.equal(w.p, q.prob(w.word));
+    }
+  });
+
   it('completes with a word the model folder remembers though neither the document nor the network knows it', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recurrent-memory-'));
     try {
@@ -56,6 +76,28 @@ describe('WordMemory', function () {
       };
       assert.equal((await ask(dir))[0], 'zqxWidgetFactory');
       assert.ok(!(await ask(await tinyModelDir())).includes('zqxWidgetFactory'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("offers a prose document its kind's memory's words, and code not", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recurrent-memory-'));
+    try {
+      for (const name of fs.readdirSync(await tinyModelDir())) fs.copyFileSync(path.join(await tinyModelDir(), name), path.join(dir, name));
+      fs.writeFileSync(path.join(dir, 'words.bin'), NgramModel.train(['const app = express();\n'.repeat(5)], { order: 3, minCount: 1 }).encode());
+      fs.writeFileSync(path.join(dir, 'words.prose.bin'), NgramModel.train(['Read the zqxHandbook first.\n'.repeat(5)], { order: 3, minCount: 1 }).encode());
+      const typed = 'Please read the zqx';
+      const engine = new Engine();
+      try {
+        await engine.load(dir);
+        const ask = async (doc: string, language: 'markdown' | 'typescript') =>
+          (await engine.complete(doc, { keep: 0, append: typed, length: typed.length, language }, defaultCompleteOptions())).items.map((i) => i.word);
+        assert.equal((await ask('notes.md', 'markdown'))[0], 'zqxHandbook');
+        assert.ok(!(await ask('notes.ts', 'typescript')).includes('zqxHandbook'));
+      } finally {
+        await engine.dispose();
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
