@@ -5,7 +5,7 @@
 // text. Passes: `merged` (everything on, as shipped), `service` (Recurrent off: the language
 // service, or VS Code's word-based suggestions where there is none), `ours` (the other providers
 // off). Run on demand, not by npm test:
-//   npx tsx scripts/research/measureEditor.mjs --set tune|report [--per-language 40] [--passes merged,service,ours]
+//   npx tsx scripts/research/measureEditor.mjs --set tune|report|confirm [--per-language 40] [--passes merged,service,ours]
 //     [--languages typescript,python,go,rust,markdown,plaintext] [--vsix FILE] [--out runs/editor-….jsonl]
 //   npx tsx scripts/research/measureEditor.mjs --summarize runs/editor-….jsonl     (the tables again, from the observations)
 // Prints a table per pass and writes every observation as a JSON line.
@@ -59,8 +59,13 @@ function listFiles(dir, ext, limit = 40) {
 }
 
 function sourcesFor(set) {
-  const dirs = projectDirs(set);
   const nm = (p) => join(repoRoot, 'node_modules', p);
+  if (set === 'confirm') {
+    // A second report set, measured to confirm a choice made after reading the report set's
+    // observations (so that its figures are not the only ones): READMEs of packages the corpus lacks.
+    return { markdown: ['fast-check', 'yauzl', 'diff', 'workerpool'].map((p) => nm(`${p}/README.md`)) };
+  }
+  const dirs = projectDirs(set);
   const doc = (p) => `/usr/share/doc/${p}`;
   if (set === 'tune') {
     return {
