@@ -10,6 +10,7 @@ import { simulate } from '../../src/engine/eval';
 import { InProcessSystem } from '../../src/engine/eval/inProcessSystem';
 import { Engine } from '../../src/engine/runtime/engine';
 import { defaultSearchOptions } from '../../src/engine/runtime/wordSearch';
+import { KIND_SHARE } from '../../src/engine/ngram/wordMemory';
 import { CachePriors } from '../../src/engine/text/cacheMixture';
 
 async function main(): Promise<void> {
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
       bigram: { type: 'string', default: '8,32,128' },
       memory: { type: 'string', default: String(defaultSearchOptions().memoryWeight) },
       // In prose files, the prose memory's share of the word memory (ngram/wordMemory).
-      'kind-share': { type: 'string', default: String(defaultSearchOptions().kindMemoryShare) },
+      'kind-share': { type: 'string', default: String(KIND_SHARE) },
       // The search's budget, as beamWidth,maxSteps,maxDocumentWords (the engine's defaults if not given).
       search: { type: 'string' },
     },
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     for (const bigramPrior of grid(values.bigram!)) {
       for (const memoryWeight of grid(values.memory!)) for (const kindMemoryShare of grid(values['kind-share']!)) {
         const priors: CachePriors = { unigramPrior, bigramPrior };
-        const engine = new Engine({ cachePriors: priors, search: { beamWidth, maxSteps, maxDocumentWords, memoryWeight, kindMemoryShare } });
+        const engine = new Engine({ cachePriors: priors, search: { beamWidth, maxSteps, maxDocumentWords, memoryWeight }, kindMemoryShare });
         await engine.load(values.model!);
         const r = await simulate(files, [new InProcessSystem(engine)], { maxWordsPerFile: Number(values['max-words-per-file']) });
         await engine.dispose();

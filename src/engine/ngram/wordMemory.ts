@@ -60,13 +60,13 @@ export class WordMemory {
 
   /**
    * `history`: the document's last tokens (text/incrementalLexer), oldest first; `language`: the
-   * document's, whose kind's memory takes `kindShare` of the mixture. The answer is valid until
+   * document's, whose kind's memory takes `kindShare` of the mixture (the engine's, KIND_SHARE). The answer is valid until
    * the next query: it reads the n-grams' scratch.
    */
-  query(history: readonly string[], prefix: string, limit: number, language?: Language, kindShare = KIND_SHARE): WordMemoryQuery {
+  query(history: readonly string[], prefix: string, limit: number, language?: Language, kindShare = 0): WordMemoryQuery {
     const all = queryOne(this.ngram, history, prefix, limit);
     const kind = language && wordMemoryKindOf(language);
-    const own = kind && this.kinds.get(kind);
+    const own = kind && kindShare > 0 && this.kinds.get(kind);
     return own ? mixQueries(queryOne(own, history, prefix, limit), all, kindShare, limit) : all;
   }
 }

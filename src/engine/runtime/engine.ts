@@ -12,6 +12,7 @@ import { DocumentState } from './documentState';
 import { LanguageModel, PreparedWeights } from './languageModel';
 import { CompleteOptions, CompletionResult, ModelInfo, ProjectOp, ProjectStatus, ScoreResult, Stats, TextSync } from './protocol';
 import { defaultProjectMixing, ProjectMixing } from '../memory/projectCounts';
+import { KIND_SHARE } from '../ngram/wordMemory';
 import { defaultOpenDocumentsPriors, documentScope, nestAll, OpenDocumentsPriors, openDocumentsScope } from './cacheScopes';
 import { ProjectMemory } from './projectMemory';
 import { continueGhostText } from './ghostText';
@@ -30,7 +31,9 @@ export interface EngineOptions {
   readonly maxDocuments: number;
   readonly cachePriors: CachePriors;
   /** The word search's budget. */
-  readonly search: Pick<SearchOptions, 'beamWidth' | 'maxSteps' | 'maxDocumentWords' | 'memoryWeight' | 'kindMemoryShare'>;
+  readonly search: Pick<SearchOptions, 'beamWidth' | 'maxSteps' | 'maxDocumentWords' | 'memoryWeight'>;
+  /** In a document of a kind with a word memory of its own (prose), that memory's share of the word memory (ngram/wordMemory). */
+  readonly kindMemoryShare: number;
   /** The neural cache that completion and scores mix in; null: the network alone. */
   readonly neuralCache: NeuralCacheOptions | null;
   readonly openDocuments: OpenDocumentsPriors;
@@ -56,9 +59,9 @@ export class Engine {
   private readonly languageWords?: LanguageWordLists;
 
   constructor(options: Partial<EngineOptions> = {}) {
-    const { beamWidth, maxSteps, maxDocumentWords, memoryWeight, kindMemoryShare } = defaultSearchOptions();
+    const { beamWidth, maxSteps, maxDocumentWords, memoryWeight } = defaultSearchOptions();
     this.options = {
-      maxDocuments: 64, cachePriors: defaultCachePriors(), search: { beamWidth, maxSteps, maxDocumentWords, memoryWeight, kindMemoryShare }, neuralCache: defaultNeuralCache(),
+      maxDocuments: 64, cachePriors: defaultCachePriors(), search: { beamWidth, maxSteps, maxDocumentWords, memoryWeight }, kindMemoryShare: KIND_SHARE, neuralCache: defaultNeuralCache(),
       openDocuments: defaultOpenDocumentsPriors(), projectMixing: defaultProjectMixing(), idle: () => new Promise((resolve) => setImmediate(resolve)),
       ...options,
     };
@@ -128,7 +131,7 @@ export class Engine {
         openDocumentsScope(others, typed, this.options.openDocuments, wanted),
         project.query(cache.history(), typed, path, wanted, mixing),
       ], wanted, 2),
-      memoryFor: memory && ((prefix) => memory.query(cache.history(), prefix, wanted, state.language, search.kindMemoryShare)),
+      memoryFor: memory && ((prefix) => memory.query(cache.history(), prefix, wanted, state.language, this.options.kindMemoryShare)),
       memo: this.memo,
       allows,
       signal,

@@ -7,7 +7,7 @@
 // text/cacheMixture): code repeats its identifiers.
 import { defaultCompleteOptions } from './completeOptions';
 import { CacheQuery } from './documentCache';
-import { KIND_SHARE, WordMemoryQuery } from '../ngram/wordMemory';
+import { WordMemoryQuery } from '../ngram/wordMemory';
 import { CompletionContext } from './documentState';
 import type { WordTest } from './languageFilter';
 import { LanguageModel, Prediction, SEARCH_TOP_K } from './languageModel';
@@ -26,8 +26,6 @@ export interface SearchOptions {
   readonly memoryFor?: (prefix: string) => WordMemoryQuery;
   /** The memory's share against the model, inside the cache mixture's model part. */
   readonly memoryWeight: number;
-  /** In a document of a kind with a memory of its own (prose), that memory's share of the word memory (ngram/wordMemory). */
-  readonly kindMemoryShare: number;
   /** Cached words the model scores exactly when the search missed them (remembered ones rank as well without). */
   readonly maxDocumentWords: number;
   /** Kept across calls, it spares the model runs of paths the last search from the same context ran. */
@@ -42,7 +40,7 @@ export interface SearchOptions {
  * did on the tuning files (keystrokes saved 52.9% either way) in 13% less time per keystroke.
  */
 export function defaultSearchOptions(): SearchOptions {
-  return { maxItems: defaultCompleteOptions().maxItems, beamWidth: 4, maxSteps: 2, maxDocumentWords: 8, memoryWeight: 0.5, kindMemoryShare: KIND_SHARE };
+  return { maxItems: defaultCompleteOptions().maxItems, beamWidth: 4, maxSteps: 2, maxDocumentWords: 8, memoryWeight: 0.5 };
 }
 
 export interface WordItem {

@@ -56,10 +56,13 @@ export function languageOfDocument(languageId: string | undefined, file: string 
 export const WORD_MEMORY_KINDS = { prose: ['markdown', 'text'] } as const satisfies Record<string, readonly Language[]>;
 export type WordMemoryKind = keyof typeof WORD_MEMORY_KINDS;
 
-/** The kind of word memory a document of `language` draws on first, if any. */
+const kindOfLanguage = new Map<Language, WordMemoryKind>(
+  (Object.entries(WORD_MEMORY_KINDS) as [WordMemoryKind, readonly Language[]][]).flatMap(([kind, languages]) => languages.map((l) => [l, kind] as const)),
+);
+
+/** The kind of word memory a document of `language` draws on first, if any (asked at every keystroke). */
 export function wordMemoryKindOf(language: Language): WordMemoryKind | undefined {
-  for (const [kind, languages] of Object.entries(WORD_MEMORY_KINDS) as [WordMemoryKind, readonly Language[]][]) if (languages.includes(language)) return kind;
-  return undefined;
+  return kindOfLanguage.get(language);
 }
 
 export function isLanguage(s: unknown): s is Language {
