@@ -41,10 +41,10 @@ export class CompletionSource {
 
   /**
    * The suggest list's items at `position` and the range they replace. When the engine dropped this
-   * keystroke's request for a newer one in the same word, the newer one's: VS Code waits for a
-   * pending list while the user types on and then filters it by the word at the cursor, so without
-   * them no list would open until the next keystroke. None once the user has gone on past the word
-   * (see leftWord).
+   * keystroke's request for a newer one in the same word, the words at the cursor: VS Code waits for
+   * a pending list while the user types on and then filters it by the word at the cursor, and it
+   * ends an automatic session whose answer is empty, so without them no list would open until the
+   * next keystroke. None once the user has gone on past the word (see leftWord).
    */
   async list(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<{ result: CompletionResult; range: vscode.Range } | undefined> {
     const answer = await this.listAt(document, position, token);
@@ -53,19 +53,32 @@ export class CompletionSource {
 
   private async listAt(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<{ result: CompletionResult; range: vscode.Range } | undefined> {
     if (token.isCancellationRequested) return undefined;
-    let seen = this.request(document, position);
-    const result = await this.join(seen, token);
-    if (result) return { result, range: typedRange(position, result) };
-    while (!token.isCancellationRequested) {
-      const newer = this.last;
-      if (!newer || newer === seen || newer.uri !== seen.uri || newer.position.line !== position.line || newer.position.character <= position.character) return undefined;
-      seen = newer;
-      const later = await this.join(newer, token);
-      if (!later) continue;
-      const start = newer.position.character - later.typed.length;
-      return start <= position.character ? { result: later, range: new vscode.Range(position.line, start, position.line, position.character) } : undefined;
+    let seen: Shared | undefined = this.request(document, position);
+    // Each retry follows a request that a newer keystroke overtook or its other callers cancelled.
+    for (let attempt = 0; seen && attempt < 4 && !token.isCancellationRequested; attempt++) {
+      const result = await this.join(seen, token);
+      if (result) {
+        const start = seen.position.character - result.typed.length;
+        return start <= position.character ? { result, range: new vscode.Range(position.line, start, position.line, position.character) } : undefined;
+      }
+      seen = this.laterThan(seen, document, position);
     }
     return undefined;
+  }
+
+  /**
+   * The request to follow after `seen` gave no answer: the newest one, when it is later in the same
+   * word and alive; else a request where the cursor is. The ghost text cancels its request at each
+   * keystroke and asks again only after a pause, so the newest one may be dead meanwhile.
+   */
+  private laterThan(seen: Shared, document: vscode.TextDocument, position: vscode.Position): Shared | undefined {
+    const newer = this.last;
+    const later = (p: vscode.Position) => p.line === position.line && p.character > position.character;
+    if (newer && newer !== seen && !newer.abort.signal.aborted && newer.uri === seen.uri && later(newer.position)) return newer;
+    const cursor = cursorIn(document);
+    if (!cursor || !later(cursor)) return undefined;
+    const atCursor = this.request(document, cursor);
+    return atCursor === seen ? undefined : atCursor;
   }
 
   /** The engine request for this keystroke: the one in flight when it is for the same text and position. */
@@ -112,9 +125,13 @@ export class CompletionSource {
  * new one without any; an empty list makes it ask again there.
  */
 function leftWord(document: vscode.TextDocument, range: vscode.Range): boolean {
-  const cursor = vscode.window.visibleTextEditors.find((e) => e.document === document)?.selection.active;
+  const cursor = cursorIn(document);
   if (!cursor || cursor.line !== range.end.line || cursor.character <= range.end.character) return false;
   return (document.getWordRangeAtPosition(cursor)?.start.character ?? cursor.character) > range.end.character;
+}
+
+function cursorIn(document: vscode.TextDocument): vscode.Position | undefined {
+  return vscode.window.visibleTextEditors.find((e) => e.document === document)?.selection.active;
 }
 
 /** The range of the word typed before `position`, which an item of `result` replaces. */
