@@ -61,24 +61,16 @@ export class CompletionSource {
         const start = seen.position.character - result.typed.length;
         return start <= position.character ? { result, range: new vscode.Range(position.line, start, position.line, position.character) } : undefined;
       }
-      seen = this.laterThan(seen, document, position);
+      seen = this.laterThan(seen, position);
     }
     return undefined;
   }
 
-  /**
-   * The request to follow after `seen` gave no answer: the newest one, when it is later in the same
-   * word and alive; else a request where the cursor is. The ghost text cancels its request at each
-   * keystroke and asks again only after a pause, so the newest one may be dead meanwhile.
-   */
-  private laterThan(seen: Shared, document: vscode.TextDocument, position: vscode.Position): Shared | undefined {
+  /** The request to follow after `seen` gave no answer: the newest one, when it is later in the same word. */
+  private laterThan(seen: Shared, position: vscode.Position): Shared | undefined {
     const newer = this.last;
-    const later = (p: vscode.Position) => p.line === position.line && p.character > position.character;
-    if (newer && newer !== seen && !newer.abort.signal.aborted && newer.uri === seen.uri && later(newer.position)) return newer;
-    const cursor = cursorIn(document);
-    if (!cursor || !later(cursor)) return undefined;
-    const atCursor = this.request(document, cursor);
-    return atCursor === seen ? undefined : atCursor;
+    if (!newer || newer === seen || newer.abort.signal.aborted || newer.uri !== seen.uri) return undefined;
+    return newer.position.line === position.line && newer.position.character > position.character ? newer : undefined;
   }
 
   /** The engine request for this keystroke: the one in flight when it is for the same text and position. */
@@ -98,14 +90,20 @@ export class CompletionSource {
     return this.last;
   }
 
-  /** Waits for `shared`'s answer as one more of its callers. */
+  /**
+   * Waits for `shared`'s answer as one more of its callers. When its last caller is cancelled, the
+   * request is cancelled in the engine unless it is still the newest: the ghost text cancels its
+   * request at every keystroke and asks again only after a pause, and a suggest list overtaken
+   * meanwhile follows the newest request, which must then still be alive to answer. (The worker
+   * drops a queued request once a newer one for its document arrives.)
+   */
   private async join(shared: Shared, token: vscode.CancellationToken): Promise<CompletionResult | undefined> {
     shared.waiting++;
     let waiting = true;
     const leave = (cancelled: boolean) => {
       if (!waiting) return;
       waiting = false;
-      if (--shared.waiting === 0 && cancelled) shared.abort.abort();
+      if (--shared.waiting === 0 && cancelled && shared !== this.last) shared.abort.abort();
     };
     const subscription = token.onCancellationRequested(() => leave(true));
     try {
@@ -125,13 +123,9 @@ export class CompletionSource {
  * new one without any; an empty list makes it ask again there.
  */
 function leftWord(document: vscode.TextDocument, range: vscode.Range): boolean {
-  const cursor = cursorIn(document);
+  const cursor = vscode.window.visibleTextEditors.find((e) => e.document === document)?.selection.active;
   if (!cursor || cursor.line !== range.end.line || cursor.character <= range.end.character) return false;
   return (document.getWordRangeAtPosition(cursor)?.start.character ?? cursor.character) > range.end.character;
-}
-
-function cursorIn(document: vscode.TextDocument): vscode.Position | undefined {
-  return vscode.window.visibleTextEditors.find((e) => e.document === document)?.selection.active;
 }
 
 /** The range of the word typed before `position`, which an item of `result` replaces. */

@@ -181,6 +181,51 @@ describe('completion', () => {
     }
   });
 
+  it('a list overtaken by a keystroke whose ghost text was cancelled still shows that keystroke\'s words', async () => {
+    // The ghost text cancels its request at every keystroke and asks again only after a pause; the
+    // newest request must outlive that cancellation, or the overtaken list has nothing to follow.
+    const document = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'We print the priority of each process, then the private part.\n' });
+    await vscode.window.showTextDocument(document);
+    const api = await recurrent();
+    const context: vscode.InlineCompletionContext = { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined };
+    const complete = api.client.complete;
+    // The ghost text's keystroke is asked the moment the list's reaches the engine, so that both
+    // arrive in the worker together and the list's is overtaken.
+    let onList: (() => void) | undefined;
+    api.client.complete = function (this: typeof api.client, ...args: Parameters<typeof complete>) {
+      const answer = complete.apply(this, args);
+      const hook = onList;
+      onList = undefined;
+      // Once the list's request is the newest, as a keystroke after it would find it.
+      if (hook) queueMicrotask(hook);
+      return answer;
+    };
+    try {
+      let followed = 0;
+      for (let round = 0; round < 6 && !followed; round++) {
+        const line = document.lineCount - 1;
+        await vscode.window.activeTextEditor!.edit((b) => b.insert(new vscode.Position(line, 0), 'pri'));
+        let inline: ReturnType<typeof api.inlineProvider.provideInlineCompletionItems> | undefined;
+        onList = () => {
+          const ghost = new vscode.CancellationTokenSource();
+          inline = api.inlineProvider.provideInlineCompletionItems(document, new vscode.Position(line, 3), context, ghost.token);
+          ghost.cancel();
+        };
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(line, 1));
+        const words = ours(list).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+        assert.ok(words.length > 0, `round ${round}: no words for the list`);
+        if (words.every((w) => w.startsWith('pri'))) followed++;
+        assert.ok(inline, 'the ghost text was not asked');
+        assert.equal(await inline, undefined, 'a cancelled ghost text shows nothing');
+        await vscode.window.activeTextEditor!.edit((b) => b.insert(new vscode.Position(line, 3), '\n'));
+      }
+      assert.ok(followed > 0, 'the list never followed the ghost text\'s keystroke');
+    } finally {
+      api.client.complete = complete;
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
   it('a list that arrives after the user went on to the next word is empty, so that VS Code asks again there', async () => {
     // VS Code keeps a late list's items when a new word begins and asks only the providers that gave
     // none: words for the word left behind would leave the new one without Recurrent's rows.
