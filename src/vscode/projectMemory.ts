@@ -1,8 +1,9 @@
 // The project memory from the editor's side: in a trusted workspace with a folder open, lists the
 // files Train on Workspace would read (the same filters; the open files' folders first under the
 // size cap) and hands the list to the engine's worker, which reads and counts them in the
-// background (runtime/projectMemory). Saves are sent at once; creates, deletes, renames and changes
-// made outside the editor make a fresh listing, of which the worker reads only what changed.
+// background (runtime/projectMemory). Saves and changes of listed files are sent at once; creates,
+// deletes and renames make a fresh listing, of which the worker reads only what changed, unless the
+// last listing leaves the file out for sure (a build's output, .git).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -35,6 +36,9 @@ export class ProjectMemoryController implements vscode.Disposable {
   private capped = 0;
   /** Listed files by URI string: a save of one of them is sent as it is. */
   private listed = new Map<string, ListedFile>();
+  private listingCount = 0;
+  /** The last listing's test of a file that appeared since (see appeared). */
+  private leftOut?: (uri: vscode.Uri) => boolean;
   private relistTimer?: NodeJS.Timeout;
   private pollTimer?: NodeJS.Timeout;
   private active = false;
@@ -47,11 +51,11 @@ export class ProjectMemoryController implements vscode.Disposable {
     this.disposables.push(
       this.changed,
       watcher,
-      watcher.onDidCreate(() => this.relistSoon()),
-      watcher.onDidDelete(() => this.relistSoon()),
-      // Changes made outside the editor (a checkout, a build); the stamps say what to read again.
-      watcher.onDidChange((uri) => !vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty) && this.relistSoon()),
-      vscode.workspace.onDidSaveTextDocument((d) => void this.saved(d)),
+      watcher.onDidCreate((uri) => this.appeared(uri)),
+      watcher.onDidDelete((uri) => this.appeared(uri)),
+      // Changes made outside the editor (a checkout, another editor); a dirty document's own are its save's.
+      watcher.onDidChange((uri) => !vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty) && void this.refresh(uri)),
+      vscode.workspace.onDidSaveTextDocument((d) => void this.refresh(d.uri)),
       vscode.workspace.onDidRenameFiles(() => this.relistSoon()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.start()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.start()),
@@ -69,6 +73,11 @@ export class ProjectMemoryController implements vscode.Disposable {
   /** What the tooltip says. */
   describe(): string {
     return describeProjectMemory(this.status, this.capped, enabled(), cpuBudget());
+  }
+
+  /** Listings of the workspace made so far, each of which stats every file (the tests count them). */
+  get listings(): number {
+    return this.listingCount;
   }
 
   get current(): ProjectStatus | undefined {
@@ -117,6 +126,7 @@ export class ProjectMemoryController implements vscode.Disposable {
     if (!this.active) return;
     // The open files' folders first: under the size cap they are what completion needs most.
     const openFolders = new Set(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file').map((d) => path.posix.dirname(vscode.workspace.asRelativePath(d.uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1))));
+    this.listingCount++;
     const listed = await listWorkspaceFiles(readSettings(), undefined, (p) => [...openFolders].some((f) => f === '.' || p.startsWith(`${f}/`)));
     // Files only: the worker reads from disk (remote and virtual folders are not indexed).
     const files = listed.files.filter((f) => f.uri.scheme === 'file');
@@ -124,19 +134,33 @@ export class ProjectMemoryController implements vscode.Disposable {
     if (capped && capped !== this.capped) this.log.info(`[project memory] ${capped} files over recurrent.training.maxTotalSizeMB are left out; the open files' folders came first`);
     this.capped = capped;
     this.listed = new Map(files.map((f) => [f.uri.toString(), f]));
+    this.leftOut = listed.leftOut;
     this.log.info(`[project memory] ${files.length} files listed; skipped ${JSON.stringify(listed.skipped)}`);
     await this.request({ op: 'index', files: files.map(toProjectFile) });
     this.pollSoon();
   }
 
-  private async saved(document: vscode.TextDocument): Promise<void> {
-    const listed = this.active ? this.listed.get(document.uri.toString()) : undefined;
-    if (!listed) return this.relistSoon();
-    const stat = await vscode.workspace.fs.stat(document.uri);
+  /** A file saved or changed on disk: a listed one is sent as it is; another may belong in the listing. */
+  private async refresh(uri: vscode.Uri): Promise<void> {
+    const listed = this.active ? this.listed.get(uri.toString()) : undefined;
+    if (!listed) return this.appeared(uri);
+    const stat = await vscode.workspace.fs.stat(uri);
+    // The watcher's event for a save already sent.
+    if (stat.size === listed.size && stat.mtime === listed.mtimeMs) return;
     const file = { ...listed, size: stat.size, mtimeMs: stat.mtime };
-    this.listed.set(document.uri.toString(), file);
+    this.listed.set(uri.toString(), file);
     await this.request({ op: 'changed', files: [toProjectFile(file)] });
     this.pollSoon();
+  }
+
+  /**
+   * A file created, deleted or changed that was not listed: the workspace is listed again unless
+   * the last listing leaves the file out for sure. A build writing into dist/ or git into .git/
+   * fires such events by the thousand, and each listing stats every file of the workspace.
+   */
+  private appeared(uri: vscode.Uri): void {
+    const rulesChanged = path.posix.basename(uri.path) === '.gitignore';
+    if (rulesChanged || !this.leftOut?.(uri) || this.listed.has(uri.toString())) this.relistSoon();
   }
 
   private relistSoon(): void {

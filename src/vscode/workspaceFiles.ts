@@ -1,9 +1,10 @@
 // Collects the workspace's text files for training through VS Code's file APIs (so remote and
 // virtual workspaces work), honouring files.exclude, .gitignore and Recurrent's own excludes.
 import ignore, { Ignore } from 'ignore';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CorpusFile } from '../engine/training/corpus';
-import { decodeTrainable, skipReasonForPath } from '../engine/training/fileFilter';
+import { decodeTrainable, excludedByName, skipReasonForPath } from '../engine/training/fileFilter';
 import { Settings } from './settings';
 
 export interface CollectedFiles {
@@ -42,17 +43,18 @@ export interface ListedFile {
  * minified files by name, the size limits. `first` files go first under the total size cap (the
  * project memory puts the open files' folders there); `skipped` counts the rest by reason.
  */
-export async function listWorkspaceFiles(settings: Settings, token?: vscode.CancellationToken, first: (path: string) => boolean = () => false): Promise<{ files: ListedFile[]; skipped: Record<string, number> }> {
+export async function listWorkspaceFiles(settings: Settings, token?: vscode.CancellationToken, first: (path: string) => boolean = () => false): Promise<WorkspaceListing> {
   const candidates: ListedFile[] = [];
   const skipped: Record<string, number> = {};
   const skip = (reason: string) => (skipped[reason] = (skipped[reason] ?? 0) + 1);
   const folders = vscode.workspace.workspaceFolders ?? [];
+  const matchers = new Map<string, (rel: string) => boolean>();
   for (const folder of folders) {
-    const filesExclude = vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, boolean>>('exclude', {});
-    const patterns = [...settings.trainingExclude, ...Object.keys(filesExclude).filter((k) => filesExclude[k])];
+    const patterns = excludePatterns(settings, folder);
     const exclude = patterns.length ? `{${patterns.join(',')}}` : null;
     const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), exclude, 100_000, token);
     const ignored = await gitignores(folder, folders.length > 1);
+    matchers.set(folder.uri.toString(), ignored);
     uris.sort((a, b) => (a.path < b.path ? -1 : 1));
     for (const uri of uris) {
       if (token?.isCancellationRequested) break;
@@ -74,7 +76,33 @@ export async function listWorkspaceFiles(settings: Settings, token?: vscode.Canc
     bytes += f.size;
     files.push(f);
   }
-  return { files, skipped };
+  const leftOut = (uri: vscode.Uri) => {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    const ignored = folder && matchers.get(folder.uri.toString());
+    if (!folder || !ignored) return true;
+    const rel = vscode.workspace.asRelativePath(uri, folders.length > 1);
+    const inFolder = path.posix.relative(folder.uri.path, uri.path);
+    return Boolean(skipReasonForPath(uri.path)) || excludedByName(inFolder, excludePatterns(settings, folder)) || ignored(rel);
+  };
+  return { files, skipped, leftOut };
+}
+
+export interface WorkspaceListing {
+  readonly files: ListedFile[];
+  /** Files left out, counted by reason. */
+  readonly skipped: Record<string, number>;
+  /**
+   * Whether a file at `uri` (one that appeared or changed since) is left out for sure: outside the
+   * folders, excluded by name, by the .gitignore rules read for this listing, or by its own name;
+   * false means it may be listed.
+   */
+  readonly leftOut: (uri: vscode.Uri) => boolean;
+}
+
+/** recurrent.training.exclude and the folder's files.exclude, as glob patterns. */
+function excludePatterns(settings: Settings, folder: vscode.WorkspaceFolder): string[] {
+  const filesExclude = vscode.workspace.getConfiguration('files', folder.uri).get<Record<string, boolean>>('exclude', {});
+  return [...settings.trainingExclude, ...Object.keys(filesExclude).filter((k) => filesExclude[k])];
 }
 
 /** A matcher for the .gitignore files of a folder (the root's and nested ones). */

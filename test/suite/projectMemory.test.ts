@@ -37,6 +37,37 @@ describe('project memory', function () {
     }
   });
 
+  it('counts again a file changed on disk, and lists the workspace again for none of a build\'s or git\'s files', async () => {
+    const api = await recurrent();
+    const settled = () => until(async () => {
+      const s = await api.projectMemory.settled();
+      return s?.state === 'ready' ? s : undefined;
+    }, 60_000, 'the project memory to settle');
+    const before = await settled();
+    const listings = api.projectMemory.listings;
+    const written = [fixtureUri('dist', 'bundle.js'), fixtureUri('node_modules', 'left-pad', 'index.js'), fixtureUri('.git', 'index'), fixtureUri('src', 'logo.png')];
+    const ledger = fixtureUri('src', 'billing', 'ledger.ts');
+    const original = await vscode.workspace.fs.readFile(ledger);
+    const encode = (text: string) => new TextEncoder().encode(text);
+    try {
+      for (const uri of written) await vscode.workspace.fs.writeFile(uri, encode('export const zanzibarBundleWord = 1;\n'));
+      // As another editor or a checkout would: not through this window's documents.
+      await vscode.workspace.fs.writeFile(ledger, encode(`${new TextDecoder().decode(original)}\nexport const zanzibarQuotient = 2;\n`));
+      const after = await until(async () => {
+        const s = await settled();
+        return s.words > before.words ? s : undefined;
+      }, 30_000, 'the changed file to be counted again');
+      assert.equal(after.files, before.files);
+      // Beyond the listing's delay (2 s): none of the written files may cause one.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      assert.equal(api.projectMemory.listings, listings, 'the workspace was listed again');
+    } finally {
+      await vscode.workspace.fs.writeFile(ledger, original);
+      for (const uri of written) await vscode.workspace.fs.delete(uri);
+      for (const folder of ['dist', 'node_modules', '.git']) await vscode.workspace.fs.delete(fixtureUri(folder), { recursive: true });
+    }
+  });
+
   it('turned off, it forgets the workspace; turned on, it counts it again', async () => {
     const api = await recurrent();
     await vscode.workspace.getConfiguration('recurrent').update('projectMemory.enable', false, vscode.ConfigurationTarget.Workspace);
