@@ -37,7 +37,7 @@ export class ProjectMemoryController implements vscode.Disposable {
   /** Listed files by URI string: a save of one of them is sent as it is. */
   private listed = new Map<string, ListedFile>();
   private listingCount = 0;
-  /** The last listing's test of a file that appeared since (see appeared). */
+  /** The last listing's test of a file that appeared since (see touched). */
   private leftOut?: (uri: vscode.Uri) => boolean;
   private relistTimer?: NodeJS.Timeout;
   private pollTimer?: NodeJS.Timeout;
@@ -51,8 +51,8 @@ export class ProjectMemoryController implements vscode.Disposable {
     this.disposables.push(
       this.changed,
       watcher,
-      watcher.onDidCreate((uri) => this.appeared(uri)),
-      watcher.onDidDelete((uri) => this.appeared(uri)),
+      watcher.onDidCreate((uri) => this.touched(uri)),
+      watcher.onDidDelete((uri) => this.touched(uri)),
       // Changes made outside the editor (a checkout, another editor); a dirty document's own are its save's.
       watcher.onDidChange((uri) => !vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty) && void this.refresh(uri)),
       vscode.workspace.onDidSaveTextDocument((d) => void this.refresh(d.uri)),
@@ -143,8 +143,10 @@ export class ProjectMemoryController implements vscode.Disposable {
   /** A file saved or changed on disk: a listed one is sent as it is; another may belong in the listing. */
   private async refresh(uri: vscode.Uri): Promise<void> {
     const listed = this.active ? this.listed.get(uri.toString()) : undefined;
-    if (!listed) return this.appeared(uri);
-    const stat = await vscode.workspace.fs.stat(uri);
+    if (!listed) return this.touched(uri);
+    const stat = await vscode.workspace.fs.stat(uri).then(undefined, () => undefined);
+    // Gone meanwhile: its delete lists again.
+    if (!stat) return;
     // The watcher's event for a save already sent.
     if (stat.size === listed.size && stat.mtime === listed.mtimeMs) return;
     const file = { ...listed, size: stat.size, mtimeMs: stat.mtime };
@@ -158,7 +160,7 @@ export class ProjectMemoryController implements vscode.Disposable {
    * the last listing leaves the file out for sure. A build writing into dist/ or git into .git/
    * fires such events by the thousand, and each listing stats every file of the workspace.
    */
-  private appeared(uri: vscode.Uri): void {
+  private touched(uri: vscode.Uri): void {
     const rulesChanged = path.posix.basename(uri.path) === '.gitignore';
     if (rulesChanged || !this.leftOut?.(uri) || this.listed.has(uri.toString())) this.relistSoon();
   }
