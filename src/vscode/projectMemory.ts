@@ -38,8 +38,9 @@ export class ProjectMemoryController implements vscode.Disposable {
   private listed = new Map<string, ListedFile>();
   private listingCount = 0;
   /** The last listing's test of a file that appeared since (see touched). */
-  private leftOut?: (uri: vscode.Uri) => boolean;
+  private leftOut?: (uri: vscode.Uri, isFolder: boolean) => boolean;
   private relistTimer?: NodeJS.Timeout;
+  private listing?: Promise<void>;
   private pollTimer?: NodeJS.Timeout;
   private active = false;
   private readonly changed = new vscode.EventEmitter<string>();
@@ -51,8 +52,8 @@ export class ProjectMemoryController implements vscode.Disposable {
     this.disposables.push(
       this.changed,
       watcher,
-      watcher.onDidCreate((uri) => this.touched(uri)),
-      watcher.onDidDelete((uri) => this.touched(uri)),
+      watcher.onDidCreate((uri) => void this.touched(uri)),
+      watcher.onDidDelete((uri) => void this.touched(uri, true)),
       // Changes made outside the editor (a checkout, another editor); a dirty document's own are its save's.
       watcher.onDidChange((uri) => !vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty) && void this.refresh(uri)),
       vscode.workspace.onDidSaveTextDocument((d) => void this.refresh(d.uri)),
@@ -118,6 +119,8 @@ export class ProjectMemoryController implements vscode.Disposable {
 
   /** Resolves when the worker has read and saved everything (the extension-host tests wait for it). */
   async settled(): Promise<ProjectStatus | undefined> {
+    // Not settled while a listing is due or under way.
+    await (this.relistTimer ? this.relistNow() : this.listing);
     await this.request({ op: 'settled' });
     return this.poll();
   }
@@ -156,19 +159,37 @@ export class ProjectMemoryController implements vscode.Disposable {
   }
 
   /**
-   * A file created, deleted or changed that was not listed: the workspace is listed again unless
-   * the last listing leaves the file out for sure. A build writing into dist/ or git into .git/
+   * A file or folder created, deleted or changed that was not listed: the workspace is listed again
+   * unless the last listing leaves it out for sure. A build writing into dist/ or git into .git/
    * fires such events by the thousand, and each listing stats every file of the workspace.
    */
-  private touched(uri: vscode.Uri): void {
-    const rulesChanged = path.posix.basename(uri.path) === '.gitignore';
-    if (rulesChanged || !this.leftOut?.(uri) || this.listed.has(uri.toString())) this.relistSoon();
+  private async touched(uri: vscode.Uri, deleted = false): Promise<void> {
+    const key = uri.toString();
+    if (path.posix.basename(uri.path) === '.gitignore' || this.listed.has(key)) return this.relistSoon();
+    const leftOut = this.leftOut;
+    if (!leftOut) return this.relistSoon();
+    if (deleted) {
+      // Gone, so of unknown kind: it mattered if listed files were in it, or, under the size cap, for the room it frees.
+      const heldListed = !leftOut(uri, true) && [...this.listed.keys()].some((k) => k.startsWith(`${key}/`));
+      if (heldListed || this.capped) this.relistSoon();
+      return;
+    }
+    const stat = await vscode.workspace.fs.stat(uri).then(undefined, () => undefined);
+    // Gone meanwhile: its delete event follows.
+    if (stat && !leftOut(uri, (stat.type & vscode.FileType.Directory) !== 0)) this.relistSoon();
   }
 
   private relistSoon(): void {
     if (!this.active) return;
     clearTimeout(this.relistTimer);
-    this.relistTimer = setTimeout(() => void this.relist().catch((e: Error) => this.log.warn(`[project memory] ${e.message}`)), this.relistDelayMs);
+    this.relistTimer = setTimeout(() => void this.relistNow(), this.relistDelayMs);
+  }
+
+  private relistNow(): Promise<void> {
+    clearTimeout(this.relistTimer);
+    this.relistTimer = undefined;
+    this.listing = this.relist().catch((e: Error) => this.log.warn(`[project memory] ${e.message}`));
+    return this.listing;
   }
 
   /** Polls the worker for progress while it works, then once more for the final figures. */

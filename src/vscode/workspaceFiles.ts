@@ -76,12 +76,14 @@ export async function listWorkspaceFiles(settings: Settings, token?: vscode.Canc
     bytes += f.size;
     files.push(f);
   }
-  const leftOut = (uri: vscode.Uri) => {
+  const leftOut = (uri: vscode.Uri, isFolder: boolean) => {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     const ignored = folder && matchers.get(folder.uri.toString());
     if (!folder || !ignored) return true;
     const rel = vscode.workspace.asRelativePath(uri, folders.length > 1);
     const inFolder = path.posix.relative(folder.uri.path, uri.path);
+    // A folder is left out when anything inside it would be: a child with an empty name stands for any.
+    if (isFolder) return excludedByName(`${inFolder}/`, excludePatterns(settings, folder)) || ignored(`${rel}/`);
     return Boolean(skipReasonForPath(uri.path)) || excludedByName(inFolder, excludePatterns(settings, folder)) || ignored(rel);
   };
   return { files, skipped, leftOut };
@@ -92,11 +94,11 @@ export interface WorkspaceListing {
   /** Files left out, counted by reason. */
   readonly skipped: Record<string, number>;
   /**
-   * Whether a file at `uri` (one that appeared or changed since) is left out for sure: outside the
-   * folders, excluded by name, by the .gitignore rules read for this listing, or by its own name;
-   * false means it may be listed.
+   * Whether a file at `uri` (one that appeared or changed since), or everything in a folder there,
+   * is left out for sure: outside the folders, excluded by name, by the .gitignore rules read for
+   * this listing, or (a file) by its own name; false means it may be listed.
    */
-  readonly leftOut: (uri: vscode.Uri) => boolean;
+  readonly leftOut: (uri: vscode.Uri, isFolder: boolean) => boolean;
 }
 
 /** recurrent.training.exclude and the folder's files.exclude, as glob patterns. */
@@ -117,6 +119,7 @@ async function gitignores(folder: vscode.WorkspaceFolder, multiRoot: boolean): P
   return (rel) => {
     // Multi-root paths start with the folder's name; .gitignore rules are relative to the folder.
     const inFolder = multiRoot && rel.startsWith(folder.name + '/') ? rel.slice(folder.name.length + 1) : rel;
-    return rules.some((r) => inFolder.startsWith(r.base) && r.ig.ignores(inFolder.slice(r.base.length)));
+    // The folder of a nested .gitignore itself ('' to its rules) is not something they can ignore.
+    return rules.some((r) => inFolder.startsWith(r.base) && inFolder.length > r.base.length && r.ig.ignores(inFolder.slice(r.base.length)));
   };
 }
