@@ -11,6 +11,8 @@ import { TopK } from '../topK';
 
 /** Unigram-sorted candidate lists are cached for prefixes with more words than this. */
 const CACHED_RANGE = 256;
+/** Contexts with more followers than this are put in order ahead (see warm): sorting one costs a keystroke a millisecond or more. */
+const BIG_CONTEXT = 1000;
 
 /** Interpolated P(w | history) of every word of one prefix range; valid until the next `score`. */
 export interface WordScores {
@@ -248,6 +250,27 @@ export class NgramModel {
       weight *= levels[j - 2].gamma[c];
     }
     return mass + weight * this.candidateUnigram[this.candidateUnigram.length - 1];
+  }
+
+  /**
+   * Builds ahead what queries with nothing typed build on first use, a piece per step (the caller
+   * runs one between requests): each order's candidate mass and the words by unigram (about 40 ms
+   * each for the base model's memory), then the followers in order of every context with more
+   * than BIG_CONTEXT of them (up to 10 ms each: a line break has tens of thousands).
+   */
+  *warm(): Generator<void, void> {
+    this.candidateMass([]);
+    yield;
+    this.unigramOrder(UNK_ID + 1, this.vocabulary.size);
+    yield;
+    for (let j = 2; j <= this.order; j++) {
+      const { offsets } = this.data.levels[j - 2];
+      for (let c = 0; c + 1 < offsets.length; c++) {
+        if (offsets[c + 1] - offsets[c] <= BIG_CONTEXT) continue;
+        this.alphaOrder(j, c);
+        yield;
+      }
+    }
   }
 
   /** Entries of context c of order j by descending alpha. */

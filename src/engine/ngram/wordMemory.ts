@@ -59,6 +59,20 @@ export class WordMemory {
   }
 
   /**
+   * Builds, one step per `idle()`, the tables that the first queries at a word's start would build
+   * on keystrokes (about 300 ms for the base model's memories); stops when `wanted()` turns false.
+   */
+  async warm(idle: () => Promise<void>, wanted: () => boolean): Promise<void> {
+    for (const m of [this.ngram, ...this.kinds.values()]) {
+      const steps = m.warm();
+      do {
+        await idle();
+        if (!wanted()) return;
+      } while (!steps.next().done);
+    }
+  }
+
+  /**
    * `history`: the document's last tokens (text/incrementalLexer), oldest first; `language`: the
    * document's, whose kind's memory takes `kindShare` of the mixture (the engine's, KIND_SHARE). The answer is valid until
    * the next query: it reads the n-grams' scratch.

@@ -77,6 +77,8 @@ export class Engine {
     this.model = next;
     this.documents.clear();
     await previous?.dispose();
+    // Between requests, not on the first keystrokes at a word's start (they paid up to 100 ms).
+    void next.memory?.warm(this.options.idle, () => this.model === next);
     return this.info();
   }
 

@@ -11,7 +11,8 @@ import { tinyModelDir } from '../../helpers/tinyModel';
 
 describe('WordMemory', function () {
   this.timeout(60_000);
-  const corpus = NgramModel.train(['const total = 1;\nconst totem = total;\nlet tot = totalize(total);\n'.repeat(3), 'return total;\n'], { order: 3, minCount: 1, pruneBelow: 1 });
+  const train = () => NgramModel.train(['const total = 1;\nconst totem = total;\nlet tot = totalize(total);\n'.repeat(3), 'return total;\n'], { order: 3, minCount: 1, pruneBelow: 1 });
+  const corpus = train();
 
   it('offers the words that continue the prefix, never the prefix itself, and sums their probability', () => {
     const memory = new WordMemory(corpus);
@@ -36,6 +37,22 @@ describe('WordMemory', function () {
       assert.ok(Math.abs(q.total - total) < 1e-9, `${q.total} vs ${total}`);
       for (const [w, p] of probs) assert.ok(Math.abs(q.prob(w) - p) < 1e-12, w);
     }
+  });
+
+  it('built ahead, one step per idle turn, answers with nothing typed as one built on first use; it stops once unwanted', async () => {
+    const cold = new WordMemory(train());
+    const warmed = new WordMemory(train(), new Map([['prose', train()]]));
+    let idles = 0;
+    await warmed.warm(async () => void idles++, () => true);
+    assert.equal(idles, 6, 'three steps for each of its two memories (no context of theirs is big)');
+    for (const history of [['const', 'x', '='], ['\n'], ['nope']]) {
+      const [a, b] = [warmed.query(history, '', 5), cold.query(history, '', 5)];
+      assert.deepEqual(a.words, b.words);
+      assert.equal(a.total, b.total);
+    }
+    let asked = 0;
+    await new WordMemory(train(), new Map([['prose', train()]])).warm(async () => void asked++, () => asked < 2);
+    assert.equal(asked, 2, 'no idle turn is awaited after it is no longer wanted');
   });
 
   it("mixes in its kind's memory for a prose document, and only there", () => {
