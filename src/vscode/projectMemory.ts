@@ -37,7 +37,7 @@ export class ProjectMemoryController implements vscode.Disposable {
   /** Listed files by URI string: a save of one of them is sent as it is. */
   private listed = new Map<string, ListedFile>();
   private listingCount = 0;
-  /** The last listing's test of a file that appeared since (see touched). */
+  /** The last listing's test of a file or folder that appeared since (see touched). */
   private leftOut?: (uri: vscode.Uri, isFolder: boolean) => boolean;
   private relistTimer?: NodeJS.Timeout;
   private listing?: Promise<void>;
