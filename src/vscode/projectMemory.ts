@@ -102,7 +102,7 @@ export class ProjectMemoryController implements vscode.Disposable {
     this.active = true;
     const roots = folders.map((f) => ({ uri: f.uri.toString(), name: folders.length > 1 ? f.name : '' }));
     await this.request({ op: 'open', storageFile: path.join(this.storageDir!, PROJECT_MEMORY_FILE), roots, maxFileBytes: readSettings().maxFileBytes, cpuBudget: cpuBudget() });
-    await this.relist();
+    await this.relistNow();
   }
 
   /** Forgets the memory (Reset to Base Model), then builds it again from the workspace if it is on. */
@@ -174,9 +174,16 @@ export class ProjectMemoryController implements vscode.Disposable {
       if (heldListed || this.capped) this.relistSoon();
       return;
     }
+    const asFile = leftOut(uri, false);
+    const asFolder = leftOut(uri, true);
+    // Only a path whose kind decides (dist itself, not what a build writes into it) is stat'ed.
+    if (asFile === asFolder) {
+      if (!asFile) this.relistSoon();
+      return;
+    }
     const stat = await vscode.workspace.fs.stat(uri).then(undefined, () => undefined);
     // Gone meanwhile: its delete event follows.
-    if (stat && !leftOut(uri, (stat.type & vscode.FileType.Directory) !== 0)) this.relistSoon();
+    if (stat && !((stat.type & vscode.FileType.Directory) !== 0 ? asFolder : asFile)) this.relistSoon();
   }
 
   private relistSoon(): void {

@@ -48,13 +48,13 @@ export async function listWorkspaceFiles(settings: Settings, token?: vscode.Canc
   const skipped: Record<string, number> = {};
   const skip = (reason: string) => (skipped[reason] = (skipped[reason] ?? 0) + 1);
   const folders = vscode.workspace.workspaceFolders ?? [];
-  const matchers = new Map<string, (rel: string) => boolean>();
+  const rules = new Map<string, { patterns: string[]; ignored: (rel: string) => boolean }>();
   for (const folder of folders) {
     const patterns = excludePatterns(settings, folder);
     const exclude = patterns.length ? `{${patterns.join(',')}}` : null;
     const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), exclude, 100_000, token);
     const ignored = await gitignores(folder, folders.length > 1);
-    matchers.set(folder.uri.toString(), ignored);
+    rules.set(folder.uri.toString(), { patterns, ignored });
     uris.sort((a, b) => (a.path < b.path ? -1 : 1));
     for (const uri of uris) {
       if (token?.isCancellationRequested) break;
@@ -78,13 +78,13 @@ export async function listWorkspaceFiles(settings: Settings, token?: vscode.Canc
   }
   const leftOut = (uri: vscode.Uri, isFolder: boolean) => {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
-    const ignored = folder && matchers.get(folder.uri.toString());
-    if (!folder || !ignored) return true;
+    const r = folder && rules.get(folder.uri.toString());
+    if (!folder || !r) return true;
     const rel = vscode.workspace.asRelativePath(uri, folders.length > 1);
     const inFolder = path.posix.relative(folder.uri.path, uri.path);
     // A folder is left out when anything inside it would be: a child with an empty name stands for any.
-    if (isFolder) return excludedByName(`${inFolder}/`, excludePatterns(settings, folder)) || ignored(`${rel}/`);
-    return Boolean(skipReasonForPath(uri.path)) || excludedByName(inFolder, excludePatterns(settings, folder)) || ignored(rel);
+    if (isFolder) return excludedByName(`${inFolder}/`, r.patterns) || r.ignored(`${rel}/`);
+    return Boolean(skipReasonForPath(uri.path)) || excludedByName(inFolder, r.patterns) || r.ignored(rel);
   };
   return { files, skipped, leftOut };
 }

@@ -270,7 +270,7 @@ function median(values: readonly number[]): number {
 }
 
 /** What the user meets first: a keystroke after a space in a short new document, once the model has loaded. */
-async function firstWordStart(o: BenchOptions, text: string): Promise<number> {
+export async function firstWordStart(o: BenchOptions, text: string): Promise<number> {
   const client = new EngineClient(defaultEngineClientOptions(o.workerPath));
   try {
     await client.load(o.modelDir);

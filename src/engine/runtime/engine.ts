@@ -78,7 +78,8 @@ export class Engine {
     this.documents.clear();
     await previous?.dispose();
     // Between requests, not on the first keystrokes at a word's start (they paid up to 100 ms).
-    void next.memory?.warm(this.options.idle, () => this.model === next);
+    // A failure here must not end the worker (its restart would load and fail again): logged only.
+    next.memory?.warm(this.options.idle, () => this.model === next).catch((e: Error) => this.notes.push(`[model] the word memory was not built ahead: ${e.message}`));
     return this.info();
   }
 
