@@ -11,8 +11,9 @@ type Kind = 'step' | 'advance' | 'score';
 
 /**
  * Extra outputs of the step graph for the word search, so that it never walks a row of the
- * vocabulary in JS: per row, the probability of continuing a word and of ending it, and the best
- * word tokens. Built into the session the engine runs; model.onnx on disk stays the plain step graph.
+ * vocabulary in JS: per row, the probability of continuing a word and of ending it, the best word
+ * tokens, and the log-probabilities of the tokens it asks for (asked_ids), which spare it fetching
+ * the whole row. Built into the session the engine runs; model.onnx on disk stays the plain step graph.
  */
 export interface SearchHeads {
   /** Per token id: 1 if its bytes may continue a word. */
@@ -56,7 +57,7 @@ function buildInference(cfg: ModelConfig, w: Weights, kind: Kind, search?: Searc
     } else {
       const shape = g.concat([bt, g.constInt64([cfg.vocabSize])], 0);
       g.output(g.reshapeDynamic(logProbs, shape, ['batch', 'time', cfg.vocabSize]), IO.logProbs);
-      if (search) addSearchHeads(g, cfg.vocabSize, logProbs, search);
+      if (search) addSearchHeads(g, cfg.vocabSize, logProbs, search, g.input(IO.askedIds, 'int64', ['rows', 'asked']));
       if (keyKind) g.output(keys(), CACHE_IO.key);
     }
   }
@@ -71,8 +72,8 @@ function addAdvanceKeys(g: GraphBuilder, values: WeightValues, y: Value, key: Ca
   g.output(keys, CACHE_IO.key);
 }
 
-/** Rows batch-major (b·T + t): word_end_log_mass [B·T, 2], word_top_log_probs [B·T, K], word_top_ids int64 [B·T, K]. */
-function addSearchHeads(g: GraphBuilder, V: number, logProbs: Value, search: SearchHeads): void {
+/** Rows batch-major (b·T + t): word_end_log_mass [B·T, 2], word_top_log_probs [B·T, K], word_top_ids int64 [B·T, K], asked_log_probs [B·T, M]. */
+function addSearchHeads(g: GraphBuilder, V: number, logProbs: Value, search: SearchHeads, askedIds: Value): void {
   if (search.wordToken.length !== V || search.boundaryToken.length !== V) throw new Error(`search heads: masks of ${search.wordToken.length} and ${search.boundaryToken.length} tokens for a vocabulary of ${V}`);
   const masks = new Float32Array(V * 2);
   search.wordToken.forEach((x, i) => (masks[2 * i] = x));
@@ -85,6 +86,7 @@ function addSearchHeads(g: GraphBuilder, V: number, logProbs: Value, search: Sea
     { shape: ['rows', search.topK], name: IO.wordTopLogProbs },
     { shape: ['rows', search.topK], name: IO.wordTopIds, type: 'int64' },
   ]).forEach((v) => g.output(v));
+  g.output(g.op('GatherElements', [logProbs, askedIds], { axis: 1 }, null), IO.askedLogProbs);
 }
 
 /** model.onnx (docs/architecture.md §3): tokens int64 [B,T], state_in f32 [L,B,S] -> log_probs f32 [B,T,V], state_out [L,B,S]. */

@@ -10,6 +10,10 @@ export const IO = {
   wordEndLogMass: 'word_end_log_mass',
   wordTopLogProbs: 'word_top_log_probs',
   wordTopIds: 'word_top_ids',
+  /** int64 [B·T, M]: per row, the tokens whose log-probabilities the search asks for (search step graph). */
+  askedIds: 'asked_ids',
+  /** f32 [B·T, M]: their log-probabilities, so the search need not fetch whole rows of the vocabulary. */
+  askedLogProbs: 'asked_log_probs',
   targets: 'targets',
   targetLogProbs: 'target_log_probs',
   loss: 'loss',

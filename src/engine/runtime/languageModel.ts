@@ -2,8 +2,9 @@
 // (1 intra-op thread, so typing never competes with itself for the two cores).
 //
 // Sessions (B batch, T tokens, L layers, S state width, V vocabulary):
-//   step:    tokens int64 [B,T], state_in f32 [L,B,S] -> log_probs f32 [B,T,V], state_out [L,B,S],
-//            and the word search's heads per row (see SearchHeads)
+//   step:    tokens int64 [B,T], state_in f32 [L,B,S], asked_ids int64 [B·T,M]
+//            -> log_probs f32 [B,T,V], state_out [L,B,S], and the word search's heads per row
+//            (see SearchHeads), among them asked_log_probs [B·T,M]
 //   advance: tokens int64 [B,T], state_in            -> state_out [L,B,S]
 //   score:   tokens, targets int64 [B,T], state_in   -> target_log_probs f32 [B,T], state_out
 import * as path from 'node:path';
@@ -20,18 +21,29 @@ import { WordMemory } from '../ngram/wordMemory';
 /** Word tokens the step graph reports per row: the word search's beam can be no wider. */
 export const SEARCH_TOP_K = 8;
 
-/** One row of next-token predictions, with what the word search reads of it (from the graph). */
-export interface Prediction {
-  /** Log-probabilities of every next token, [V]. */
-  readonly logProbs: Float32Array;
+/** What the step graph's search heads report of every row (see SearchHeads). */
+export interface RowHeads {
   /** log P(the next token continues a word) and log P(it ends the word). */
   readonly wordLogMass: number;
   readonly endLogMass: number;
   /** The SEARCH_TOP_K most probable word tokens, best first, and their log-probabilities. */
   readonly topIds: Int32Array;
   readonly topLogProbs: Float32Array;
+}
+
+/** One row of next-token predictions, with what the word search reads of it (from the graph). */
+export interface Prediction extends RowHeads {
+  /** Log-probabilities of every next token, [V]. */
+  readonly logProbs: Float32Array;
   /** The row's neural cache key (see runtime/neuralCache), when the model runs with the cache. */
   readonly cacheKey?: Float32Array;
+}
+
+/** A row of which only the asked tokens' log-probabilities were fetched (see LanguageModel.ask). */
+export interface AskedPrediction extends RowHeads {
+  readonly askedIds: ArrayLike<number>;
+  /** askedLogProbs[i] is the log-probability of askedIds[i]. */
+  readonly askedLogProbs: Float32Array;
 }
 
 export class LanguageModel {
@@ -112,31 +124,41 @@ export class LanguageModel {
 
   /** Runs tokens [B, T] from states [L, B, S]; returns the predictions after each token (row b·T + t) and the new states. */
   async step(tokens: ArrayLike<number>, batch: number, state: Float32Array): Promise<{ predictions: Prediction[]; state: Float32Array }> {
-    const T = tokens.length / batch;
-    const out = await this.stepSession.run({
-      [IO.tokens]: int64Tensor(tokens, [batch, T]),
-      [IO.stateIn]: new ort.Tensor('float32', state, [this.cfg.layers, batch, this.stateSize]),
-    });
+    const rows = tokens.length;
+    const out = await this.stepSession.run(this.stepFeeds(tokens, batch, state, int64Tensor(new Array<number>(rows).fill(0), [rows, 1])));
     const V = this.cfg.vocabSize;
-    const K = SEARCH_TOP_K;
     const logProbs = out[IO.logProbs].data as Float32Array;
-    const masses = out[IO.wordEndLogMass].data as Float32Array;
-    const topLogProbs = out[IO.wordTopLogProbs].data as Float32Array;
-    const topIds = Int32Array.from(out[IO.wordTopIds].data as BigInt64Array, Number);
     const keys = out[CACHE_IO.key]?.data as Float32Array | undefined;
-    const D = keys ? keys.length / tokens.length : 0;
-    const predictions: Prediction[] = [];
-    for (let r = 0; r < tokens.length; r++) {
-      predictions.push({
-        logProbs: logProbs.subarray(r * V, (r + 1) * V),
-        wordLogMass: masses[2 * r],
-        endLogMass: masses[2 * r + 1],
-        topIds: topIds.subarray(r * K, (r + 1) * K),
-        topLogProbs: topLogProbs.subarray(r * K, (r + 1) * K),
-        cacheKey: keys?.subarray(r * D, (r + 1) * D),
-      });
-    }
+    const D = keys ? keys.length / rows : 0;
+    const heads = rowHeads(out, rows);
+    const predictions = heads.map((h, r) => ({ ...h, logProbs: logProbs.subarray(r * V, (r + 1) * V), cacheKey: keys?.subarray(r * D, (r + 1) * D) }));
     return { predictions, state: out[IO.stateOut].data as Float32Array };
+  }
+
+  /**
+   * step() that fetches of each row only the log-probabilities of the tokens `asked[row]` names:
+   * a whole row is 4·V bytes the worker would allocate and collect for each row the search runs.
+   */
+  async ask(tokens: ArrayLike<number>, batch: number, state: Float32Array, asked: readonly ArrayLike<number>[]): Promise<{ predictions: AskedPrediction[]; state: Float32Array }> {
+    const rows = tokens.length;
+    if (asked.length !== rows) throw new Error(`asked for ${asked.length} rows of ${rows}`);
+    const M = Math.max(1, ...asked.map((a) => a.length));
+    const ids = new Array<number>(rows * M).fill(0);
+    asked.forEach((a, r) => Array.prototype.forEach.call(a, (id: number, i: number) => (ids[r * M + i] = id)));
+    const fetches = [IO.wordEndLogMass, IO.wordTopLogProbs, IO.wordTopIds, IO.askedLogProbs, IO.stateOut];
+    const out = await this.stepSession.run(this.stepFeeds(tokens, batch, state, int64Tensor(ids, [rows, M])), fetches);
+    const askedLogProbs = out[IO.askedLogProbs].data as Float32Array;
+    const heads = rowHeads(out, rows);
+    const predictions = heads.map((h, r) => ({ ...h, askedIds: asked[r], askedLogProbs: askedLogProbs.subarray(r * M, r * M + asked[r].length) }));
+    return { predictions, state: out[IO.stateOut].data as Float32Array };
+  }
+
+  private stepFeeds(tokens: ArrayLike<number>, batch: number, state: Float32Array, askedIds: ort.Tensor): ort.InferenceSession.FeedsType {
+    return {
+      [IO.tokens]: int64Tensor(tokens, [batch, tokens.length / batch]),
+      [IO.stateIn]: new ort.Tensor('float32', state, [this.cfg.layers, batch, this.stateSize]),
+      [IO.askedIds]: askedIds,
+    };
   }
 
   /**
@@ -160,6 +182,20 @@ export class LanguageModel {
   async dispose(): Promise<void> {
     await Promise.all([this.stepSession.release(), this.advanceSession.release(), this.scoreSession.release()]);
   }
+}
+
+/** Each row's search heads, from a run of the search step graph. */
+function rowHeads(out: ort.InferenceSession.OnnxValueMapType, rows: number): RowHeads[] {
+  const K = SEARCH_TOP_K;
+  const masses = out[IO.wordEndLogMass].data as Float32Array;
+  const topLogProbs = out[IO.wordTopLogProbs].data as Float32Array;
+  const topIds = Int32Array.from(out[IO.wordTopIds].data as BigInt64Array, Number);
+  return Array.from({ length: rows }, (_, r) => ({
+    wordLogMass: masses[2 * r],
+    endLogMass: masses[2 * r + 1],
+    topIds: topIds.subarray(r * K, (r + 1) * K),
+    topLogProbs: topLogProbs.subarray(r * K, (r + 1) * K),
+  }));
 }
 
 function createSessions(cfg: ModelConfig, weights: Weights, tokens: TokenTables, scoreThreads: number, neuralCache: NeuralCacheOptions | null): Promise<ort.InferenceSession[]> {

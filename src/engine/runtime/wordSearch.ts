@@ -10,7 +10,7 @@ import { CacheQuery } from './documentCache';
 import { WordMemoryQuery } from '../ngram/wordMemory';
 import { CompletionContext } from './documentState';
 import type { WordTest } from './languageFilter';
-import { LanguageModel, Prediction, SEARCH_TOP_K } from './languageModel';
+import { AskedPrediction, LanguageModel, Prediction, SEARCH_TOP_K, TokenTables } from './languageModel';
 import { IDENTIFIER, isIdentifierByte } from '../text/identifier';
 import { TopK } from '../topK';
 
@@ -64,7 +64,8 @@ interface Beam {
   readonly logp: number;
   /** The token path from the context, as memo key. */
   readonly path: string;
-  readonly prediction: Prediction;
+  /** The context's whole row, or an expansion's with the tokens that can continue the typed bytes. */
+  readonly prediction: Prediction | AskedPrediction;
   /** State after the path, [L, 1, S]. */
   readonly state: Float32Array;
 }
@@ -78,8 +79,10 @@ interface Offer {
 }
 
 interface Expansion {
-  readonly prediction: Prediction;
+  readonly prediction: AskedPrediction;
   readonly state: Float32Array;
+  /** The typed bytes still ahead of the path when it ran, whose fitting tokens its row was asked for. */
+  readonly ahead: Uint8Array;
 }
 
 /**
@@ -164,13 +167,15 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
         if (beam.bytes.length > P.length) addWord(beam.bytes, beam.logp + row.endLogMass);
         extendedMass += Math.exp(beam.logp + row.wordLogMass);
       } else {
-        // Still inside what is typed: only tokens whose first byte is the next typed byte can fit.
+        // Still inside what is typed: only tokens that continue the typed bytes can fit.
         const beamP = Math.exp(beam.logp);
-        for (const t of lm.tokens.byFirstByte[P[beam.bytes.length]]) {
-          if (!continuesPartial(beam.bytes, lm.tokens.bytes[t], P)) continue;
-          extendedMass += beamP * Math.exp(row.logProbs[t]);
-          top.offer({ logp: beam.logp + row.logProbs[t], row: b, token: t });
-        }
+        const offer = (t: number, lp: number) => {
+          if (!continuesPartial(beam.bytes, lm.tokens.bytes[t], P)) return;
+          extendedMass += beamP * Math.exp(lp);
+          top.offer({ logp: beam.logp + lp, row: b, token: t });
+        };
+        if ('logProbs' in row) for (const t of lm.tokens.byFirstByte[P[beam.bytes.length]]) offer(t, row.logProbs[t]);
+        else for (let i = 0; i < row.askedIds.length; i++) offer(row.askedIds[i], row.askedLogProbs[i]);
       }
     }
     // A beam that cannot beat the words already found is not worth a model run.
@@ -179,9 +184,10 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
     const keptMass = chosen.reduce((a, c) => a + Math.exp(c.logp), 0);
     if (extendedMass > keptMass) lostLogp = logAdd(lostLogp, Math.log(extendedMass - keptMass));
     if (!chosen.length) break;
-    const expansions = await expand(lm, memo, chosen.map((c) => ({ parent: beams[c.row], token: c.token })));
+    const extended = chosen.map((c) => concat(beams[c.row].bytes, lm.tokens.bytes[c.token]));
+    const expansions = await expand(lm, memo, P, chosen.map((c, i) => ({ parent: beams[c.row], token: c.token, bytes: extended[i] })));
     beams = chosen.map((c, i) => ({
-      bytes: concat(beams[c.row].bytes, lm.tokens.bytes[c.token]),
+      bytes: extended[i],
       logp: c.logp,
       path: expansions[i].path,
       prediction: expansions[i].prediction,
@@ -223,20 +229,45 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
   return { typed, items: ranked.slice(0, options.maxItems).map(([word, score]) => ({ word, probability: score / z })) };
 }
 
-/** Each parent beam extended by its token: from the memo, or by one batched model run for the rest. */
-async function expand(lm: LanguageModel, memo: SearchMemo, wanted: readonly { parent: Beam; token: number }[]): Promise<(Expansion & { path: string })[]> {
+/**
+ * Each parent beam extended by its token: from the memo, or by one batched model run for the rest,
+ * whose rows are asked for the tokens that fit the typed bytes still ahead of each new beam.
+ */
+async function expand(lm: LanguageModel, memo: SearchMemo, P: Uint8Array, wanted: readonly { parent: Beam; token: number; bytes: Uint8Array }[]): Promise<(Expansion & { path: string })[]> {
   const paths = wanted.map((w) => `${w.parent.path},${w.token}`);
-  const result = paths.map((path) => memo.path(path));
+  const aheads = wanted.map((w) => P.subarray(Math.min(w.bytes.length, P.length)));
+  const result = paths.map((path, i) => {
+    const e = memo.path(path);
+    return e && coversAhead(e.ahead, aheads[i]) ? e : undefined;
+  });
   const missing = result.flatMap((r, i) => (r ? [] : [i]));
   if (missing.length) {
-    const out = await lm.step(missing.map((i) => wanted[i].token), missing.length, stackStates(lm, missing.map((i) => wanted[i].parent.state)));
+    const asked = missing.map((i) => fittingTokens(lm.tokens, wanted[i].bytes, P));
+    const out = await lm.ask(missing.map((i) => wanted[i].token), missing.length, stackStates(lm, missing.map((i) => wanted[i].parent.state)), asked);
     const rows = splitStates(lm, out.state, missing.length);
     missing.forEach((i, b) => {
-      result[i] = { prediction: out.predictions[b], state: rows[b] };
+      result[i] = { prediction: out.predictions[b], state: rows[b], ahead: aheads[i] };
       memo.setPath(paths[i], result[i]!);
     });
   }
   return result.map((r, i) => ({ ...r!, path: paths[i] }));
+}
+
+/** The tokens that can follow `bytes` inside the typed bytes P (none once P is behind). */
+export function fittingTokens(tokens: TokenTables, bytes: Uint8Array, P: Uint8Array): Int32Array {
+  if (bytes.length >= P.length) return new Int32Array(0);
+  return tokens.byFirstByte[P[bytes.length]].filter((t) => continuesPartial(bytes, tokens.bytes[t], P));
+}
+
+/**
+ * Whether a row asked for the tokens that fit `was` holds every token that fits `now`: when nothing
+ * is ahead any more, or when the user typed on in the word (then what fits `now` fits `was` too).
+ */
+export function coversAhead(was: Uint8Array, now: Uint8Array): boolean {
+  if (now.length === 0) return true;
+  if (was.length === 0 || now.length < was.length) return false;
+  for (let i = 0; i < now.length; i++) if (i < was.length ? now[i] !== was[i] : !isIdentifierByte(now[i])) return false;
+  return true;
 }
 
 /** Words of the document that the search did not reach, scored exactly by the model. */
@@ -250,10 +281,12 @@ async function scoreDocumentWords(lm: LanguageModel, ctx: CompletionContext, mem
     const T = Math.max(...encoded.map((e) => e.length));
     const tokens = new Array<number>(unknown.length * T).fill(0);
     encoded.forEach((ids, b) => ids.forEach((id, t) => (tokens[b * T + t] = id)));
-    const out = await lm.step(tokens, unknown.length, stackStates(lm, unknown.map(() => ctx.state)));
+    // Row b·T + t − 1 is asked for the word's token t (padding rows for token 0).
+    const asked = encoded.flatMap((ids) => Array.from({ length: T }, (_, t) => [ids[t + 1] ?? 0]));
+    const out = await lm.ask(tokens, unknown.length, stackStates(lm, unknown.map(() => ctx.state)), asked);
     encoded.forEach((ids, b) => {
       let logp = ctx.next.logProbs[ids[0]];
-      for (let t = 1; t < ids.length; t++) logp += out.predictions[b * T + t - 1].logProbs[ids[t]];
+      for (let t = 1; t < ids.length; t++) logp += out.predictions[b * T + t - 1].askedLogProbs[0];
       memo.setWord(unknown[b], logp + out.predictions[b * T + ids.length - 1].endLogMass);
     });
   }

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import { DocumentState } from '../../../../src/engine/runtime/documentState';
 import { LanguageModel, SEARCH_TOP_K } from '../../../../src/engine/runtime/languageModel';
-import { defaultSearchOptions, SearchMemo, searchWords } from '../../../../src/engine/runtime/wordSearch';
+import { coversAhead, defaultSearchOptions, fittingTokens, SearchMemo, searchWords } from '../../../../src/engine/runtime/wordSearch';
 import { defaultCachePriors } from '../../../../src/engine/runtime/documentCache';
 import { WordMemory } from '../../../../src/engine/ngram/wordMemory';
 import { NgramModel } from '../../../../src/engine/ngram/ngramModel';
@@ -152,31 +153,89 @@ describe('searchWords', function () {
     }
   });
 
-  it('a memo kept across keystrokes gives the words of a fresh search with fewer model runs', async () => {
+  it('asks the graph for exactly the log-probabilities that a whole row holds', async () => {
+    const ids = lm.tokenizer.encode(sampleFiles()[0].text.slice(0, 200)).slice(0, 24);
+    const state = lm.zeroState(2);
+    const full = await lm.step(ids, 2, state);
+    const asked = ids.map((_, r) => (r % 3 === 0 ? [] : Array.from({ length: 1 + (r % 5) }, (_, i) => (r * 37 + i * 101) % lm.cfg.vocabSize)));
+    const got = await lm.ask(ids, 2, state, asked);
+    assert.deepEqual(got.state, full.state);
+    got.predictions.forEach((p, r) => {
+      const whole = full.predictions[r];
+      assert.deepEqual(Array.from(p.askedIds), asked[r]);
+      assert.deepEqual([...p.askedLogProbs], asked[r].map((t) => whole.logProbs[t]));
+      assert.deepEqual([p.wordLogMass, p.endLogMass, [...p.topIds], [...p.topLogProbs]], [whole.wordLogMass, whole.endLogMass, [...whole.topIds], [...whole.topLogProbs]]);
+    });
+  });
+
+  it('reuses a row asked for the tokens that fit the bytes ahead only when it holds every token that fits now', () => {
+    const utf8 = new TextEncoder();
+    const typedText = fc.stringMatching(/^ ?[a-eA-E_$]{0,6}$/);
+    fc.assert(
+      fc.property(typedText, typedText, fc.nat(7), (a, b, cut) => {
+        const [was, now] = [utf8.encode(a), utf8.encode(b)];
+        const k = Math.min(cut, was.length, now.length);
+        if (!was.subarray(0, k).every((x, i) => x === now[i])) return;
+        const beam = now.subarray(0, k);
+        if (!coversAhead(was.subarray(k), now.subarray(k))) return;
+        const asked = new Set(fittingTokens(lm.tokens, beam, was));
+        for (const t of fittingTokens(lm.tokens, beam, now)) assert.ok(asked.has(t), `token ${t} fits ${JSON.stringify(b)} after ${k} bytes, not ${JSON.stringify(a)}`);
+      }),
+      { numRuns: 2000 },
+    );
+    // Typing on inside the word keeps what was asked; a backspace or a new word asks again.
+    const ahead = (s: string) => utf8.encode(s);
+    assert.ok(coversAhead(ahead('ab'), ahead('abc')) && coversAhead(ahead('ab'), ahead('')) && coversAhead(ahead('ab'), ahead('ab')));
+    assert.ok(!coversAhead(ahead('abc'), ahead('ab')) && !coversAhead(ahead(''), ahead('a')) && !coversAhead(ahead('ab'), ahead('ab.')));
+  });
+
+  /** Counts the model runs of `fn`'s searches; with `wholeRows`, asked rows come with the whole row, which the search then walks. */
+  async function countingRuns<T>(fn: (runs: () => number) => Promise<T>, wholeRows = false): Promise<T> {
+    const { step, ask } = lm;
+    let runs = 0;
+    lm.step = (...args) => ((runs += 1), step.apply(lm, args));
+    const whole: typeof ask = async (tokens, batch, state, asked) => {
+      const out = await step.call(lm, tokens, batch, state);
+      const predictions = out.predictions.map((p, r) => ({ ...p, askedIds: asked[r], askedLogProbs: Float32Array.from(asked[r], (t) => p.logProbs[t]) }));
+      return { ...out, predictions };
+    };
+    lm.ask = (...args) => ((runs += 1), (wholeRows ? whole : ask).apply(lm, args));
+    try {
+      return await fn(() => runs);
+    } finally {
+      lm.step = step;
+      lm.ask = ask;
+    }
+  }
+
+  // Forward through a stretch of code, then back over a word (backspace), then forward again.
+  const typing = (n: number) => [...Array.from({ length: 200 }, (_, k) => n + k), ...Array.from({ length: 8 }, (_, k) => n + 198 - k), ...Array.from({ length: 8 }, (_, k) => n + 191 + k)];
+
+  it('a memo kept across keystrokes gives the words of a fresh search with fewer model runs, and of a search on whole rows', async () => {
     const text = sampleFiles()[2].text.slice(0, 1500);
     const doc = new DocumentState(lm, text.slice(0, 1300));
     const memo = new SearchMemo();
-    const step = lm.step.bind(lm);
-    let runs = 0;
-    lm.step = (...args) => ((runs += 1), step(...args));
     let runsFresh = 0;
     let runsMemo = 0;
-    try {
-      for (let i = 1300; i <= text.length; i++) {
-        syncText(doc, text.slice(0, i));
-        const ctx = await doc.completionContext();
-        const options = { ...defaultSearchOptions(), cacheFor: (typed: string) => doc.documentCache().query(typed, defaultCachePriors(), 8) };
-        runs = 0;
-        const fresh = await searchWords(lm, ctx, options);
-        runsFresh += runs;
-        runs = 0;
-        const kept = await searchWords(lm, ctx, { ...options, memo });
-        runsMemo += runs;
-        assert.deepEqual(kept.items.map((x) => x.word), fresh.items.map((x) => x.word), `at ${i}`);
-        kept.items.forEach((x, k) => assert.ok(Math.abs(x.probability - fresh.items[k].probability) < 1e-6));
+    for (const i of typing(1300)) {
+      syncText(doc, text.slice(0, i));
+      const ctx = await doc.completionContext();
+      const options = { ...defaultSearchOptions(), cacheFor: (typed: string) => doc.documentCache().query(typed, defaultCachePriors(), 8) };
+      const whole = await countingRuns(() => searchWords(lm, ctx, options), true);
+      const fresh = await countingRuns(async (runs) => {
+        const r = await searchWords(lm, ctx, options);
+        runsFresh += runs();
+        return r;
+      });
+      const kept = await countingRuns(async (runs) => {
+        const r = await searchWords(lm, ctx, { ...options, memo });
+        runsMemo += runs();
+        return r;
+      });
+      for (const [name, other] of [['fresh', fresh], ['on whole rows', whole]] as const) {
+        assert.deepEqual(kept.items.map((x) => x.word), other.items.map((x) => x.word), `${name}, at ${i}`);
+        kept.items.forEach((x, k) => assert.ok(Math.abs(x.probability - other.items[k].probability) < 1e-6, `${name}, at ${i}`));
       }
-    } finally {
-      lm.step = step;
     }
     // Typing on inside a word reruns few paths; each new word starts afresh (about 0.6 here).
     assert.ok(runsMemo < 0.75 * runsFresh, `${runsMemo} model runs with the memo, ${runsFresh} without`);
