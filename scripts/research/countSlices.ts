@@ -1,14 +1,16 @@
 // How long the project memory's counting slices take, in process: the 50 MB of corpus files that
-// the bench indexes, each file lexed and then counted in slices of 512 tokens as the worker counts
+// the bench indexes, each file lexed and then counted in slices of COUNT_TOKENS as the worker counts
 // them between requests (runtime/projectMemory). A slice is what a keystroke may wait behind.
 //   npx tsx scripts/research/countSlices.ts [--mb 50] [--top 10]
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CodeWordIds, CountCursor, IdBuffer, ProjectCounts } from '../../src/engine/memory/projectCounts';
 import { encodeTokenIds } from '../../src/engine/memory/tokenIds';
+import { COUNT_TOKENS } from '../../src/engine/runtime/projectMemory';
 import { readCorpus } from '../../src/engine/training/corpus';
 
 const { values } = parseArgs({ options: { mb: { type: 'string', default: '50' }, top: { type: 'string', default: '10' } } });
-const { files } = readCorpus(['../shared/corpus'], { maxFileBytes: 512 * 1024, maxTotalBytes: Number(values.mb) * 1e6 });
+const { files } = readCorpus([path.join(__dirname, '..', '..', '..', 'shared', 'corpus')], { maxFileBytes: 512 * 1024, maxTotalBytes: Number(values.mb) * 1e6 });
 const counts = new ProjectCounts();
 const ids = new IdBuffer();
 const slices: { ms: number; where: string }[] = [];
@@ -24,7 +26,7 @@ for (const f of files) {
   for (let done = false; !done; ) {
     const at = cursor.at;
     const t = performance.now();
-    done = counts.countSlice(entry, 1, cursor, 512);
+    done = counts.countSlice(entry, 1, cursor, COUNT_TOKENS);
     slices.push({ ms: performance.now() - t, where: `${f.path} at byte ${at} of ${entry.tokens.length}` });
   }
 }

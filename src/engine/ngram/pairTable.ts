@@ -4,7 +4,7 @@
 // full slot array moves into one twice its size 64 entries per insert, not all at once (a
 // rehash of 3 M pairs stalled the project memory's keystrokes for 150–400 ms), and that array's
 // pages are written in ahead of the move, a few per insert: the move's first writes would otherwise
-// fault thousands of fresh pages in one slice (15 ms per 512 tokens in process, 90 in the worker).
+// fault thousands of fresh pages in one slice (up to 48 ms per 512 tokens in process, 90 in the worker).
 
 import { CHUNK_MASK, ChunkedInts } from './chunkedInts';
 
@@ -116,6 +116,7 @@ export class PairTable {
     }
   }
 
+  /** Writes zeros that are already there: the writes are what fault the array's pages in, here, a few at a time. */
   private prepare(): void {
     this.next ??= new Int32Array(this.slots.length * 2);
     const end = Math.min(this.next.length, this.prepared + PREPARE_PER_INSERT);

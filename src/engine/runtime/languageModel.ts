@@ -144,7 +144,7 @@ export class LanguageModel {
     if (asked.length !== rows) throw new Error(`asked for ${asked.length} rows of ${rows}`);
     const M = Math.max(1, ...asked.map((a) => a.length));
     const ids = new Array<number>(rows * M).fill(0);
-    asked.forEach((a, r) => Array.prototype.forEach.call(a, (id: number, i: number) => (ids[r * M + i] = id)));
+    for (let r = 0; r < rows; r++) for (let i = 0; i < asked[r].length; i++) ids[r * M + i] = asked[r][i];
     const fetches = [IO.wordEndLogMass, IO.wordTopLogProbs, IO.wordTopIds, IO.askedLogProbs, IO.stateOut];
     const out = await this.stepSession.run(this.stepFeeds(tokens, batch, state, int64Tensor(ids, [rows, M])), fetches);
     const askedLogProbs = out[IO.askedLogProbs].data as Float32Array;

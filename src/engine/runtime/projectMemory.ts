@@ -18,7 +18,7 @@ const SLICE_MS = 3;
 /** Characters lexed, and tokens counted, between two looks at the clock: what a slice may overrun
  *  SLICE_MS by (about 0.2 and 0.6 ms; 4,096 tokens took 5 ms, and up to 35 on a loaded machine). */
 const LEX_CHARS = 4 * 1024;
-const COUNT_TOKENS = 512;
+export const COUNT_TOKENS = 512;
 
 export interface ProjectMemoryOptions {
   /** Resolves when the worker has no request to serve (it lets typing go first). */

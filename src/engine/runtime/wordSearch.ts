@@ -170,12 +170,12 @@ export async function searchWords(lm: LanguageModel, ctx: CompletionContext, opt
         // Still inside what is typed: only tokens that continue the typed bytes can fit.
         const beamP = Math.exp(beam.logp);
         const offer = (t: number, lp: number) => {
-          if (!continuesPartial(beam.bytes, lm.tokens.bytes[t], P)) return;
           extendedMass += beamP * Math.exp(lp);
           top.offer({ logp: beam.logp + lp, row: b, token: t });
         };
-        if ('logProbs' in row) for (const t of lm.tokens.byFirstByte[P[beam.bytes.length]]) offer(t, row.logProbs[t]);
-        else for (let i = 0; i < row.askedIds.length; i++) offer(row.askedIds[i], row.askedLogProbs[i]);
+        if ('logProbs' in row) for (const t of fittingTokens(lm.tokens, beam.bytes, P)) offer(t, row.logProbs[t]);
+        // A remembered row was asked for what fitted then, which may hold tokens that no longer fit.
+        else for (let i = 0; i < row.askedIds.length; i++) if (continuesPartial(beam.bytes, lm.tokens.bytes[row.askedIds[i]], P)) offer(row.askedIds[i], row.askedLogProbs[i]);
       }
     }
     // A beam that cannot beat the words already found is not worth a model run.
