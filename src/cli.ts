@@ -22,7 +22,7 @@ const usage = `usage: recurrent <command> [options]
   eval     [--model DIR] [--by-language] [--files-from LIST] [--no-cache] [--json] PATH…
                                                               bits per character and perplexity
                                                               (--no-cache: the network without its neural cache)
-           --dynamic [--lr X] [--decay X] [--chunk-tokens N] [--passes N]
+           --dynamic [--lr X] [--decay X] [--chunk-tokens N] [--passes N] [--clip-norm X]
                                                               …learning from each file after scoring it,
                                                               with and without the neural cache
   train    [--from DIR] --out DIR [--epochs N] [--max-minutes M] [--json] PATH…
@@ -33,7 +33,7 @@ const usage = `usage: recurrent <command> [options]
                                                               typing simulation against baselines; with
                                                               --session each PATH is a project whose files
                                                               are typed in path order, the earlier ones saved
-                                                              (--learn [--lr X] [--decay X] [--chunk-tokens N] [--passes N]:
+                                                              (--learn [--lr X] [--decay X] [--chunk-tokens N] [--passes N] [--clip-norm X]:
                                                               also recurrent+learning,
                                                               which learns from each saved file as the editor does)
   bench    [--model DIR] [--file F] [--keystrokes N] [--cpu-budget X] [--project-mb N] [--only project-memory] [--json]
@@ -195,6 +195,7 @@ function learningOptions(v: Values): Partial<DynamicEvalOptions> {
     ...(v.decay !== undefined ? { decay: nonNegative(v.decay, '--decay') } : {}),
     ...(v['chunk-tokens'] ? { chunkTokens: positive(v['chunk-tokens'], '--chunk-tokens') } : {}),
     ...(v.passes ? { passes: positive(v.passes, '--passes') } : {}),
+    ...(v['clip-norm'] !== undefined ? { clipNorm: nonNegative(v['clip-norm'], '--clip-norm') } : {}),
   };
 }
 
@@ -222,7 +223,7 @@ async function main(argv: string[]): Promise<number> {
         epochs: { type: 'string' }, 'max-minutes': { type: 'string' }, file: { type: 'string' }, offset: { type: 'string' },
         'max-words': { type: 'string' }, 'max-words-per-file': { type: 'string' }, 'by-language': { type: 'boolean' }, 'ngram-train': { type: 'string' },
         'files-from': { type: 'string' }, keystrokes: { type: 'string' }, 'no-cache': { type: 'boolean' }, top: { type: 'string' },
-        dynamic: { type: 'boolean' }, lr: { type: 'string' }, decay: { type: 'string' }, 'chunk-tokens': { type: 'string' }, passes: { type: 'string' }, 'cpu-budget': { type: 'string' },
+        dynamic: { type: 'boolean' }, lr: { type: 'string' }, decay: { type: 'string' }, 'chunk-tokens': { type: 'string' }, passes: { type: 'string' }, 'clip-norm': { type: 'string' }, 'cpu-budget': { type: 'string' },
         session: { type: 'boolean' }, learn: { type: 'boolean' }, 'project-mb': { type: 'string' }, only: { type: 'string' },
       },
     });

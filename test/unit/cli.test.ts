@@ -42,11 +42,11 @@ describe('recurrent CLI', function () {
   });
 
   it('eval --dynamic learns from each file after scoring it and reports the static score beside it', async () => {
-    const r = await recurrent('eval', '--dynamic', '--lr', '1e-3', '--model', model, '--json', path.join(corpusDir, 'pino', 'docs', 'asynchronous.md'), path.join(corpusDir, 'pino', 'docs', 'browser.md'));
+    const r = await recurrent('eval', '--dynamic', '--lr', '1e-3', '--clip-norm', '2', '--model', model, '--json', path.join(corpusDir, 'pino', 'docs', 'asynchronous.md'), path.join(corpusDir, 'pino', 'docs', 'browser.md'));
     hasKeys(r, ['files', 'chars', 'tokens', 'bitsPerChar', 'perplexity', 'static', 'learning', 'seconds']);
     hasKeys(r.static as object, ['bitsPerChar', 'perplexity']);
-    hasKeys(r.learning as object, ['lr', 'decay', 'steps', 'stepsPerKB', 'cpuSecondsPerKB']);
-    assert.equal((r.learning as { lr: number }).lr, 1e-3);
+    hasKeys(r.learning as object, ['lr', 'decay', 'clipNorm', 'steps', 'stepsPerKB', 'cpuSecondsPerKB']);
+    assert.deepEqual([(r.learning as { lr: number }).lr, (r.learning as { clipNorm: number }).clipNorm], [1e-3, 2]);
     assert.ok((r.bitsPerChar as number) < ((r.static as { bitsPerChar: number }).bitsPerChar), JSON.stringify(r));
   });
 
