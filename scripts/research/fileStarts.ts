@@ -2,7 +2,7 @@
 // --tokens tokens are scored by the weights learned from the files before it (as `simulate
 // --session --learn` types each file's first words), then the whole file is learned. Prints the
 // nats per token of those starts for the model as loaded and for each learner variant.
-//   npx tsx scripts/research/fileStarts.ts [--projects tune] [--tokens 48] [--ema 0.02,0.1] [--replay 0,8] [--lr X] [--clip X]
+//   npx tsx scripts/research/fileStarts.ts [--projects tune] [--tokens 48] [--ema 0.02,0.1] [--replay 0,8] [--lr X] [--clip X] [--mix 0.1,0.3]
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,7 +16,7 @@ import { mulberry32 } from '../../src/engine/random';
 
 const { values } = parseArgs({ options: {
   projects: { type: 'string', default: 'tune' }, tokens: { type: 'string', default: '48' },
-  ema: { type: 'string', default: '' }, replay: { type: 'string', default: '0' }, lr: { type: 'string', default: '' }, clip: { type: 'string', default: '' },
+  ema: { type: 'string', default: '' }, replay: { type: 'string', default: '0' }, mix: { type: 'string', default: '' }, lr: { type: 'string', default: '' }, clip: { type: 'string', default: '' },
   model: { type: 'string', default: path.join(__dirname, '..', '..', 'media', 'models', 'base') },
 } });
 const root = path.join(__dirname, '..', '..');
@@ -24,10 +24,10 @@ const projects = execFileSync(path.join(root, 'scripts', 'research', 'projects.s
 const list = (s: string) => (s ? s.split(',').map(Number) : []);
 const T = Number(values.tokens);
 
-async function score(folder: ReturnType<typeof loadModelFolder>, weights: Weights, docStart: number, docs: Document[]): Promise<number> {
+async function score(folder: ReturnType<typeof loadModelFolder>, weights: Weights, docStart: number, docs: Document[], logProbs?: number[]): Promise<number> {
   const session = await createSession(buildScoreModel(folder.cfg, weights), 1);
   try {
-    return (await scoreDocuments(scoreGraphOf(session, folder.cfg, null), docStart, docs)).nats;
+    return (await scoreDocuments(scoreGraphOf(session, folder.cfg, null), docStart, docs, { onTokenLogProbs: (_d, lp) => logProbs?.push(...lp) })).nats;
   } finally {
     await session.release();
   }
@@ -64,8 +64,12 @@ function copy(w: Weights): Weights {
         const n = head.ids.length;
         if (i > 0 && n > 0) {
           const add = (key: string, nats: number) => ((project[key] = (project[key] ?? 0) + nats), (totals[key] = (totals[key] ?? 0) + nats));
-          add('base', await score(folder, folder.weights, tokenizer.docStartId, [head]));
-          add('raw', await score(folder, learner.weights, tokenizer.docStartId, [head]));
+          const base: number[] = [];
+          const raw: number[] = [];
+          add('base', await score(folder, folder.weights, tokenizer.docStartId, [head], base));
+          add('raw', await score(folder, learner.weights, tokenizer.docStartId, [head], raw));
+          // The two networks' distributions mixed, β on the model as loaded.
+          for (const b of list(values.mix!)) add(`mix${b}`, raw.reduce((a, lp, t) => a - Math.log((1 - b) * Math.exp(lp) + b * Math.exp(base[t])), 0));
           for (const e of emas) add(`ema${e.a}`, await score(folder, e.w, tokenizer.docStartId, [head]));
           projectTokens += n;
           tokens += n;
