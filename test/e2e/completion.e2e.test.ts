@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { assertModelOrder, isRecurrentRow, readGhostText, useWorkbench, waitForPerplexity } from './recurrent';
 import {
-  openFile, poll, readEditorText, readSuggestItems, screenshot, typeText, waitForSuggestItems,
+  openFile, poll, readEditorText, screenshot, typeText, waitForSuggestItems,
 } from './workbench';
 
 describe('completion in the browser workbench', function () {

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { e2eEnv, openWorkbench, poll, readSuggestItems, screenshot, type SuggestItem } from './workbench';
+import { e2eEnv, openWorkbench, poll, screenshot, type SuggestItem } from './workbench';
 
 /** Recurrent's rows say "NN% · Recurrent" in their detail. */
 export function isRecurrentRow(item: SuggestItem): boolean {
