@@ -6,12 +6,11 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildScoreModel, gradientPriorOf, loadModelFolder, Weights } from '../../src/engine/model';
-import { createSession } from '../../src/engine/onnx/ortSession';
+import { gradientPriorOf, loadModelFolder, Weights } from '../../src/engine/model';
 import { languageOfPath, Tokenizer } from '../../src/engine/tokenizer';
 import { readCorpus } from '../../src/engine/training/corpus';
 import { DynamicLearner } from '../../src/engine/training/dynamicEval';
-import { Document, scoreDocuments, scoreGraphOf } from '../../src/engine/training/evaluate';
+import { Document, scoreWeights } from '../../src/engine/training/evaluate';
 import { mulberry32 } from '../../src/engine/random';
 
 const { values } = parseArgs({ options: {
@@ -25,12 +24,7 @@ const list = (s: string) => (s ? s.split(',').map(Number) : []);
 const T = Number(values.tokens);
 
 async function score(folder: ReturnType<typeof loadModelFolder>, weights: Weights, docStart: number, docs: Document[], logProbs?: number[]): Promise<number> {
-  const session = await createSession(buildScoreModel(folder.cfg, weights), 1);
-  try {
-    return (await scoreDocuments(scoreGraphOf(session, folder.cfg, null), docStart, docs, { onTokenLogProbs: (_d, lp) => logProbs?.push(...lp) })).nats;
-  } finally {
-    await session.release();
-  }
+  return (await scoreWeights(folder.cfg, weights, docStart, docs, { onTokenLogProbs: (_d, lp) => logProbs?.push(...lp) })).nats;
 }
 
 function copy(w: Weights): Weights {
@@ -60,7 +54,7 @@ function copy(w: Weights): Weights {
       const project: Record<string, number> = {};
       let projectTokens = 0;
       for (let i = 0; i < docs.length; i++) {
-        const head = { ...docs[i], ids: Array.from(docs[i].ids).slice(0, T) };
+        const head = { ...docs[i], ids: docs[i].ids.slice(0, T) };
         const n = head.ids.length;
         if (i > 0 && n > 0) {
           const add = (key: string, nats: number) => ((project[key] = (project[key] ?? 0) + nats), (totals[key] = (totals[key] ?? 0) + nats));
@@ -78,7 +72,7 @@ function copy(w: Weights): Weights {
         // Replay: chunks of the files learned before, drawn at random, one pass each.
         for (let r = 0; r < replay && i > 0; r++) {
           const j = Math.floor(random() * i);
-          const ids = Array.from(docs[j].ids);
+          const ids = docs[j].ids;
           const at = Math.floor(random() * Math.max(1, ids.length - 64));
           await learner.learn({ ids: ids.slice(at, at + 64), start: docs[j].start }, between);
         }

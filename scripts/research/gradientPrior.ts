@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { encodeGradientPrior, loadModelFolder, PRIOR_FLOOR } from '../../src/engine/model';
+import { encodeGradientPrior, loadModelFolder, PRIOR_CLIP_NORM, PRIOR_FLOOR } from '../../src/engine/model';
 import { mulberry32 } from '../../src/engine/random';
 import { languageOfPath, Tokenizer } from '../../src/engine/tokenizer';
 import { splitBaseCorpus } from '../../src/engine/training/corpus';
@@ -29,8 +29,7 @@ if (!values.out) throw new Error('--out FILE is required');
   const picked = train.filter(() => rand() < Number(values.files) / train.length);
   const streams = picked.map((f) => [...tokenizer.documentStart(languageOfPath(f.path)), ...tokenizer.encode(f.text)]);
   const { chunkTokens } = defaultDynamicEvalOptions();
-  // Clipped at norm 1, as the bundled gradients.bin was measured: learning's rate is tuned to its scale.
-  const { meanSquares, chunks } = await meanSquaredGradients(folder.cfg, folder.weights, streams, { chunkTokens, clipNorm: 1, maxChunks: Number(values.chunks), threads: 2 });
+  const { meanSquares, chunks } = await meanSquaredGradients(folder.cfg, folder.weights, streams, { chunkTokens, clipNorm: PRIOR_CLIP_NORM, maxChunks: Number(values.chunks), threads: 2 });
   fs.writeFileSync(values.out!, encodeGradientPrior(folder.cfg, meanSquares, Number(values.floor)));
   const rms = [...meanSquares].map(([name, { data }]) => `${name} ${Math.sqrt(data.reduce((a, b) => a + b, 0) / data.length).toExponential(2)}`);
   console.log(`${picked.length} files, ${chunks} chunks of ${chunkTokens} tokens; RMS per weight: ${rms.join(', ')}`);

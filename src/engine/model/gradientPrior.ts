@@ -20,6 +20,10 @@ const MAGIC = 'RGP1';
  */
 export const PRIOR_FLOOR = 0.5;
 
+/** The gradient norm the prior's gradients are clipped at, as the bundled gradients.bin was
+ *  measured: dynamic evaluation's rate is tuned to that scale, whatever its own clipping. */
+export const PRIOR_CLIP_NORM = 1;
+
 /**
  * Each weight's mean squared gradients, each raised to at least floorShare² of its tensor's mean
  * (an element the sample never moved would otherwise take unbounded steps).

@@ -6,4 +6,4 @@ export { CACHE_IO, CacheKey, cacheKeySize, defaultNeuralCache, NeuralCacheOption
 export { buildTrainStepModel, TrainStepOptions, trainStepFlopsPerToken } from './trainStep';
 export { saveModelFolder, loadModelFolder, tokenizerVocabSize, ModelFolder, ModelMeta, MODEL_FILES, kindWordsFile, KindWords } from './modelFolder';
 export { extendVocabulary } from './extendVocabulary';
-export { encodeGradientPrior, decodeGradientPrior, gradientPriorOf, PRIOR_FLOOR } from './gradientPrior';
+export { encodeGradientPrior, decodeGradientPrior, gradientPriorOf, PRIOR_CLIP_NORM, PRIOR_FLOOR } from './gradientPrior';

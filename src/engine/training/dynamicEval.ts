@@ -6,9 +6,9 @@
 // of the way to where they started, so what was learned of one text fades as other texts come, and
 // the model never drifts far from the one it was trained to be.
 import * as ort from 'onnxruntime-node';
-import { buildCacheScoreModel, buildScoreModel, buildTrainStepModel, ModelConfig, NeuralCacheOptions, stateSize, Weights } from '../model';
+import { buildTrainStepModel, ModelConfig, NeuralCacheOptions, stateSize, Weights } from '../model';
 import { createSession, int64Tensor } from '../onnx/ortSession';
-import { Document, Score, scoreDocuments, scoreGraphOf } from './evaluate';
+import { Document, Score, scoreWeights } from './evaluate';
 import { weightsWithMoments } from './stepInputs';
 
 export interface DynamicEvalOptions {
@@ -28,12 +28,13 @@ export interface DynamicEvalOptions {
 /**
  * Chosen on the tuning projects (`scripts/research/projects.sh tune`; README, Results). With the
  * model's gradient prior (model/gradientPrior: Krause's RMS normalisation by the training text's
- * mean squared gradients, fixed), two passes at lr 1e-4 and decay 1e-4, the gradient clipped only
- * above norm 4: a chunk's norm is 3–4 typically (the prior was measured with clip 1), so a
+ * mean squared gradients, fixed, measured at clip PRIOR_CLIP_NORM), two passes at lr 1e-4 and
+ * decay 1e-4, clipped at norm 4: a chunk's gradient norm is 1 to 9 (median 3.3–3.7), so a
  * surprising chunk takes a larger step than a familiar one, where clip 1 made every step the same
  * size. Their first 40 KB each scored 1.445 bits/char, 1.135 with the neural cache (clip 1 at
- * lr 3e-4: 1.445 and 1.140); unclipped, lr 2e-4 diverged. Without a prior, Adam's own second
- * moments (β2 0.99, from zero) at lr 5e-4, clip 1: 1.508 and 1.191. Two passes cost twice the CPU of one.
+ * lr 3e-4: 1.445 and 1.140); unclipped, lr 2e-4 diverged (scripts/research/fileStarts.ts). Without
+ * a prior, Adam's own second moments (β2 0.99, from zero) at lr 5e-4, clip 1: 1.508 and 1.191.
+ * Two passes cost twice the CPU of one.
  */
 export function defaultDynamicEvalOptions(withPrior = true): DynamicEvalOptions {
   return { lr: withPrior ? 1e-4 : 5e-4, decay: 1e-4, chunkTokens: 64, passes: 2, clipNorm: withPrior ? 4 : 1, beta1: 0, beta2: 0.99 };
@@ -116,13 +117,8 @@ export class DynamicLearner {
    * Scores documents with the current weights, each from the start-of-document state (and an empty
    * neural cache, if one). `between` is awaited before every run of the score graph, as in learn().
    */
-  async score(docs: readonly Document[], cache: NeuralCacheOptions | null = null, between?: () => Promise<void>): Promise<Score> {
-    const session = await createSession(cache ? buildCacheScoreModel(this.cfg, this.weights, cache) : buildScoreModel(this.cfg, this.weights), this.threads);
-    try {
-      return await scoreDocuments(scoreGraphOf(session, this.cfg, cache), this.docStartId, docs, { between });
-    } finally {
-      await session.release();
-    }
+  score(docs: readonly Document[], cache: NeuralCacheOptions | null = null, between?: () => Promise<void>): Promise<Score> {
+    return scoreWeights(this.cfg, this.weights, this.docStartId, docs, { cache, threads: this.threads, between });
   }
 
   /**

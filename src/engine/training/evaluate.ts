@@ -2,8 +2,8 @@
 // Each file is scored from the start-of-document state: <|doc|> (and the language token, when the
 // document says one) is fed first and predicts token 1; the start tokens themselves are not scored.
 import * as ort from 'onnxruntime-node';
-import { CACHE_IO, cacheKeySize, ModelConfig, NeuralCacheOptions, stateSize } from '../model';
-import { int64Tensor } from '../onnx/ortSession';
+import { buildCacheScoreModel, buildScoreModel, CACHE_IO, cacheKeySize, ModelConfig, NeuralCacheOptions, stateSize, Weights } from '../model';
+import { createSession, int64Tensor } from '../onnx/ortSession';
 import { IO } from '../onnx/tensorNames';
 
 export interface Score {
@@ -49,24 +49,41 @@ export interface Document {
   readonly start?: readonly number[];
 }
 
+export interface ScoreOptions {
+  lanes?: number;
+  chunk?: number;
+  signal?: AbortSignal;
+  onTokenLogProbs?: (doc: number, logProbs: Float32Array) => void;
+  /** Awaited between chunks: lets a worker answer keystrokes during a long score. */
+  between?: () => Promise<void>;
+}
+
+/**
+ * Scores documents with a score graph built for `weights` (the neural cache's when `cache` is
+ * given), released after: for weights that change between scores, as training's and learning's.
+ */
+export async function scoreWeights(
+  cfg: ModelConfig,
+  weights: Weights,
+  docStartId: number,
+  docs: readonly Document[],
+  options: ScoreOptions & { cache?: NeuralCacheOptions | null; threads?: number } = {},
+): Promise<Score> {
+  const cache = options.cache ?? null;
+  const session = await createSession(cache ? buildCacheScoreModel(cfg, weights, cache) : buildScoreModel(cfg, weights), options.threads ?? 1);
+  try {
+    return await scoreDocuments(scoreGraphOf(session, cfg, cache), docStartId, docs, options);
+  } finally {
+    await session.release();
+  }
+}
+
 /**
  * Scores documents packed into `lanes` parallel rows of `chunk` tokens: a lane takes the next
  * document when its current one ends, at a chunk boundary, with its state zeroed there.
  * `onTokenLogProbs` receives every scored token's log p, per document, in order, when given.
  */
-export async function scoreDocuments(
-  graph: ScoreGraph,
-  docStartId: number,
-  docs: readonly Document[],
-  options: {
-    lanes?: number;
-    chunk?: number;
-    signal?: AbortSignal;
-    onTokenLogProbs?: (doc: number, logProbs: Float32Array) => void;
-    /** Awaited between chunks: lets a worker answer keystrokes during a long score. */
-    between?: () => Promise<void>;
-  } = {},
-): Promise<Score> {
+export async function scoreDocuments(graph: ScoreGraph, docStartId: number, docs: readonly Document[], options: ScoreOptions = {}): Promise<Score> {
   const lanes = Math.max(1, Math.min(options.lanes ?? 16, docs.length));
   const chunk = options.chunk ?? 256;
   const { stateSize: S, layers: L } = graph;

@@ -3,13 +3,13 @@
 // early stopping on validation loss, checkpoints to resume from (checkpoint.ts), progress events
 // and cancellation that leaves the caller's model as is.
 import * as ort from 'onnxruntime-node';
-import { buildScoreModel, buildTrainStepModel, ModelConfig, stateSize, Weights } from '../model';
+import { buildTrainStepModel, ModelConfig, stateSize, Weights } from '../model';
 import { createSession, int64Tensor } from '../onnx/ortSession';
 import { IO, TRAIN_IO } from '../onnx/tensorNames';
 import { mulberry32 } from '../random';
 import { chunkAt, makeLanes, shuffled } from './batches';
 import { Checkpoint, readCheckpoint, Tensors, writeCheckpoint } from './checkpoint';
-import { Document, scoreDocuments, Scored, summarize } from './evaluate';
+import { Document, Scored, scoreWeights, summarize } from './evaluate';
 import { Schedule } from './schedule';
 import { weightsWithMoments } from './stepInputs';
 
@@ -92,12 +92,7 @@ export class TrainingCancelled extends Error {
 
 /** Scores documents with a scoring graph built from the given weights. */
 export async function evaluateWeights(cfg: ModelConfig, weights: Weights, docStartId: number, docs: readonly Document[], threads: number, signal?: AbortSignal): Promise<Scored> {
-  const session = await createSession(buildScoreModel(cfg, weights), threads);
-  try {
-    return summarize(await scoreDocuments({ session, stateSize: stateSize(cfg), layers: cfg.layers }, docStartId, docs, { signal }));
-  } finally {
-    await session.release();
-  }
+  return summarize(await scoreWeights(cfg, weights, docStartId, docs, { threads, signal }));
 }
 
 /** The best weights by validation loss so far, and the evaluations since that did not beat them. */

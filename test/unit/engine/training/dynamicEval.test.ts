@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { decodeGradientPrior, encodeGradientPrior, loadModelFolder, saveModelFolder } from '../../../../src/engine/model';
+import { decodeGradientPrior, encodeGradientPrior, loadModelFolder, PRIOR_CLIP_NORM, saveModelFolder } from '../../../../src/engine/model';
 import { Tokenizer } from '../../../../src/engine/tokenizer';
 import { decayToward, defaultDynamicEvalOptions, DynamicLearner } from '../../../../src/engine/training/dynamicEval';
 import { meanSquaredGradients } from '../../../../src/engine/training/gradientStatistics';
@@ -44,7 +44,7 @@ describe('dynamic evaluation', function () {
   it('with a gradient prior measured on other text, lowers the loss of a text seen again', async () => {
     const { folder, tokenizer, doc } = await setup();
     const streams = files.slice(5, 9).map((f) => [tokenizer.docStartId, ...tokenizer.encode(f.text)]);
-    const { meanSquares, chunks } = await meanSquaredGradients(folder.cfg, folder.weights, streams, { chunkTokens: 64, maxChunks: 4, clipNorm: 1 });
+    const { meanSquares, chunks } = await meanSquaredGradients(folder.cfg, folder.weights, streams, { chunkTokens: 64, maxChunks: 4, clipNorm: PRIOR_CLIP_NORM });
     assert.ok(chunks >= 8, `${chunks} chunks`);
     const bytes = encodeGradientPrior(folder.cfg, meanSquares);
     const prior = decodeGradientPrior(folder.cfg, bytes, 'test');
