@@ -7,11 +7,11 @@
 // given them learns to guess the language from the text, which `other` does not teach).
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { buildScoreModel, loadModelFolder, stateSize } from '../../src/engine/model';
+import { buildScoreModel, loadModelFolder } from '../../src/engine/model';
 import { createSession } from '../../src/engine/onnx/ortSession';
 import { Language, languageOfPath, Tokenizer } from '../../src/engine/tokenizer';
 import { readCorpus } from '../../src/engine/training/corpus';
-import { scoreDocuments } from '../../src/engine/training/evaluate';
+import { scoreDocuments, scoreGraphOf } from '../../src/engine/training/evaluate';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const head = Number(values.head);
   const { files } = readCorpus(fs.readFileSync(values['files-from'], 'utf8').split('\n').filter(Boolean), { maxFileBytes: 2 * 1024 * 1024 });
   const session = await createSession(buildScoreModel(folder.cfg, folder.weights), Number(values.threads));
-  const graph = { session, stateSize: stateSize(folder.cfg), layers: folder.cfg.layers };
+  const graph = scoreGraphOf(session, folder.cfg, null);
   const encoded = files.map((f) => ({ language: languageOfPath(f.path), text: f.text, ids: tokenizer.encode(f.text) }));
   const result: Record<string, Record<string, number>> = {};
   for (const told of ['own', 'other'] as const) {

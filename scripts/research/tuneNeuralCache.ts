@@ -6,11 +6,10 @@
 //     [--projected-thetas 0.01,0.02] [--hidden-thetas 0.05] [--lambdas 0.2,0.3] $(cat tune.txt) $(scripts/research/projects.sh tune | cut -f2)
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildCacheScoreModel, buildScoreModel, CacheKey, loadModelFolder } from '../../src/engine/model';
-import { createSession } from '../../src/engine/onnx/ortSession';
+import { CacheKey, loadModelFolder } from '../../src/engine/model';
 import { languageOfPath, Tokenizer } from '../../src/engine/tokenizer';
 import { readCorpus } from '../../src/engine/training/corpus';
-import { Document, scoreDocuments, scoreGraphOf } from '../../src/engine/training/evaluate';
+import { Document, scoreWeights } from '../../src/engine/training/evaluate';
 
 const list = (s: string | undefined, d: number[]) => (s ? s.split(',').map(Number) : d);
 
@@ -41,8 +40,7 @@ async function main(): Promise<void> {
   }
   const chars = docs.reduce((a, d) => a + d.chars, 0);
   const netLogp: Float32Array[] = [];
-  const score = await createSession(buildScoreModel(folder.cfg, folder.weights), 2);
-  const net = await scoreDocuments(scoreGraphOf(score, folder.cfg, null), tokenizer.docStartId, docs, { onTokenLogProbs: (d, lp) => (netLogp[d] = lp) });
+  const net = await scoreWeights(folder.cfg, folder.weights, tokenizer.docStartId, docs, { threads: 2, onTokenLogProbs: (d, lp) => (netLogp[d] = lp) });
   console.log(`${docs.length} files, ${chars} chars, ${net.tokens} tokens; network alone ${(net.nats / Math.LN2 / chars).toFixed(4)} bits/char`);
 
   for (const key of (values.keys ?? 'projected,hidden').split(',') as CacheKey[]) {
@@ -53,16 +51,16 @@ async function main(): Promise<void> {
         // λ = 1 − ε gives p_cache of every target but each document's first (ε keeps a log of 0
         // out of the score's sum); mixed here for every λ.
         const eps = 1e-6;
-        const session = await createSession(buildCacheScoreModel(folder.cfg, folder.weights, { size, theta, lambda: 1 - eps, completionLambda: 0, key }), 2);
         const nats = new Float64Array(lambdas.length);
-        await scoreDocuments(scoreGraphOf(session, folder.cfg, { size, theta, lambda: 1 - eps, completionLambda: 0, key }), tokenizer.docStartId, docs, {
+        await scoreWeights(folder.cfg, folder.weights, tokenizer.docStartId, docs, {
+          cache: { size, theta, lambda: 1 - eps, completionLambda: 0, key },
+          threads: 2,
           onTokenLogProbs: (d, lp) => lp.forEach((x, p) => {
             const pNet = Math.exp(netLogp[d][p]);
             const pCache = Math.max(0, (Math.exp(x) - eps * pNet) / (1 - eps));
             for (let l = 0; l < lambdas.length; l++) nats[l] -= p === 0 ? x : Math.log((1 - lambdas[l]) * pNet + lambdas[l] * pCache);
           }),
         });
-        await session.release();
         const bpc = Array.from(nats, (x) => x / Math.LN2 / chars);
         console.log(`N ${String(size).padStart(4)} θ ${String(theta).padEnd(5)}  ${bpc.map((x) => x.toFixed(4)).join(' ')}`);
         bpc.forEach((x, l) => x < best.bpc && (best = { bpc: x, label: `N ${size} θ ${theta} λ ${lambdas[l]}` }));

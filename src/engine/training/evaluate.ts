@@ -60,7 +60,7 @@ export interface ScoreOptions {
 
 /**
  * Scores documents with a score graph built for `weights` (the neural cache's when `cache` is
- * given), released after: for weights that change between scores, as training's and learning's.
+ * given) and released after; a caller that scores the same weights often keeps a ScoreGraph instead.
  */
 export async function scoreWeights(
   cfg: ModelConfig,

@@ -1,10 +1,9 @@
 // `recurrent eval`: bits per character and perplexity of a model folder on files, optionally per language.
 import * as path from 'node:path';
-import { buildCacheScoreModel, buildScoreModel, defaultNeuralCache, loadModelFolder, NeuralCacheOptions } from '../model';
-import { createSession } from '../onnx/ortSession';
+import { defaultNeuralCache, loadModelFolder, NeuralCacheOptions } from '../model';
 import { Language, languageOfPath, Tokenizer } from '../tokenizer';
 import { CorpusFile } from './corpus';
-import { Document, Score, scoreDocuments, scoreGraphOf, summarize } from './evaluate';
+import { Document, Score, scoreWeights, summarize } from './evaluate';
 
 const languages: Record<string, string> = {
   ts: 'TypeScript', tsx: 'TypeScript', mts: 'TypeScript', cts: 'TypeScript',
@@ -46,29 +45,26 @@ export async function evaluateFolder(modelDir: string, files: readonly CorpusFil
   const languageOfFile = options.language ?? languageOfPath;
   const docs: Document[] = files.map((f) => ({ ids: tokenizer.encode(f.text), chars: f.text.length, start: tokenizer.documentStart(languageOfFile(f.path)) }));
   const cache = options.cache === undefined ? defaultNeuralCache() : options.cache;
-  const session = await createSession(cache ? buildCacheScoreModel(folder.cfg, folder.weights, cache) : buildScoreModel(folder.cfg, folder.weights), options.threads ?? 2);
   const perDoc: number[] = new Array(docs.length).fill(0);
-  try {
-    options.onProgress?.(`scoring ${docs.reduce((a, d) => a + d.ids.length, 0)} tokens…`);
-    const total = await scoreDocuments(scoreGraphOf(session, folder.cfg, cache), tokenizer.docStartId, docs, {
-      onTokenLogProbs: options.byLanguage ? (d, lp) => (perDoc[d] = -lp.reduce((a, b) => a + b, 0)) : undefined,
-    });
-    const s = summarize(total);
-    const result: FolderScore = { files: s.files, chars: s.chars, tokens: s.tokens, bitsPerChar: s.bitsPerChar, perplexity: s.perplexity, seconds: (Date.now() - started) / 1000 };
-    if (!options.byLanguage) return result;
-    const groups = new Map<string, Score>();
-    files.forEach((f, i) => {
-      const lang = languageOf(f.path);
-      const g = groups.get(lang) ?? { files: 0, chars: 0, tokens: 0, nats: 0 };
-      groups.set(lang, { files: g.files + 1, chars: g.chars + docs[i].chars, tokens: g.tokens + docs[i].ids.length, nats: g.nats + perDoc[i] });
-    });
-    const byLanguage: NonNullable<FolderScore['languages']> = {};
-    for (const [lang, g] of [...groups].sort()) {
-      const x = summarize(g);
-      byLanguage[lang] = { files: x.files, chars: x.chars, tokens: x.tokens, bitsPerChar: x.bitsPerChar, perplexity: x.perplexity };
-    }
-    return { ...result, languages: byLanguage };
-  } finally {
-    await session.release();
+  options.onProgress?.(`scoring ${docs.reduce((a, d) => a + d.ids.length, 0)} tokens…`);
+  const total = await scoreWeights(folder.cfg, folder.weights, tokenizer.docStartId, docs, {
+    cache,
+    threads: options.threads ?? 2,
+    onTokenLogProbs: options.byLanguage ? (d, lp) => (perDoc[d] = -lp.reduce((a, b) => a + b, 0)) : undefined,
+  });
+  const s = summarize(total);
+  const result: FolderScore = { files: s.files, chars: s.chars, tokens: s.tokens, bitsPerChar: s.bitsPerChar, perplexity: s.perplexity, seconds: (Date.now() - started) / 1000 };
+  if (!options.byLanguage) return result;
+  const groups = new Map<string, Score>();
+  files.forEach((f, i) => {
+    const lang = languageOf(f.path);
+    const g = groups.get(lang) ?? { files: 0, chars: 0, tokens: 0, nats: 0 };
+    groups.set(lang, { files: g.files + 1, chars: g.chars + docs[i].chars, tokens: g.tokens + docs[i].ids.length, nats: g.nats + perDoc[i] });
+  });
+  const byLanguage: NonNullable<FolderScore['languages']> = {};
+  for (const [lang, g] of [...groups].sort()) {
+    const x = summarize(g);
+    byLanguage[lang] = { files: x.files, chars: x.chars, tokens: x.tokens, bitsPerChar: x.bitsPerChar, perplexity: x.perplexity };
   }
+  return { ...result, languages: byLanguage };
 }
